@@ -1,0 +1,48 @@
+// Opens the database named by DATABASE_URL: the generated Prisma client of its provider over
+// its driver adapter. The rest of the code sees one `Db` type; both clients come from one model.
+
+import { adapterFactory, providerOf } from "./connection.ts";
+import type { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
+import { applyMigrations, migrationNames } from "./migrate.ts";
+import type { Provider } from "./schemas.ts";
+
+export type Db = SqliteClient;
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+export interface Database {
+  provider: Provider;
+  db: Db;
+  /** True when every checked-in migration is recorded as applied. */
+  migrationsApplied(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(url: string, options: { migrate?: boolean } = {}): Promise<Database> {
+  const provider = providerOf(url);
+  if (options.migrate ?? true) await applyMigrations(url);
+  const { PrismaClient } =
+    provider === "sqlite"
+      ? await import("./generated/sqlite/client.ts")
+      : ((await import("./generated/postgresql/client.ts")) as unknown as typeof import("./generated/sqlite/client.ts"));
+  const db = new PrismaClient({ adapter: adapterFactory(url) });
+  if (provider === "sqlite") {
+    // WAL lets readers run beside the writer; synchronous=FULL because these rows are
+    // safeguarding records: a power cut must not lose a committed admission or consent.
+    await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+    await db.$executeRawUnsafe("PRAGMA synchronous = FULL");
+    await db.$executeRawUnsafe("PRAGMA busy_timeout = 5000");
+  }
+  const expected = migrationNames(provider);
+  return {
+    provider,
+    db,
+    async migrationsApplied() {
+      const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(
+        `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+      );
+      const applied = new Set(rows.map((r) => r.migration_name));
+      return expected.every((name) => applied.has(name));
+    },
+    close: () => db.$disconnect(),
+  };
+}

@@ -1,0 +1,34 @@
+// Turns DATABASE_URL into a provider and a Prisma driver adapter factory.
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { PoolConfig } from "pg";
+import { parseIntoClientConfig } from "pg-connection-string";
+import type { Provider } from "./schemas.ts";
+
+export function providerOf(url: string): Provider {
+  if (url.startsWith("file:")) return "sqlite";
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) return "postgresql";
+  throw new Error("DATABASE_URL must start with file: or postgresql://");
+}
+
+/** The SQLite file path of a `file:` URL, resolved against the working directory. */
+export function sqlitePath(url: string): string {
+  return resolve(url.slice("file:".length).replace(/\?.*$/, ""));
+}
+
+/** pg settings as discrete fields: a connectionString would override a changed `database`. */
+export function pgConfig(url: string, database?: string): PoolConfig {
+  const config = parseIntoClientConfig(url);
+  return database ? { ...config, database } : config;
+}
+
+export function adapterFactory(url: string): PrismaBetterSqlite3 | PrismaPg {
+  if (providerOf(url) === "sqlite") {
+    const path = sqlitePath(url);
+    mkdirSync(dirname(path), { recursive: true });
+    return new PrismaBetterSqlite3({ url: `file:${path}` });
+  }
+  return new PrismaPg(pgConfig(url));
+}

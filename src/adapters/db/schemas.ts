@@ -1,0 +1,37 @@
+// The two Prisma schemas (SQLite, PostgreSQL) are the one model source plus a provider header.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+export const providers = ["sqlite", "postgresql"] as const;
+export type Provider = (typeof providers)[number];
+
+export const prismaDir = fileURLToPath(new URL("../../../prisma/", import.meta.url));
+
+export function schemaPath(provider: Provider): string {
+  return `${prismaDir}${provider}/schema.prisma`;
+}
+
+export function migrationsDir(provider: Provider): string {
+  return `${prismaDir}${provider}/migrations`;
+}
+
+export function readModels(): string {
+  return readFileSync(`${prismaDir}models.prisma`, "utf8");
+}
+
+export function renderSchema(provider: Provider, models = readModels()): string {
+  const header = `// GENERATED from prisma/models.prisma by \`npm run db:schemas\`: edit that file, not this one.
+
+generator client {
+  provider     = "prisma-client"
+  output       = "../../src/adapters/db/generated/${provider}"
+  moduleFormat = "esm"
+}
+
+datasource db {
+  provider = "${provider}"
+}
+
+`;
+  return header + models;
+}

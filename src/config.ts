@@ -1,0 +1,88 @@
+// All configuration, from environment variables, through one zod schema. Development defaults let
+// `npm start` run with nothing set; in production every secret must be given explicitly.
+import { z } from "zod";
+
+const devDefaults = {
+  LIVEKIT_URL: "ws://localhost:7880",
+  LIVEKIT_API_KEY: "devkey",
+  LIVEKIT_API_SECRET: "secret",
+  SESSION_SECRET: "development-only-session-secret-change-me",
+} as const;
+
+const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUndefined, schema.optional());
+
+const envSchema = z.object({
+  NODE_ENV: optional(z.enum(["development", "production", "test"])).default("development"),
+  PORT: optional(z.coerce.number().int().min(0).max(65535)).default(3000),
+  HOST: optional(z.string()).default("127.0.0.1"),
+  PUBLIC_URL: optional(z.url({ protocol: /^https?$/ })),
+  DATABASE_URL: optional(z.string().regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: or postgresql://")).default(
+    "file:./data/gatekeeper.db",
+  ),
+  REDIS_URL: optional(z.url({ protocol: /^rediss?$/ })),
+  LIVEKIT_URL: optional(z.url({ protocol: /^(wss?|https?)$/ })),
+  LIVEKIT_API_KEY: optional(z.string().min(1)),
+  LIVEKIT_API_SECRET: optional(z.string().min(1)),
+  SESSION_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+  LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
+  GATEKEEPER_ADMIN_EMAIL: optional(z.email()),
+  GATEKEEPER_ADMIN_PASSWORD: optional(z.string().min(12, "must be at least 12 characters")),
+  /** Login attempts allowed per client address per minute. */
+  LOGIN_RATE_LIMIT: optional(z.coerce.number().int().min(1)).default(10),
+  /** Hours a console sign-in lasts without activity limits beyond it. */
+  STAFF_SESSION_HOURS: optional(
+    z.coerce
+      .number()
+      .min(0.1)
+      .max(24 * 30),
+  ).default(12),
+});
+
+/** Variables that have development defaults but must be set explicitly in production. */
+const requiredInProduction = ["PUBLIC_URL", ...Object.keys(devDefaults)] as const;
+
+export type Env = z.infer<typeof envSchema>;
+
+export type Config = Omit<Env, "PUBLIC_URL" | keyof typeof devDefaults> & {
+  /** The origin browsers use; state-changing requests from any other Origin are refused. */
+  PUBLIC_URL: string;
+  /** False in development without PUBLIC_URL: then localhost and 127.0.0.1 origins both count. */
+  publicUrlGiven: boolean;
+  LIVEKIT_URL: string;
+  LIVEKIT_API_KEY: string;
+  LIVEKIT_API_SECRET: string;
+  SESSION_SECRET: string;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates the environment; throws one ConfigError naming every bad or missing variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  if (env.NODE_ENV === "production") {
+    for (const key of requiredInProduction) {
+      if (!env[key]) problems.push(`${key}: is required in production`);
+    }
+    if (env.GATEKEEPER_ADMIN_EMAIL && !env.GATEKEEPER_ADMIN_PASSWORD) {
+      problems.push("GATEKEEPER_ADMIN_PASSWORD: is required with GATEKEEPER_ADMIN_EMAIL");
+    }
+  }
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    ...e,
+    PUBLIC_URL: new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).origin,
+    publicUrlGiven: e.PUBLIC_URL !== undefined,
+    LIVEKIT_URL: e.LIVEKIT_URL ?? devDefaults.LIVEKIT_URL,
+    LIVEKIT_API_KEY: e.LIVEKIT_API_KEY ?? devDefaults.LIVEKIT_API_KEY,
+    LIVEKIT_API_SECRET: e.LIVEKIT_API_SECRET ?? devDefaults.LIVEKIT_API_SECRET,
+    SESSION_SECRET: e.SESSION_SECRET ?? devDefaults.SESSION_SECRET,
+  };
+}

@@ -1,0 +1,70 @@
+// The append-only audit trail (R8): each event stores the previous event's hash and a hash over
+// a canonical encoding of its own content, so any edit or deletion breaks the chain.
+import { createHash } from "node:crypto";
+import type { Tx } from "../adapters/db/client.ts";
+import type { Provider } from "../adapters/db/schemas.ts";
+
+export interface AuditInput {
+  actorType: "staff" | "carer" | "attendee" | "livekit" | "system";
+  actorId?: string | null;
+  action: string;
+  sessionId?: string | null;
+  subjectId?: string | null;
+  data?: Record<string, unknown>;
+}
+
+export const genesisHash = "0".repeat(64);
+
+/** JSON with object keys sorted, so the same content always encodes to the same bytes. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+export interface ChainedFields {
+  seq: number;
+  at: Date;
+  actorType: string;
+  actorId: string | null;
+  action: string;
+  sessionId: string | null;
+  subjectId: string | null;
+  data: string;
+  prevHash: string;
+}
+
+export function hashEvent(e: ChainedFields): string {
+  return createHash("sha256")
+    .update(canonicalJson({ ...e, at: e.at.toISOString() }))
+    .digest("hex");
+}
+
+// Any fixed 64-bit key: it names the one lock that serialises appends on PostgreSQL.
+const auditLockKey = 7_041_991;
+
+/**
+ * Appends one event inside the caller's transaction, so the event commits with the change it
+ * records. On PostgreSQL an advisory lock serialises appenders (no forks in the chain); SQLite
+ * transactions already hold the single writer lock.
+ */
+export async function appendAudit(tx: Tx, provider: Provider, event: AuditInput, now = new Date()): Promise<void> {
+  if (provider === "postgresql") await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${auditLockKey})`);
+  const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
+  const fields: ChainedFields = {
+    seq: (last?.seq ?? 0) + 1,
+    at: now,
+    actorType: event.actorType,
+    actorId: event.actorId ?? null,
+    action: event.action,
+    sessionId: event.sessionId ?? null,
+    subjectId: event.subjectId ?? null,
+    data: canonicalJson(event.data ?? {}),
+    prevHash: last?.hash ?? genesisHash,
+  };
+  await tx.auditEvent.create({ data: { ...fields, hash: hashEvent(fields) } });
+}

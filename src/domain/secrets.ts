@@ -1,0 +1,52 @@
+// Passwords (scrypt, memory-hard) and random tokens for links and sign-ins (stored only as hashes).
+import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { promisify } from "node:util";
+
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: { N: number; r: number; p: number; maxmem: number },
+) => Promise<Buffer>;
+
+// N=2^15, r=8: 32 MiB and roughly 50-100 ms per hash on these machines (OWASP's scrypt minimum is N=2^17 with r=8, p=1
+// at 128 MiB; 2^15 keeps a burst of sign-ins from exhausting memory on a small instance).
+const params = { N: 2 ** 15, r: 8, p: 1, keylen: 32 };
+const maxmem = 64 * 1024 * 1024;
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scryptAsync(password, salt, params.keylen, { N: params.N, r: params.r, p: params.p, maxmem });
+  return ["scrypt", params.N, params.r, params.p, salt.toString("base64url"), key.toString("base64url")].join("$");
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split("$");
+  if (scheme !== "scrypt" || !salt || !hash) return false;
+  const expected = Buffer.from(hash, "base64url");
+  const key = await scryptAsync(password, Buffer.from(salt, "base64url"), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem,
+  });
+  return timingSafeEqual(key, expected);
+}
+
+let decoy: Promise<string> | undefined;
+
+/** A hash to verify against when the e-mail is unknown, so both failures take the same time. */
+export function decoyPasswordHash(): Promise<string> {
+  decoy ??= hashPassword(randomBytes(16).toString("hex"));
+  return decoy;
+}
+
+/** 256 bits from the CSPRNG, URL-safe. */
+export function newToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** What is stored in place of a token. */
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("base64url");
+}

@@ -1,0 +1,132 @@
+// Staff accounts and console sign-ins. Sign-ins are server-side rows, so that signing out or
+// deactivating an account takes effect on the very next request.
+import type { Database } from "../adapters/db/client.ts";
+import { appendAudit } from "./audit.ts";
+import { conflict, notFound } from "./errors.ts";
+import { formatRoles, parseRoles, type Role } from "./roles.ts";
+import { decoyPasswordHash, hashPassword, hashToken, newToken, verifyPassword } from "./secrets.ts";
+
+export interface StaffView {
+  id: string;
+  email: string;
+  name: string;
+  roles: Role[];
+  active: boolean;
+  createdAt: Date;
+}
+
+type StaffRow = { id: string; email: string; name: string; roles: string; active: boolean; createdAt: Date };
+
+export function viewStaff(row: StaffRow): StaffView {
+  return { id: row.id, email: row.email, name: row.name, roles: parseRoles(row.roles), active: row.active, createdAt: row.createdAt };
+}
+
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
+export interface NewStaff {
+  email: string;
+  name: string;
+  password: string;
+  roles: Role[];
+}
+
+export async function createStaff({ db, provider }: Database, input: NewStaff, actorId: string | null): Promise<StaffView> {
+  const email = normaliseEmail(input.email);
+  const passwordHash = await hashPassword(input.password);
+  return db.$transaction(async (tx) => {
+    if (await tx.staff.findUnique({ where: { email } })) throw conflict("email_taken", "A staff account with this e-mail already exists");
+    const row = await tx.staff.create({ data: { email, name: input.name, passwordHash, roles: formatRoles(input.roles) } });
+    await appendAudit(tx, provider, {
+      actorType: actorId ? "staff" : "system",
+      actorId,
+      action: "staff.created",
+      subjectId: row.id,
+      data: { email, roles: formatRoles(input.roles) },
+    });
+    return viewStaff(row);
+  });
+}
+
+export async function listStaff({ db }: Database): Promise<StaffView[]> {
+  return (await db.staff.findMany({ orderBy: { createdAt: "asc" } })).map(viewStaff);
+}
+
+export interface StaffChange {
+  name?: string;
+  roles?: Role[];
+  active?: boolean;
+}
+
+export async function updateStaff({ db, provider }: Database, id: string, change: StaffChange, actorId: string): Promise<StaffView> {
+  return db.$transaction(async (tx) => {
+    const before = await tx.staff.findUnique({ where: { id } });
+    if (!before) throw notFound("Staff account");
+    const deactivating = change.active === false && before.active;
+    const row = await tx.staff.update({
+      where: { id },
+      data: {
+        name: change.name,
+        roles: change.roles ? formatRoles(change.roles) : undefined,
+        active: change.active,
+        deactivatedAt: deactivating ? new Date() : change.active ? null : undefined,
+      },
+    });
+    if (deactivating) await tx.staffLogin.updateMany({ where: { staffId: id, revokedAt: null }, data: { revokedAt: new Date() } });
+    await appendAudit(tx, provider, {
+      actorType: "staff",
+      actorId,
+      action: "staff.updated",
+      subjectId: id,
+      data: { name: change.name, roles: change.roles && formatRoles(change.roles), active: change.active },
+    });
+    return viewStaff(row);
+  });
+}
+
+/** Creates the first admin from configuration when there are no staff at all. */
+export async function ensureFirstAdmin(database: Database, email: string, password: string): Promise<StaffView | null> {
+  if ((await database.db.staff.count()) > 0) return null;
+  return createStaff(database, { email, name: "Administrator", password, roles: ["admin", "staff"] }, null);
+}
+
+/** Checks e-mail and password; unknown e-mail and wrong password cost the same and look the same. */
+export async function authenticate({ db, provider }: Database, emailInput: string, password: string): Promise<StaffView | null> {
+  const email = normaliseEmail(emailInput);
+  const row = await db.staff.findUnique({ where: { email } });
+  const ok = await verifyPassword(password, row?.passwordHash ?? (await decoyPasswordHash()));
+  const staff = ok && row?.active ? row : null;
+  await db.$transaction((tx) =>
+    appendAudit(tx, provider, {
+      actorType: staff ? "staff" : "system",
+      actorId: staff?.id ?? null,
+      action: staff ? "auth.login" : "auth.login_failed",
+      subjectId: row?.id ?? null,
+      // The e-mail typed is kept for a failed attempt: the DSL may need to see repeated guessing.
+      data: staff ? {} : { email },
+    }),
+  );
+  return staff && viewStaff(staff);
+}
+
+export async function startLogin({ db }: Database, staffId: string, hours: number): Promise<string> {
+  const token = newToken();
+  await db.staffLogin.create({
+    data: { staffId, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + hours * 3_600_000) },
+  });
+  return token;
+}
+
+export async function resolveLogin({ db }: Database, token: string): Promise<StaffView | null> {
+  const login = await db.staffLogin.findUnique({ where: { tokenHash: hashToken(token) }, include: { staff: true } });
+  if (!login || login.revokedAt || login.expiresAt <= new Date() || !login.staff.active) return null;
+  return viewStaff(login.staff);
+}
+
+export async function endLogin({ db, provider }: Database, token: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const login = await tx.staffLogin.findUnique({ where: { tokenHash: hashToken(token) } });
+    if (!login || login.revokedAt) return;
+    await tx.staffLogin.update({ where: { id: login.id }, data: { revokedAt: new Date() } });
+    await appendAudit(tx, provider, { actorType: "staff", actorId: login.staffId, action: "auth.logout" });
+  });
+}

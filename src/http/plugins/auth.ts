@@ -1,0 +1,94 @@
+// Staff sign-in for the console: a random id in an httpOnly, SameSite=Strict cookie (Secure
+// when PUBLIC_URL is https), looked up server-side on each request. State-changing requests
+// whose Origin is not ours are refused before anything else runs.
+import cookie from "@fastify/cookie";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+import { DomainError, forbidden } from "../../domain/errors.ts";
+import type { Role } from "../../domain/roles.ts";
+import { resolveLogin, type StaffView } from "../../domain/staff.ts";
+
+export const sessionCookie = "gk_session";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    staff: StaffView | null;
+    /** The raw sign-in token from the cookie, when it was valid. */
+    loginToken: string | null;
+  }
+}
+
+const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+function allowedOrigins(app: FastifyInstance): Set<string> {
+  const { PUBLIC_URL, publicUrlGiven, PORT } = app.config;
+  const origins = new Set([PUBLIC_URL]);
+  if (!publicUrlGiven) for (const host of ["localhost", "127.0.0.1", "[::1]"]) origins.add(`http://${host}:${PORT}`);
+  return origins;
+}
+
+export const authPlugin = fp(
+  async (app: FastifyInstance) => {
+    await app.register(cookie, { secret: app.config.SESSION_SECRET });
+    const origins = allowedOrigins(app);
+
+    app.decorateRequest("staff", null);
+    app.decorateRequest("loginToken", null);
+
+    app.addHook("onRequest", async (request) => {
+      const origin = request.headers.origin;
+      if (origin !== undefined && unsafeMethods.has(request.method) && !origins.has(origin)) {
+        throw new DomainError(403, "origin_refused", "Requests from this origin are not accepted");
+      }
+      const raw = request.cookies[sessionCookie];
+      if (!raw) return;
+      const unsigned = request.unsignCookie(raw);
+      if (!unsigned.valid || !unsigned.value) return;
+      const staff = await resolveLogin(app.database, unsigned.value);
+      if (staff) {
+        request.staff = staff;
+        request.loginToken = unsigned.value;
+      }
+    });
+  },
+  { name: "auth", dependencies: ["context"] },
+);
+
+export function setSessionCookie(app: FastifyInstance, reply: FastifyReply, token: string): void {
+  reply.setCookie(sessionCookie, token, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "strict",
+    secure: app.config.PUBLIC_URL.startsWith("https:"),
+    signed: true,
+    maxAge: Math.round(app.config.STAFF_SESSION_HOURS * 3600),
+  });
+}
+
+export function clearSessionCookie(app: FastifyInstance, reply: FastifyReply): void {
+  reply.clearCookie(sessionCookie, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "strict",
+    secure: app.config.PUBLIC_URL.startsWith("https:"),
+  });
+}
+
+/** preHandler: a signed-in, active staff account. */
+export async function requireStaff(request: FastifyRequest): Promise<void> {
+  if (!request.staff) throw new DomainError(401, "unauthenticated", "Sign in to the console first");
+}
+
+/** preHandler: a signed-in account holding at least one of the roles. */
+export function requireRole(...roles: Role[]) {
+  return async (request: FastifyRequest): Promise<void> => {
+    await requireStaff(request);
+    if (!request.staff?.roles.some((r) => roles.includes(r))) throw forbidden(`This needs the role ${roles.join(" or ")}`);
+  };
+}
+
+/** The signed-in staff member; only call after requireStaff. */
+export function currentStaff(request: FastifyRequest): StaffView {
+  if (!request.staff) throw new DomainError(401, "unauthenticated", "Sign in to the console first");
+  return request.staff;
+}

@@ -1,0 +1,49 @@
+// Staff accounts, for admins: POST /api/staff, GET /api/staff, PATCH /api/staff/:id.
+import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
+import { z } from "zod";
+import { roleSchema } from "../../../domain/roles.ts";
+import { createStaff, listStaff, updateStaff } from "../../../domain/staff.ts";
+import { errorBody } from "../../errors.ts";
+import { currentStaff, requireRole } from "../../plugins/auth.ts";
+import { idParam, password, staffSchema } from "../../schemas.ts";
+
+const roles = z.array(roleSchema).min(1).max(3);
+
+export const staffRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook("preHandler", requireRole("admin"));
+
+  app.post(
+    "/",
+    {
+      schema: {
+        tags: ["staff"],
+        body: z.object({ email: z.email().max(320), name: z.string().trim().min(1).max(120), password, roles }),
+        response: { 201: z.object({ staff: staffSchema }), 409: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const staff = await createStaff(app.database, request.body, currentStaff(request).id);
+      return reply.code(201).send({ staff });
+    },
+  );
+
+  app.get("/", { schema: { tags: ["staff"], response: { 200: z.object({ staff: z.array(staffSchema) }) } } }, async () => ({
+    staff: await listStaff(app.database),
+  }));
+
+  app.patch(
+    "/:id",
+    {
+      schema: {
+        tags: ["staff"],
+        params: idParam,
+        body: z
+          .object({ name: z.string().trim().min(1).max(120), roles, active: z.boolean() })
+          .partial()
+          .refine((b) => Object.keys(b).length > 0, "give at least one of name, roles, active"),
+        response: { 200: z.object({ staff: staffSchema }), 404: errorBody },
+      },
+    },
+    async (request) => ({ staff: await updateStaff(app.database, request.params.id, request.body, currentStaff(request).id) }),
+  );
+};

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../helpers/app.ts";
+import { providers } from "../helpers/db.ts";
+
+describe.each(providers)("health on %s", (provider) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(provider);
+  });
+  afterAll(async () => t.close());
+
+  it("is live and ready once the database is migrated", async () => {
+    expect((await t.app.inject({ method: "GET", url: "/healthz" })).json()).toEqual({ ok: true });
+    const ready = await t.app.inject({ method: "GET", url: "/readyz" });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ ready: true, checks: { database: "ok", migrations: "ok" } });
+  });
+
+  it("is not ready when a migration is missing from the database", async () => {
+    await t.database.db.$executeRawUnsafe(`UPDATE _prisma_migrations SET rolled_back_at = finished_at`);
+    const ready = await t.app.inject({ method: "GET", url: "/readyz" });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json().checks.migrations).toBe("pending");
+  });
+});
+
+describe("OpenAPI document", () => {
+  it("is published at /docs/json and describes the routes from their schemas", async () => {
+    const t = await startTestApp("sqlite");
+    try {
+      const doc = (await t.app.inject({ method: "GET", url: "/docs/json" })).json();
+      expect(doc.openapi).toMatch(/^3\./);
+      expect(doc.paths["/api/auth/login"].post.requestBody.content["application/json"].schema.required).toEqual(["email", "password"]);
+      expect(Object.keys(doc.paths)).toContain("/api/staff/");
+    } finally {
+      await t.close();
+    }
+  });
+});
