@@ -1,0 +1,67 @@
+// The policy engine: a pure function from facts to a decision, for every question that can let
+// somebody into a room. A token is issued only when the decision allows it (no check fails).
+import { decide, notApplicable } from "./check.ts";
+import { waitingRoomForAttendee, waitingRoomForStaff } from "./rules/r1-waiting-room.ts";
+import { carerPresent } from "./rules/r2-carer-present.ts";
+import { secondStaff } from "./rules/r3-second-staff.ts";
+import { consent } from "./rules/r4-consent.ts";
+import { staffInRoom } from "./rules/r5-staff-in-room.ts";
+import { agreedHours } from "./rules/r6-agreed-hours.ts";
+import { orgAccount } from "./rules/r7-org-accounts.ts";
+import { privacy } from "./rules/r9-privacy.ts";
+import { validInvite } from "./rules/r10-valid-invite.ts";
+import { guidelinesAgreed } from "./rules/r13-guidelines-agreed.ts";
+import type { AdmitFacts, Check, Decision, EnterWaitingFacts, StaffJoinFacts, StartFacts } from "./types.ts";
+
+/** Rules enforced elsewhere than in a decision, named in every decision all the same. */
+function elsewhere(): Check[] {
+  return [
+    notApplicable("R8.no-deletion", "Enforced by storage: decisions and communications are append-only."),
+    notApplicable("R11.contact-via-carer", "Guidance in the console: invites for members who live with a carer go to the carer."),
+    notApplicable("R12.emergency-contact", "Shown on the waiting and carer pages."),
+  ];
+}
+
+/** May the lead start this session now? (R3, R6, R7) */
+export function decideStart(f: StartFacts): Decision {
+  return decide(
+    [secondStaff(f.session, f.waiverReason), agreedHours(f.now, f.session, f.agreedHours), orgAccount(f.actor, true), ...elsewhere()],
+    "Not part of starting a session.",
+  );
+}
+
+/** May an assigned member of staff take a staff token for this live session? (R1, R7) */
+export function decideStaffJoin(f: StaffJoinFacts): Decision {
+  return decide([waitingRoomForStaff(f.session), orgAccount(f.actor, false), ...elsewhere()], "Not part of staff joining.");
+}
+
+/** May this person enter the session's waiting room? (R10, R13) */
+export function decideEnterWaiting(f: EnterWaitingFacts): Decision {
+  return decide(
+    [validInvite(f.link, f.session), guidelinesAgreed(f.attendee, f.currentGuidelinesVersion, f.agreesNow), ...elsewhere()],
+    "Not part of entering the waiting room.",
+  );
+}
+
+/** May this person be admitted to the room (stage "admit") or have their token (stage "connect")? */
+export function decideAdmission(f: AdmitFacts): Decision {
+  return decide(
+    [
+      waitingRoomForAttendee(f),
+      carerPresent(f.session, f.attendee),
+      consent(f.attendee),
+      staffInRoom(f.staffConnected),
+      agreedHours(f.now, f.session, f.agreedHours),
+      privacy(f.attendee.displayName),
+      validInvite(f.link, f.session),
+      guidelinesAgreed(f.attendee, f.currentGuidelinesVersion),
+      ...elsewhere(),
+    ],
+    "Not part of admission: decided when the session starts.",
+  );
+}
+
+/** The failing checks of a decision, for error bodies and the waiting page. */
+export function failures(decision: Decision): Check[] {
+  return decision.checks.filter((c) => c.outcome === "fail");
+}

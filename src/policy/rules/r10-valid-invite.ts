@@ -1,0 +1,20 @@
+// R10 valid-invite: an invite or carer link is personal to one person and one session,
+// unguessable, stored only as a hash, revocable, and dead once the session has ended.
+import { fail, pass } from "../check.ts";
+import type { Check, LinkFacts, SessionFacts } from "../types.ts";
+
+const rule = "R10.valid-invite";
+
+export function validInvite(link: LinkFacts, session: SessionFacts): Check {
+  if (link.revoked)
+    return fail(rule, "R10.link-revoked", {
+      reason: "This link has been replaced or revoked.",
+      easyRead: "This link does not work any more. Ask staff for a new one.",
+    });
+  if (session.status === "ended")
+    return fail(rule, "R10.session-ended", {
+      reason: "The session has ended, so its links have too.",
+      easyRead: "The group has finished.",
+    });
+  return pass(rule, "R10.link-valid", { reason: "A personal link for this person and this session." });
+}

@@ -1,0 +1,139 @@
+// The policy engine's vocabulary: the facts it is given and the decisions it returns. Pure data.
+
+export const ruleIds = [
+  "R1.waiting-room",
+  "R2.carer-present",
+  "R3.second-staff",
+  "R4.consent",
+  "R5.staff-in-room",
+  "R6.agreed-hours",
+  "R7.org-accounts",
+  "R8.no-deletion",
+  "R9.privacy",
+  "R10.valid-invite",
+  "R11.contact-via-carer",
+  "R12.emergency-contact",
+  "R13.guidelines-agreed",
+] as const;
+export type RuleId = (typeof ruleIds)[number];
+
+/** R3 is the only soft rule: it may be waived with a written reason. The rest are hard. */
+export const softRules: ReadonlySet<RuleId> = new Set(["R3.second-staff"]);
+
+export type Outcome = "pass" | "fail" | "waived" | "not_applicable";
+
+export interface Check {
+  rule: RuleId;
+  outcome: Outcome;
+  /** Stable machine code, e.g. "R2.carer-not-confirmed". */
+  code: string;
+  /** Plain English, for staff. */
+  reason: string;
+  /** Easy-read words for the member, on rules a member sees. */
+  easyRead?: string;
+}
+
+export interface Decision {
+  /** True exactly when no check fails. */
+  allowed: boolean;
+  /** Every rule, in rule order. */
+  checks: Check[];
+}
+
+export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+export const weekdays: readonly Weekday[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+export interface Interval {
+  start: string;
+  end: string;
+}
+export interface AgreedHours {
+  timeZone: string;
+  days: Record<Weekday, Interval[]>;
+}
+
+export type SessionStatus = "scheduled" | "live" | "ended";
+export interface SessionFacts {
+  status: SessionStatus;
+  startsAt: Date;
+  endsAt: Date;
+  delivery: "home" | "venue";
+  hasSecondStaff: boolean;
+  /** Whether the second member of staff's account is active (false when none is assigned). */
+  secondStaffActive: boolean;
+}
+
+export interface StaffActor {
+  staffId: string;
+  active: boolean;
+  isLead: boolean;
+  /** Lead or second staff of this session. */
+  isAssigned: boolean;
+}
+
+export type AttendeeState = "invited" | "waiting" | "admitted" | "refused" | "returned" | "removed" | "ended";
+
+export interface ConsentFacts {
+  type: "video" | "recording";
+  givenBy: "carer" | "member";
+  withdrawn: boolean;
+}
+
+export interface AttendeeFacts {
+  kind: "member" | "volunteer";
+  displayName: string;
+  state: AttendeeState;
+  livesWithCarer: boolean;
+  consents: ConsentFacts[];
+  /** The latest carer confirmation for this session, if any. */
+  carerPresent: boolean | null;
+  /** The guidelines version this person last agreed to. */
+  agreedGuidelinesVersion: number | null;
+}
+
+export interface LinkFacts {
+  revoked: boolean;
+}
+
+export interface StartFacts {
+  now: Date;
+  session: SessionFacts;
+  actor: StaffActor;
+  waiverReason: string | null;
+  agreedHours: AgreedHours;
+}
+
+export interface StaffJoinFacts {
+  now: Date;
+  session: SessionFacts;
+  actor: StaffActor;
+}
+
+export interface EnterWaitingFacts {
+  session: SessionFacts;
+  link: LinkFacts;
+  attendee: AttendeeFacts;
+  currentGuidelinesVersion: number;
+  /** The person agrees to the current guidelines with this request. */
+  agreesNow: boolean;
+}
+
+/**
+ * "admit": staff let a waiting person in. "connect": an admitted person's page asks for its token;
+ * every rule is asked again, so a change since the admission (a carer withdrawing, staff leaving,
+ * the session ending) stops the token.
+ */
+export type AdmitStage = "admit" | "connect";
+
+export interface AdmitFacts {
+  stage: AdmitStage;
+  now: Date;
+  session: SessionFacts;
+  link: LinkFacts;
+  attendee: AttendeeFacts;
+  currentGuidelinesVersion: number;
+  /** How many of the session's staff are connected to the room. */
+  staffConnected: number;
+  agreedHours: AgreedHours;
+  /** The staff member admitting (stage "admit" only). */
+  actor: StaffActor | null;
+}

@@ -1,0 +1,174 @@
+// Property-based tests over generated fact sets. The oracle below restates each hard rule's
+// failure condition from the policy text, independently of the engine's rule modules.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { windowWithinHours } from "../../src/policy/clock.ts";
+import { decideAdmission, decideEnterWaiting, decideStart } from "../../src/policy/engine.ts";
+import { attendeeToken, attendeeTokenTtlSeconds } from "../../src/policy/grants.ts";
+import type { AdmitFacts, AgreedHours, Decision, StartFacts } from "../../src/policy/types.ts";
+import { ruleIds, softRules, weekdays } from "../../src/policy/types.ts";
+
+const numRuns = Number(process.env.FC_NUM_RUNS ?? 10_000);
+const base = Date.parse("2026-03-02T00:00:00Z");
+const minute = 60_000;
+
+const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+const interval = fc
+  .tuple(fc.integer({ min: 0, max: 96 }), fc.integer({ min: 1, max: 96 }))
+  .map(([a, len]) => ({ start: hhmm(a * 15), end: hhmm(Math.min(1440, (a + len) * 15)) }));
+const hours: fc.Arbitrary<AgreedHours> = fc.record({
+  timeZone: fc.constantFrom("Europe/London", "UTC", "America/New_York"),
+  days: fc.record(Object.fromEntries(weekdays.map((d) => [d, fc.array(interval, { maxLength: 2 })])) as Record<(typeof weekdays)[number], fc.Arbitrary<{ start: string; end: string }[]>>),
+});
+const session = fc
+  .record({
+    status: fc.constantFrom("scheduled", "live", "ended" as const),
+    start: fc.integer({ min: 0, max: 14 * 24 * 4 }),
+    length: fc.integer({ min: 1, max: 12 }),
+    delivery: fc.constantFrom("home", "venue" as const),
+    hasSecondStaff: fc.boolean(),
+    secondStaffActive: fc.boolean(),
+  })
+  .map((s) => ({
+    status: s.status,
+    startsAt: new Date(base + s.start * 15 * minute),
+    endsAt: new Date(base + (s.start + s.length * 2) * 15 * minute),
+    delivery: s.delivery,
+    hasSecondStaff: s.hasSecondStaff,
+    secondStaffActive: s.hasSecondStaff && s.secondStaffActive,
+  }));
+const consent = fc.record({ type: fc.constantFrom("video", "recording" as const), givenBy: fc.constantFrom("carer", "member" as const), withdrawn: fc.boolean() });
+const attendee = fc.record({
+  kind: fc.constantFrom("member", "volunteer" as const),
+  displayName: fc.constantFrom("Alex", "Sam T", "alex@example.org", "Jo 07700900123"),
+  state: fc.constantFrom("invited", "waiting", "admitted", "refused", "returned", "removed", "ended" as const),
+  livesWithCarer: fc.boolean(),
+  consents: fc.array(consent, { maxLength: 3 }),
+  carerPresent: fc.constantFrom(true, false, null),
+  agreedGuidelinesVersion: fc.constantFrom(null, 1, 2),
+});
+const actor = fc.record({ staffId: fc.constant("s"), active: fc.boolean(), isLead: fc.boolean(), isAssigned: fc.boolean() }).map((a) => ({ ...a, isAssigned: a.isAssigned || a.isLead }));
+
+const admitFacts: fc.Arbitrary<AdmitFacts> = fc
+  .record({
+    stage: fc.constantFrom("admit", "connect" as const),
+    session,
+    nowOffset: fc.integer({ min: -120, max: 900 }),
+    revoked: fc.boolean(),
+    attendee,
+    currentGuidelinesVersion: fc.constantFrom(1, 2),
+    staffConnected: fc.integer({ min: 0, max: 2 }),
+    agreedHours: hours,
+    actor: fc.option(actor, { nil: null }),
+  })
+  .map((f) => ({
+    stage: f.stage,
+    now: new Date(f.session.startsAt.getTime() + f.nowOffset * minute),
+    session: f.session,
+    link: { revoked: f.revoked },
+    attendee: f.attendee,
+    currentGuidelinesVersion: f.currentGuidelinesVersion,
+    staffConnected: f.staffConnected,
+    agreedHours: f.agreedHours,
+    actor: f.actor,
+  }));
+
+/** The policy text, restated: may this person be let in? */
+function oracleAdmits(f: AdmitFacts): boolean {
+  const a = f.attendee;
+  const isMember = a.kind === "member";
+  const r1 =
+    f.session.status === "live" &&
+    (f.stage === "admit" ? f.actor !== null && f.actor.active && f.actor.isAssigned && (a.state === "waiting" || a.state === "returned") : a.state === "admitted");
+  const r2 = !isMember || f.session.delivery === "venue" || !a.livesWithCarer || a.carerPresent === true;
+  const giver = a.livesWithCarer ? "carer" : "member";
+  const r4 = !isMember || a.consents.some((c) => c.type === "video" && c.givenBy === giver && !c.withdrawn);
+  const r5 = f.staffConnected > 0;
+  const r6 =
+    windowWithinHours(f.session.startsAt, f.session.endsAt, f.agreedHours) &&
+    f.now.getTime() >= f.session.startsAt.getTime() - 15 * minute &&
+    f.now < f.session.endsAt;
+  const r9 = !a.displayName.includes("@") && !/\d{7}/.test(a.displayName);
+  const r10 = !f.link.revoked && f.session.status !== "ended";
+  const r13 = a.agreedGuidelinesVersion === f.currentGuidelinesVersion;
+  return r1 && r2 && r4 && r5 && r6 && r9 && r10 && r13;
+}
+
+function wellFormed(d: Decision) {
+  expect(d.checks.map((c) => c.rule)).toEqual([...ruleIds]);
+  expect(d.allowed).toBe(d.checks.every((c) => c.outcome !== "fail"));
+  for (const c of d.checks) {
+    expect(c.code.startsWith(c.rule.split(".")[0] ?? "")).toBe(true);
+    expect(c.reason.length).toBeGreaterThan(0);
+    if (c.outcome === "waived") expect(softRules.has(c.rule)).toBe(true);
+  }
+}
+
+describe("policy engine properties", () => {
+  it("admits (and so issues a token) if and only if no hard rule fails", () => {
+    fc.assert(
+      fc.property(admitFacts, (f) => {
+        const d = decideAdmission(f);
+        wellFormed(d);
+        expect(d.allowed).toBe(oracleAdmits(f));
+      }),
+      { numRuns },
+    );
+  });
+
+  it("never issues a token to someone not admitted, whatever else holds", () => {
+    fc.assert(
+      fc.property(admitFacts, (f) => {
+        const connect = { ...f, stage: "connect" as const };
+        if (decideAdmission(connect).allowed) expect(connect.attendee.state).toBe("admitted");
+      }),
+      { numRuns },
+    );
+  });
+
+  it("passes the soft rule R3 only with a second member of staff, or waives it only with a written reason", () => {
+    const startFacts: fc.Arbitrary<StartFacts> = fc.record({
+      now: fc.constant(new Date(base + 60 * minute)),
+      session,
+      actor,
+      waiverReason: fc.option(fc.string({ maxLength: 30 }), { nil: null }),
+      agreedHours: hours,
+    });
+    fc.assert(
+      fc.property(startFacts, (f) => {
+        const d = decideStart(f);
+        wellFormed(d);
+        const r3 = d.checks.find((c) => c.rule === "R3.second-staff");
+        if (r3?.outcome === "pass") expect(f.session.hasSecondStaff && f.session.secondStaffActive).toBe(true);
+        if (r3?.outcome === "waived") expect((f.waiverReason ?? "").trim().length).toBeGreaterThanOrEqual(10);
+        if (d.allowed) expect(f.actor.active && f.actor.isLead).toBe(true);
+      }),
+      { numRuns },
+    );
+  });
+
+  it("lets nobody into the waiting room without agreeing to the current guidelines or with a dead link", () => {
+    fc.assert(
+      fc.property(session, fc.boolean(), attendee, fc.constantFrom(1, 2), fc.boolean(), (s, revoked, a, current, agreesNow) => {
+        const d = decideEnterWaiting({ session: s, link: { revoked }, attendee: a, currentGuidelinesVersion: current, agreesNow });
+        wellFormed(d);
+        expect(d.allowed).toBe(!revoked && s.status !== "ended" && (agreesNow || a.agreedGuidelinesVersion === current));
+      }),
+      { numRuns },
+    );
+  });
+
+  it("grants members at most camera and microphone, no admin, for at most ten minutes", () => {
+    fc.assert(
+      fc.property(fc.uuid(), fc.string({ minLength: 1, maxLength: 20 }), fc.boolean(), (id, name, allowData) => {
+        const t = attendeeToken({ attendeeId: id, displayName: name, room: "room", allowData, admissionSeq: 1 });
+        expect(t.identity).toBe(id);
+        expect(t.ttlSeconds).toBeLessThanOrEqual(attendeeTokenTtlSeconds);
+        expect(t.grant.roomAdmin).toBe(false);
+        expect(t.grant.canPublishSources.sort()).toEqual(["camera", "microphone"]);
+        expect(t.grant.canPublishData).toBe(allowData);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
