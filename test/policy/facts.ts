@@ -3,12 +3,31 @@ import type { AdmitFacts, AgreedHours, AttendeeFacts, SessionFacts, StaffActor, 
 
 export const allDay: AgreedHours = {
   timeZone: "Europe/London",
-  days: { mon: [{ start: "00:00", end: "24:00" }], tue: [{ start: "00:00", end: "24:00" }], wed: [{ start: "00:00", end: "24:00" }], thu: [{ start: "00:00", end: "24:00" }], fri: [{ start: "00:00", end: "24:00" }], sat: [{ start: "00:00", end: "24:00" }], sun: [{ start: "00:00", end: "24:00" }] },
+  days: {
+    mon: [{ start: "00:00", end: "24:00" }],
+    tue: [{ start: "00:00", end: "24:00" }],
+    wed: [{ start: "00:00", end: "24:00" }],
+    thu: [{ start: "00:00", end: "24:00" }],
+    fri: [{ start: "00:00", end: "24:00" }],
+    sat: [{ start: "00:00", end: "24:00" }],
+    sun: [{ start: "00:00", end: "24:00" }],
+  },
 };
 
 export const officeHours: AgreedHours = {
   timeZone: "Europe/London",
-  days: { mon: [{ start: "09:00", end: "17:00" }], tue: [{ start: "09:00", end: "17:00" }], wed: [{ start: "09:00", end: "12:00" }, { start: "13:00", end: "17:00" }], thu: [{ start: "09:00", end: "17:00" }], fri: [{ start: "09:00", end: "17:00" }], sat: [], sun: [] },
+  days: {
+    mon: [{ start: "09:00", end: "17:00" }],
+    tue: [{ start: "09:00", end: "17:00" }],
+    wed: [
+      { start: "09:00", end: "12:00" },
+      { start: "13:00", end: "17:00" },
+    ],
+    thu: [{ start: "09:00", end: "17:00" }],
+    fri: [{ start: "09:00", end: "17:00" }],
+    sat: [],
+    sun: [],
+  },
 };
 
 // Tuesday 3 March 2026, 14:00 to 15:00 London (GMT).
@@ -51,5 +70,12 @@ export function admit(over: Partial<AdmitFacts> = {}): AdmitFacts {
 }
 
 export function start(over: Partial<StartFacts> = {}): StartFacts {
-  return { now: new Date("2026-03-03T13:50:00Z"), session: session({ status: "scheduled" }), actor: lead, waiverReason: null, agreedHours: allDay, ...over };
+  return {
+    now: new Date("2026-03-03T13:50:00Z"),
+    session: session({ status: "scheduled" }),
+    actor: lead,
+    waiverReason: null,
+    agreedHours: allDay,
+    ...over,
+  };
 }

@@ -30,60 +30,219 @@ function table(rule: RuleId, rows: Row[]) {
 
 table("R1.waiting-room", [
   ["passes a waiting member admitted by assigned staff", decideAdmission(admit()), "pass", "R1.in-waiting-room"],
-  ["passes a member sent back to the waiting room", decideAdmission(admit({ attendee: member({ state: "returned" }) })), "pass", "R1.in-waiting-room"],
-  ["fails someone who never entered the waiting room", decideAdmission(admit({ attendee: member({ state: "invited" }) })), "fail", "R1.not-waiting"],
-  ["fails someone already admitted (no second admission)", decideAdmission(admit({ attendee: member({ state: "admitted" }) })), "fail", "R1.not-waiting"],
+  [
+    "passes a member sent back to the waiting room",
+    decideAdmission(admit({ attendee: member({ state: "returned" }) })),
+    "pass",
+    "R1.in-waiting-room",
+  ],
+  [
+    "fails someone who never entered the waiting room",
+    decideAdmission(admit({ attendee: member({ state: "invited" }) })),
+    "fail",
+    "R1.not-waiting",
+  ],
+  [
+    "fails someone already admitted (no second admission)",
+    decideAdmission(admit({ attendee: member({ state: "admitted" }) })),
+    "fail",
+    "R1.not-waiting",
+  ],
   ["fails someone refused", decideAdmission(admit({ attendee: member({ state: "refused" }) })), "fail", "R1.not-waiting"],
-  ["fails when the admitting staff is not assigned", decideAdmission(admit({ actor: { ...lead, isAssigned: false, isLead: false } })), "fail", "R1.not-assigned-staff"],
+  [
+    "fails when the admitting staff is not assigned",
+    decideAdmission(admit({ actor: { ...lead, isAssigned: false, isLead: false } })),
+    "fail",
+    "R1.not-assigned-staff",
+  ],
   ["fails when there is no admitting staff", decideAdmission(admit({ actor: null })), "fail", "R1.not-assigned-staff"],
-  ["fails before the session is live", decideAdmission(admit({ session: session({ status: "scheduled" }) })), "fail", "R1.session-not-live"],
+  [
+    "fails before the session is live",
+    decideAdmission(admit({ session: session({ status: "scheduled" }) })),
+    "fail",
+    "R1.session-not-live",
+  ],
   ["fails after the session ended", decideAdmission(admit({ session: session({ status: "ended" }) })), "fail", "R1.session-ended"],
-  ["passes a token request from an admitted member", decideAdmission(admit({ stage: "connect", actor: null, attendee: member({ state: "admitted" }) })), "pass", "R1.admitted"],
-  ["fails a token request from a member still waiting", decideAdmission(admit({ stage: "connect", actor: null })), "fail", "R1.not-admitted"],
-  ["fails a token request after being sent back", decideAdmission(admit({ stage: "connect", actor: null, attendee: member({ state: "returned" }) })), "fail", "R1.not-admitted"],
-  ["lets assigned staff straight into a live session", decideStaffJoin({ now: during, session: session(), actor: lead }), "pass", "R1.assigned-staff"],
-  ["keeps staff out of a session that is not live", decideStaffJoin({ now: during, session: session({ status: "scheduled" }), actor: lead }), "fail", "R1.session-not-live"],
+  [
+    "passes a token request from an admitted member",
+    decideAdmission(admit({ stage: "connect", actor: null, attendee: member({ state: "admitted" }) })),
+    "pass",
+    "R1.admitted",
+  ],
+  [
+    "fails a token request from a member still waiting",
+    decideAdmission(admit({ stage: "connect", actor: null })),
+    "fail",
+    "R1.not-admitted",
+  ],
+  [
+    "fails a token request after being sent back",
+    decideAdmission(admit({ stage: "connect", actor: null, attendee: member({ state: "returned" }) })),
+    "fail",
+    "R1.not-admitted",
+  ],
+  [
+    "lets assigned staff straight into a live session",
+    decideStaffJoin({ now: during, session: session(), actor: lead }),
+    "pass",
+    "R1.assigned-staff",
+  ],
+  [
+    "keeps staff out of a session that is not live",
+    decideStaffJoin({ now: during, session: session({ status: "scheduled" }), actor: lead }),
+    "fail",
+    "R1.session-not-live",
+  ],
 ]);
 
 table("R2.carer-present", [
   ["passes when the carer confirmed for this session", decideAdmission(admit()), "pass", "R2.carer-confirmed"],
   ["fails when no carer confirmed", decideAdmission(admit({ attendee: member({ carerPresent: null }) })), "fail", "R2.carer-not-confirmed"],
   ["fails when the carer withdrew", decideAdmission(admit({ attendee: member({ carerPresent: false }) })), "fail", "R2.carer-withdrew"],
-  ["does not apply to a member living independently", decideAdmission(admit({ attendee: member({ livesWithCarer: false, carerPresent: null, consents: [{ type: "video", givenBy: "member", withdrawn: false }] }) })), "not_applicable", "R2.not-applicable"],
-  ["does not apply at a venue", decideAdmission(admit({ session: session({ delivery: "venue" }), attendee: member({ carerPresent: null }) })), "not_applicable", "R2.not-applicable"],
-  ["does not apply to a volunteer", decideAdmission(admit({ attendee: member({ kind: "volunteer", carerPresent: null }) })), "not_applicable", "R2.not-applicable"],
+  [
+    "does not apply to a member living independently",
+    decideAdmission(
+      admit({
+        attendee: member({ livesWithCarer: false, carerPresent: null, consents: [{ type: "video", givenBy: "member", withdrawn: false }] }),
+      }),
+    ),
+    "not_applicable",
+    "R2.not-applicable",
+  ],
+  [
+    "does not apply at a venue",
+    decideAdmission(admit({ session: session({ delivery: "venue" }), attendee: member({ carerPresent: null }) })),
+    "not_applicable",
+    "R2.not-applicable",
+  ],
+  [
+    "does not apply to a volunteer",
+    decideAdmission(admit({ attendee: member({ kind: "volunteer", carerPresent: null }) })),
+    "not_applicable",
+    "R2.not-applicable",
+  ],
 ]);
 
 table("R3.second-staff", [
   ["passes with an active second member of staff", decideStart(start()), "pass", "R3.second-staff-assigned"],
-  ["fails with no second member of staff and no reason", decideStart(start({ session: session({ status: "scheduled", hasSecondStaff: false, secondStaffActive: false }) })), "fail", "R3.no-second-staff"],
-  ["fails with a reason too short to be one", decideStart(start({ waiverReason: "   no   ", session: session({ status: "scheduled", hasSecondStaff: false, secondStaffActive: false }) })), "fail", "R3.no-second-staff"],
-  ["fails when the second member of staff's account is inactive", decideStart(start({ session: session({ status: "scheduled", secondStaffActive: false }) })), "fail", "R3.second-staff-inactive"],
-  ["is waived with a written reason", decideStart(start({ waiverReason: "Colleague off sick today", session: session({ status: "scheduled", hasSecondStaff: false, secondStaffActive: false }) })), "waived", "R3.waived"],
+  [
+    "fails with no second member of staff and no reason",
+    decideStart(start({ session: session({ status: "scheduled", hasSecondStaff: false, secondStaffActive: false }) })),
+    "fail",
+    "R3.no-second-staff",
+  ],
+  [
+    "fails with a reason too short to be one",
+    decideStart(
+      start({ waiverReason: "   no   ", session: session({ status: "scheduled", hasSecondStaff: false, secondStaffActive: false }) }),
+    ),
+    "fail",
+    "R3.no-second-staff",
+  ],
+  [
+    "fails when the second member of staff's account is inactive",
+    decideStart(start({ session: session({ status: "scheduled", secondStaffActive: false }) })),
+    "fail",
+    "R3.second-staff-inactive",
+  ],
+  [
+    "is waived with a written reason",
+    decideStart(
+      start({
+        waiverReason: "Colleague off sick today",
+        session: session({ status: "scheduled", hasSecondStaff: false, secondStaffActive: false }),
+      }),
+    ),
+    "waived",
+    "R3.waived",
+  ],
 ]);
 
 table("R4.consent", [
   ["passes with the carer's video consent for a member who lives with a carer", decideAdmission(admit()), "pass", "R4.video-consent"],
-  ["passes with the member's own consent when they live independently", decideAdmission(admit({ attendee: member({ livesWithCarer: false, consents: [{ type: "video", givenBy: "member", withdrawn: false }] }) })), "pass", "R4.video-consent"],
+  [
+    "passes with the member's own consent when they live independently",
+    decideAdmission(
+      admit({ attendee: member({ livesWithCarer: false, consents: [{ type: "video", givenBy: "member", withdrawn: false }] }) }),
+    ),
+    "pass",
+    "R4.video-consent",
+  ],
   ["fails with no consent", decideAdmission(admit({ attendee: member({ consents: [] }) })), "fail", "R4.no-consent"],
-  ["fails when consent was withdrawn", decideAdmission(admit({ attendee: member({ consents: [{ type: "video", givenBy: "carer", withdrawn: true }] }) })), "fail", "R4.consent-withdrawn"],
-  ["passes when consent was withdrawn and then given again", decideAdmission(admit({ attendee: member({ consents: [{ type: "video", givenBy: "carer", withdrawn: true }, { type: "video", givenBy: "carer", withdrawn: false }] }) })), "pass", "R4.video-consent"],
-  ["fails with only the member's consent when they live with a carer", decideAdmission(admit({ attendee: member({ consents: [{ type: "video", givenBy: "member", withdrawn: false }] }) })), "fail", "R4.consent-from-wrong-person"],
-  ["fails with only the carer's consent for a member living independently", decideAdmission(admit({ attendee: member({ livesWithCarer: false, consents: [{ type: "video", givenBy: "carer", withdrawn: false }] }) })), "fail", "R4.consent-from-wrong-person"],
-  ["fails with recording consent alone", decideAdmission(admit({ attendee: member({ consents: [{ type: "recording", givenBy: "carer", withdrawn: false }] }) })), "fail", "R4.no-consent"],
-  ["does not apply to a volunteer", decideAdmission(admit({ attendee: member({ kind: "volunteer", consents: [] }) })), "not_applicable", "R4.not-applicable"],
+  [
+    "fails when consent was withdrawn",
+    decideAdmission(admit({ attendee: member({ consents: [{ type: "video", givenBy: "carer", withdrawn: true }] }) })),
+    "fail",
+    "R4.consent-withdrawn",
+  ],
+  [
+    "passes when consent was withdrawn and then given again",
+    decideAdmission(
+      admit({
+        attendee: member({
+          consents: [
+            { type: "video", givenBy: "carer", withdrawn: true },
+            { type: "video", givenBy: "carer", withdrawn: false },
+          ],
+        }),
+      }),
+    ),
+    "pass",
+    "R4.video-consent",
+  ],
+  [
+    "fails with only the member's consent when they live with a carer",
+    decideAdmission(admit({ attendee: member({ consents: [{ type: "video", givenBy: "member", withdrawn: false }] }) })),
+    "fail",
+    "R4.consent-from-wrong-person",
+  ],
+  [
+    "fails with only the carer's consent for a member living independently",
+    decideAdmission(
+      admit({ attendee: member({ livesWithCarer: false, consents: [{ type: "video", givenBy: "carer", withdrawn: false }] }) }),
+    ),
+    "fail",
+    "R4.consent-from-wrong-person",
+  ],
+  [
+    "fails with recording consent alone",
+    decideAdmission(admit({ attendee: member({ consents: [{ type: "recording", givenBy: "carer", withdrawn: false }] }) })),
+    "fail",
+    "R4.no-consent",
+  ],
+  [
+    "does not apply to a volunteer",
+    decideAdmission(admit({ attendee: member({ kind: "volunteer", consents: [] }) })),
+    "not_applicable",
+    "R4.not-applicable",
+  ],
 ]);
 
 table("R5.staff-in-room", [
   ["passes with one staff member connected", decideAdmission(admit({ staffConnected: 1 })), "pass", "R5.staff-connected"],
   ["fails with no staff connected", decideAdmission(admit({ staffConnected: 0 })), "fail", "R5.no-staff-in-room"],
-  ["fails for a volunteer too", decideAdmission(admit({ staffConnected: 0, attendee: member({ kind: "volunteer" }) })), "fail", "R5.no-staff-in-room"],
+  [
+    "fails for a volunteer too",
+    decideAdmission(admit({ staffConnected: 0, attendee: member({ kind: "volunteer" }) })),
+    "fail",
+    "R5.no-staff-in-room",
+  ],
 ]);
 
 table("R6.agreed-hours", [
   ["passes in session time within agreed hours", decideAdmission(admit({ agreedHours: officeHours })), "pass", "R6.in-session-time"],
-  ["fails when the session is scheduled outside agreed hours", decideAdmission(admit({ agreedHours: { ...officeHours, days: { ...officeHours.days, tue: [{ start: "09:00", end: "14:30" }] } } })), "fail", "R6.outside-agreed-hours"],
-  ["fails on a day with no agreed hours", decideAdmission(admit({ agreedHours: { ...officeHours, days: { ...officeHours.days, tue: [] } } })), "fail", "R6.outside-agreed-hours"],
+  [
+    "fails when the session is scheduled outside agreed hours",
+    decideAdmission(admit({ agreedHours: { ...officeHours, days: { ...officeHours.days, tue: [{ start: "09:00", end: "14:30" }] } } })),
+    "fail",
+    "R6.outside-agreed-hours",
+  ],
+  [
+    "fails on a day with no agreed hours",
+    decideAdmission(admit({ agreedHours: { ...officeHours, days: { ...officeHours.days, tue: [] } } })),
+    "fail",
+    "R6.outside-agreed-hours",
+  ],
   ["lets the lead start 15 minutes early", decideStart(start({ now: new Date("2026-03-03T13:45:00Z") })), "pass", "R6.in-session-time"],
   ["stops a start 16 minutes early", decideStart(start({ now: new Date("2026-03-03T13:44:00Z") })), "fail", "R6.too-early"],
   ["stops a start after the end time", decideStart(start({ now: new Date("2026-03-03T15:00:00Z") })), "fail", "R6.session-over"],
@@ -94,27 +253,85 @@ table("R7.org-accounts", [
   ["passes the lead's active account", decideStart(start()), "pass", "R7.signed-in-account"],
   ["stops an inactive account", decideStart(start({ actor: { ...lead, active: false } })), "fail", "R7.account-inactive"],
   ["stops the second member of staff starting", decideStart(start({ actor: { ...lead, isLead: false } })), "fail", "R7.not-lead"],
-  ["lets the second member of staff join", decideStaffJoin({ now: during, session: session(), actor: { ...lead, isLead: false } }), "pass", "R7.signed-in-account"],
-  ["stops staff who are not assigned from joining", decideStaffJoin({ now: during, session: session(), actor: { ...lead, isLead: false, isAssigned: false } }), "fail", "R7.not-assigned"],
+  [
+    "lets the second member of staff join",
+    decideStaffJoin({ now: during, session: session(), actor: { ...lead, isLead: false } }),
+    "pass",
+    "R7.signed-in-account",
+  ],
+  [
+    "stops staff who are not assigned from joining",
+    decideStaffJoin({ now: during, session: session(), actor: { ...lead, isLead: false, isAssigned: false } }),
+    "fail",
+    "R7.not-assigned",
+  ],
 ]);
 
 table("R9.privacy", [
   ["passes a first name", decideAdmission(admit()), "pass", "R9.display-name-only"],
-  ["fails an e-mail address", decideAdmission(admit({ attendee: member({ displayName: "alex@example.org" }) })), "fail", "R9.identifying-name"],
-  ["fails a phone number", decideAdmission(admit({ attendee: member({ displayName: "Alex 07700 900123" }) })), "fail", "R9.identifying-name"],
+  [
+    "fails an e-mail address",
+    decideAdmission(admit({ attendee: member({ displayName: "alex@example.org" }) })),
+    "fail",
+    "R9.identifying-name",
+  ],
+  [
+    "fails a phone number",
+    decideAdmission(admit({ attendee: member({ displayName: "Alex 07700 900123" }) })),
+    "fail",
+    "R9.identifying-name",
+  ],
   ["fails a postcode", decideAdmission(admit({ attendee: member({ displayName: "Alex SW1A 1AA" }) })), "fail", "R9.identifying-name"],
 ]);
 
 table("R10.valid-invite", [
   ["passes a current link", decideAdmission(admit()), "pass", "R10.link-valid"],
   ["fails a reissued link", decideAdmission(admit({ link: { revoked: true } })), "fail", "R10.link-revoked"],
-  ["fails once the session has ended", decideEnterWaiting({ session: session({ status: "ended" }), link: { revoked: false }, attendee: member(), currentGuidelinesVersion: 2, agreesNow: false }), "fail", "R10.session-ended"],
+  [
+    "fails once the session has ended",
+    decideEnterWaiting({
+      session: session({ status: "ended" }),
+      link: { revoked: false },
+      attendee: member(),
+      currentGuidelinesVersion: 2,
+      agreesNow: false,
+    }),
+    "fail",
+    "R10.session-ended",
+  ],
 ]);
 
 table("R13.guidelines-agreed", [
-  ["passes when the current version was agreed", decideEnterWaiting({ session: session(), link: { revoked: false }, attendee: member(), currentGuidelinesVersion: 2, agreesNow: false }), "pass", "R13.agreed"],
-  ["passes when agreeing now", decideEnterWaiting({ session: session(), link: { revoked: false }, attendee: member({ agreedGuidelinesVersion: null }), currentGuidelinesVersion: 2, agreesNow: true }), "pass", "R13.agreed"],
-  ["fails when never agreed", decideEnterWaiting({ session: session(), link: { revoked: false }, attendee: member({ agreedGuidelinesVersion: null }), currentGuidelinesVersion: 2, agreesNow: false }), "fail", "R13.not-agreed"],
+  [
+    "passes when the current version was agreed",
+    decideEnterWaiting({ session: session(), link: { revoked: false }, attendee: member(), currentGuidelinesVersion: 2, agreesNow: false }),
+    "pass",
+    "R13.agreed",
+  ],
+  [
+    "passes when agreeing now",
+    decideEnterWaiting({
+      session: session(),
+      link: { revoked: false },
+      attendee: member({ agreedGuidelinesVersion: null }),
+      currentGuidelinesVersion: 2,
+      agreesNow: true,
+    }),
+    "pass",
+    "R13.agreed",
+  ],
+  [
+    "fails when never agreed",
+    decideEnterWaiting({
+      session: session(),
+      link: { revoked: false },
+      attendee: member({ agreedGuidelinesVersion: null }),
+      currentGuidelinesVersion: 2,
+      agreesNow: false,
+    }),
+    "fail",
+    "R13.not-agreed",
+  ],
   ["fails when the guidelines changed since", decideAdmission(admit({ currentGuidelinesVersion: 3 })), "fail", "R13.guidelines-changed"],
 ]);
 
@@ -133,7 +350,9 @@ describe("decisions", () => {
     expect(decideAdmission(admit()).checks.map((c) => c.rule)).toEqual([...ruleIds]);
   });
   it("give every failing rule a member sees an easy-read reason", () => {
-    const decision = decideAdmission(admit({ staffConnected: 0, attendee: member({ carerPresent: null, consents: [], agreedGuidelinesVersion: 1 }) }));
+    const decision = decideAdmission(
+      admit({ staffConnected: 0, attendee: member({ carerPresent: null, consents: [], agreedGuidelinesVersion: 1 }) }),
+    );
     const failing = decision.checks.filter((c) => c.outcome === "fail");
     expect(failing.map((c) => c.rule)).toEqual(["R2.carer-present", "R4.consent", "R5.staff-in-room", "R13.guidelines-agreed"]);
     for (const c of failing) expect(c.easyRead).toMatch(/\.$/);
