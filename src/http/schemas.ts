@@ -15,3 +15,24 @@ export const staffSchema = z.object({
 
 export const password = z.string().min(12, "must be at least 12 characters").max(200);
 export const okBody = z.object({ ok: z.literal(true) });
+
+export const checkSchema = z.object({
+  rule: z.string(),
+  outcome: z.enum(["pass", "fail", "waived", "not_applicable"]),
+  code: z.string(),
+  reason: z.string(),
+  easyRead: z.string().optional(),
+});
+
+/** An ISO 8601 date-time with an offset ("2026-03-03T14:00:00Z"), as a Date. */
+export const dateTime = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+export const attendeeParams = z.object({ id: z.string().min(1).max(64), attendeeId: z.string().min(1).max(64) });
+
+/** A display name chosen for the room (R9 is checked by the domain). */
+export const displayName = z.string().trim().min(1).max(40);
+
+/** 43 characters of base64url: 256 random bits. Anything else cannot be a link token. */
+export const linkToken = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "is not a valid link") });
+
+export const emergencyContactSchema = z.object({ name: z.string(), phone: z.string() });

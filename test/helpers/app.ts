@@ -20,7 +20,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(provider: Provider, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  provider: Provider,
+  env: Record<string, string> = {},
+  options: { now?: () => Date } = {},
+): Promise<TestApp> {
   const scratch = await scratchDatabase(provider);
   const config = loadConfig({ NODE_ENV: "test", DATABASE_URL: scratch.url, LOG_LEVEL: "info", PORT: "3000", ...env });
   const database = await openDatabase(scratch.url);
@@ -31,7 +35,7 @@ export async function startTestApp(provider: Provider, env: Record<string, strin
       done();
     },
   });
-  const app = await buildApp({ config, database, logDestination: destination });
+  const app = await buildApp({ config, database, logDestination: destination, now: options.now });
   await app.ready();
   return {
     app,

@@ -103,7 +103,7 @@ function oracleAdmits(f: AdmitFacts): boolean {
   const r1 =
     f.session.status === "live" &&
     (f.stage === "admit"
-      ? f.actor !== null && f.actor.active && f.actor.isAssigned && (a.state === "waiting" || a.state === "returned")
+      ? f.actor?.active === true && f.actor.isAssigned && (a.state === "waiting" || a.state === "returned")
       : a.state === "admitted");
   const r2 = !isMember || f.session.delivery === "venue" || !a.livesWithCarer || a.carerPresent === true;
   const giver = a.livesWithCarer ? "carer" : "member";

@@ -6,15 +6,18 @@ import type { Check, LinkFacts, SessionFacts } from "../types.ts";
 const rule = "R10.valid-invite";
 
 export function validInvite(link: LinkFacts, session: SessionFacts): Check {
-  if (link.revoked)
-    return fail(rule, "R10.link-revoked", {
-      reason: "This link has been replaced or revoked.",
-      easyRead: "This link does not work any more. Ask staff for a new one.",
-    });
-  if (session.status === "ended")
+  // Ending a session also revokes its links: say the more useful thing first.
+  if (session.status === "ended") {
     return fail(rule, "R10.session-ended", {
       reason: "The session has ended, so its links have too.",
       easyRead: "The group has finished.",
     });
+  }
+  if (link.revoked) {
+    return fail(rule, "R10.link-revoked", {
+      reason: "This link has been replaced or revoked.",
+      easyRead: "This link does not work any more. Ask staff for a new one.",
+    });
+  }
   return pass(rule, "R10.link-valid", { reason: "A personal link for this person and this session." });
 }

@@ -1,0 +1,180 @@
+// Staff decisions on people in the waiting room: admit (through the policy engine), admit all
+// eligible, refuse, send back, remove, and messages. Every decision is stored with its checks.
+import type { Tx } from "../adapters/db/client.ts";
+import { decideAdmission } from "../policy/engine.ts";
+import type { Check, Decision } from "../policy/types.ts";
+import { appendAudit } from "./audit.ts";
+import type { Ctx } from "./context.ts";
+import { conflict, notFound } from "./errors.ts";
+import { type AttendeeRow, findAttendee, gatherAdmitFacts, lockSession, staffActor } from "./facts.ts";
+import { assertAssigned, findSession } from "./sessions.ts";
+import type { StaffView } from "./staff.ts";
+
+const inWaitingRoom = ["waiting", "returned"];
+
+async function attendeeOf(tx: Tx, sessionId: string, attendeeId: string): Promise<AttendeeRow> {
+  const attendee = await findAttendee(tx, attendeeId);
+  if (attendee.sessionId !== sessionId) throw notFound("Attendee");
+  return attendee;
+}
+
+async function record(
+  ctx: Ctx,
+  tx: Tx,
+  a: AttendeeRow,
+  action: string,
+  staffId: string,
+  extra: { checks?: Check[]; message?: string | null } = {},
+): Promise<void> {
+  await tx.admissionDecision.create({
+    data: {
+      sessionId: a.sessionId,
+      attendeeId: a.id,
+      action,
+      checks: JSON.stringify(extra.checks ?? []),
+      staffId,
+      message: extra.message ?? null,
+    },
+  });
+  await appendAudit(
+    tx,
+    ctx.database.provider,
+    {
+      actorType: "staff",
+      actorId: staffId,
+      action: `attendee.${action}`,
+      sessionId: a.sessionId,
+      subjectId: a.id,
+      data: { checks: extra.checks, message: extra.message },
+    },
+    ctx.now(),
+  );
+}
+
+/** Moves an attendee from one of `from` to `to`; false when someone else changed it first. */
+async function transition(ctx: Ctx, tx: Tx, a: AttendeeRow, from: string[], to: string, bumpAdmission = false): Promise<boolean> {
+  const { count } = await tx.attendee.updateMany({
+    where: { id: a.id, state: { in: from }, admissionSeq: a.admissionSeq },
+    data: { state: to, stateChangedAt: ctx.now(), ...(bumpAdmission ? { admissionSeq: { increment: 1 } } : {}) },
+  });
+  return count === 1;
+}
+
+export interface AdmitOutcome {
+  attendeeId: string;
+  displayName: string;
+  admitted: boolean;
+  checks: Check[];
+}
+
+async function admitInTx(ctx: Ctx, tx: Tx, a: AttendeeRow, staff: StaffView): Promise<AdmitOutcome> {
+  const facts = await gatherAdmitFacts(ctx, tx, a, "admit", staffActor(staff, a.session));
+  const decision: Decision = decideAdmission(facts);
+  const admitted = decision.allowed && (await transition(ctx, tx, a, inWaitingRoom, "admitted", true));
+  await record(ctx, tx, a, admitted ? "admit" : "denied", staff.id, { checks: decision.checks });
+  return { attendeeId: a.id, displayName: a.displayName, admitted, checks: decision.checks };
+}
+
+export async function admitAttendee(ctx: Ctx, sessionId: string, attendeeId: string, staff: StaffView): Promise<AdmitOutcome> {
+  return ctx.database.db.$transaction(async (tx) => {
+    await lockSession(tx, ctx.database.provider, sessionId);
+    const a = await attendeeOf(tx, sessionId, attendeeId);
+    assertAssigned(a.session, staff);
+    return admitInTx(ctx, tx, a, staff);
+  });
+}
+
+/** Admits every eligible waiting person, each decided on its own facts; reports the rest. */
+export async function admitAll(ctx: Ctx, sessionId: string, staff: StaffView): Promise<AdmitOutcome[]> {
+  const session = await findSession(ctx.database.db, sessionId);
+  assertAssigned(session, staff);
+  const waiting = session.attendees.filter((a) => inWaitingRoom.includes(a.state));
+  const outcomes: AdmitOutcome[] = [];
+  for (const { id } of waiting) {
+    outcomes.push(
+      await ctx.database.db.$transaction(async (tx) => {
+        await lockSession(tx, ctx.database.provider, sessionId);
+        return admitInTx(ctx, tx, await attendeeOf(tx, sessionId, id), staff);
+      }),
+    );
+  }
+  return outcomes;
+}
+
+async function staffAction(
+  ctx: Ctx,
+  sessionId: string,
+  attendeeId: string,
+  staff: StaffView,
+  action: { name: string; from: string[]; to: string; message?: string | null; wrongState: string },
+) {
+  return ctx.database.db.$transaction(async (tx) => {
+    await lockSession(tx, ctx.database.provider, sessionId);
+    const a = await attendeeOf(tx, sessionId, attendeeId);
+    assertAssigned(a.session, staff);
+    if (!(await transition(ctx, tx, a, action.from, action.to))) throw conflict("wrong_state", action.wrongState);
+    await record(ctx, tx, a, action.name, staff.id, { message: action.message });
+    return { ...a, state: action.to, livesWithCarer: a.member?.livesWithCarer ?? false };
+  });
+}
+
+export function refuseAttendee(ctx: Ctx, sessionId: string, attendeeId: string, message: string | null, staff: StaffView) {
+  return staffAction(ctx, sessionId, attendeeId, staff, {
+    name: "refuse",
+    from: inWaitingRoom,
+    to: "refused",
+    message,
+    wrongState: "Only someone in the waiting room can be refused.",
+  });
+}
+
+export function returnToWaiting(ctx: Ctx, sessionId: string, attendeeId: string, staff: StaffView) {
+  return staffAction(ctx, sessionId, attendeeId, staff, {
+    name: "return",
+    from: ["admitted"],
+    to: "returned",
+    wrongState: "Only someone in the room can be sent back to the waiting room.",
+  });
+}
+
+export function removeAttendee(ctx: Ctx, sessionId: string, attendeeId: string, reason: string, staff: StaffView) {
+  return staffAction(ctx, sessionId, attendeeId, staff, {
+    name: "remove",
+    from: ["admitted", ...inWaitingRoom],
+    to: "removed",
+    message: reason,
+    wrongState: "Only someone in the room or the waiting room can be removed.",
+  });
+}
+
+export async function sendMessage(ctx: Ctx, sessionId: string, text: string, attendeeId: string | null, staff: StaffView) {
+  return ctx.database.db.$transaction(async (tx) => {
+    const session = await findSession(tx, sessionId);
+    assertAssigned(session, staff);
+    if (attendeeId && !session.attendees.some((a) => a.id === attendeeId)) throw notFound("Attendee");
+    const message = await tx.staffMessage.create({ data: { sessionId, attendeeId, staffId: staff.id, text } });
+    await appendAudit(
+      tx,
+      ctx.database.provider,
+      { actorType: "staff", actorId: staff.id, action: "message.sent", sessionId, subjectId: attendeeId, data: { text } },
+      ctx.now(),
+    );
+    const recipients = session.attendees
+      .filter((a) => (attendeeId ? a.id === attendeeId : inWaitingRoom.includes(a.state)))
+      .map((a) => a.id);
+    return { id: message.id, text, attendeeId, createdAt: message.createdAt, recipients };
+  });
+}
+
+/** Each attendee's admission checks as they stand now, for the console (nothing is stored). */
+export async function previewAdmissions(ctx: Ctx, sessionId: string, staff: StaffView): Promise<Map<string, Decision>> {
+  return ctx.database.db.$transaction(async (tx) => {
+    const session = await findSession(tx, sessionId);
+    const previews = new Map<string, Decision>();
+    for (const { id } of session.attendees) {
+      const a = await findAttendee(tx, id);
+      previews.set(id, decideAdmission(await gatherAdmitFacts(ctx, tx, a, "admit", staffActor(staff, a.session))));
+    }
+    return previews;
+  });
+}

@@ -1,0 +1,80 @@
+// What a carer does with their link: read what the session is, agree to the carer terms and
+// confirm that they are present (R2, R13), or withdraw that.
+
+import type { Tx } from "../adapters/db/client.ts";
+import { validInvite } from "../policy/rules/r10-valid-invite.ts";
+import { appendAudit } from "./audit.ts";
+import type { Ctx } from "./context.ts";
+import { conflict } from "./errors.ts";
+import { linkFacts, lockSession, sessionFacts } from "./facts.ts";
+import { assertLinkAlive, emergencyContact, openLink } from "./invitee.ts";
+import { currentText, readSettings } from "./settings.ts";
+
+async function openCarerLink(tx: Tx, token: string) {
+  const opened = await openLink(tx, token, "carer");
+  assertLinkAlive(validInvite(linkFacts(opened.attendee, opened.link), sessionFacts(opened.attendee.session)));
+  return opened;
+}
+
+export async function describeCarerLink(ctx: Ctx, token: string) {
+  return ctx.database.db.$transaction(async (tx) => {
+    const { attendee } = await openCarerLink(tx, token);
+    const [settings, terms] = await Promise.all([readSettings(tx), currentText(tx, "carer")]);
+    const latest = attendee.confirmations[0];
+    return {
+      session: {
+        title: attendee.session.title,
+        startsAt: attendee.session.startsAt,
+        endsAt: attendee.session.endsAt,
+        status: attendee.session.status,
+        delivery: attendee.session.delivery,
+        emergencyContact: emergencyContact(settings, attendee.session.lead.name),
+      },
+      member: { displayName: attendee.displayName },
+      terms: { version: terms.version, lines: terms.lines },
+      confirmation: latest ? { present: latest.present, at: latest.createdAt } : null,
+      confirmOpensAt: new Date(attendee.session.startsAt.getTime() - settings.carerConfirmLeadMinutes * 60_000),
+    };
+  });
+}
+
+export async function confirmPresence(ctx: Ctx, token: string) {
+  return ctx.database.db.$transaction(async (tx) => {
+    const { link, attendee } = await openCarerLink(tx, token);
+    await lockSession(tx, ctx.database.provider, attendee.sessionId);
+    const [settings, terms] = await Promise.all([readSettings(tx), currentText(tx, "carer")]);
+    const opensAt = new Date(attendee.session.startsAt.getTime() - settings.carerConfirmLeadMinutes * 60_000);
+    if (ctx.now() < opensAt) {
+      throw conflict("R2.too-early", `You can say you are there from ${settings.carerConfirmLeadMinutes} minutes before the group starts.`);
+    }
+    const row = await tx.carerConfirmation.create({
+      data: { attendeeId: attendee.id, linkId: link.id, present: true, termsVersion: terms.version },
+    });
+    const audit = { actorType: "carer" as const, actorId: link.id, sessionId: attendee.sessionId, subjectId: attendee.id };
+    await appendAudit(tx, ctx.database.provider, { ...audit, action: "carer.terms_agreed", data: { version: terms.version } }, ctx.now());
+    await appendAudit(tx, ctx.database.provider, { ...audit, action: "carer.confirmed" }, ctx.now());
+    return { present: true, at: row.createdAt, termsVersion: terms.version };
+  });
+}
+
+export async function withdrawPresence(ctx: Ctx, token: string) {
+  return ctx.database.db.$transaction(async (tx) => {
+    const { link, attendee } = await openCarerLink(tx, token);
+    await lockSession(tx, ctx.database.provider, attendee.sessionId);
+    const row = await tx.carerConfirmation.create({ data: { attendeeId: attendee.id, linkId: link.id, present: false } });
+    await appendAudit(
+      tx,
+      ctx.database.provider,
+      {
+        actorType: "carer",
+        actorId: link.id,
+        action: "carer.withdrew",
+        sessionId: attendee.sessionId,
+        subjectId: attendee.id,
+        data: { memberInRoom: attendee.state === "admitted" },
+      },
+      ctx.now(),
+    );
+    return { present: false, at: row.createdAt, memberInRoom: attendee.state === "admitted" };
+  });
+}

@@ -1,0 +1,142 @@
+// What a member or volunteer does with their invite link: read what the session is, agree to
+// the group guidelines (R13), enter the waiting room, and, once admitted, get their token.
+import type { Tx } from "../adapters/db/client.ts";
+import { decideAdmission, decideEnterWaiting } from "../policy/engine.ts";
+import { attendeeToken } from "../policy/grants.ts";
+import type { Check } from "../policy/types.ts";
+import { appendAudit } from "./audit.ts";
+import type { Ctx } from "./context.ts";
+import { DomainError } from "./errors.ts";
+import { attendeeFacts, findAttendee, gatherAdmitFacts, linkFacts, lockSession, sessionFacts } from "./facts.ts";
+import { findLink, type LinkKind } from "./links.ts";
+import { currentText, readSettings, type SettingsView } from "./settings.ts";
+
+export const linkNotFound = () =>
+  new DomainError(404, "R10.unknown-link", "This link does not work. Please check it, or ask staff for a new one.");
+
+/** The link and its attendee; a link that never existed is a 404 and reveals nothing. */
+export async function openLink(tx: Tx, token: string, kind: LinkKind) {
+  const link = await findLink(tx, token, kind);
+  if (!link) throw linkNotFound();
+  return { link, attendee: await findAttendee(tx, link.attendeeId) };
+}
+
+/** Dead links (reissued, or the session ended) are 410 Gone, with the reason in easy-read words. */
+export function assertLinkAlive(check: Check): void {
+  if (check.outcome === "fail") throw new DomainError(410, check.code, check.easyRead ?? check.reason, [check]);
+}
+
+/** R12: the organisation's emergency contact, or the lead's name when an admin has set none. */
+export function emergencyContact(settings: SettingsView, leadName: string) {
+  return settings.emergencyContact.name ? settings.emergencyContact : { name: leadName, phone: "" };
+}
+
+function publicSession(a: Awaited<ReturnType<typeof findAttendee>>, settings: SettingsView) {
+  return {
+    title: a.session.title,
+    startsAt: a.session.startsAt,
+    endsAt: a.session.endsAt,
+    status: a.session.status,
+    emergencyContact: emergencyContact(settings, a.session.lead.name),
+  };
+}
+
+export async function describeInvite(ctx: Ctx, token: string) {
+  return ctx.database.db.$transaction(async (tx) => {
+    const { link, attendee } = await openLink(tx, token, "invite");
+    const [settings, guidelines, facts] = await Promise.all([readSettings(tx), currentText(tx, "member"), attendeeFacts(tx, attendee)]);
+    const decision = decideEnterWaiting({
+      session: sessionFacts(attendee.session),
+      link: linkFacts(attendee, link),
+      attendee: facts,
+      currentGuidelinesVersion: guidelines.version,
+      agreesNow: false,
+    });
+    assertLinkAlive(decision.checks.find((c) => c.rule === "R10.valid-invite")!);
+    return {
+      session: publicSession(attendee, settings),
+      attendee: { id: attendee.id, displayName: attendee.displayName, state: attendee.state },
+      guidelines: { version: guidelines.version, lines: guidelines.lines },
+      agreedToCurrentGuidelines: facts.agreedGuidelinesVersion === guidelines.version,
+    };
+  });
+}
+
+export async function enterWaitingRoom(ctx: Ctx, token: string, agreedToGuidelines: boolean) {
+  const result = await ctx.database.db.$transaction(async (tx) => {
+    const { link, attendee: first } = await openLink(tx, token, "invite");
+    await lockSession(tx, ctx.database.provider, first.sessionId);
+    const attendee = await findAttendee(tx, first.id);
+    const [settings, guidelines, facts] = await Promise.all([readSettings(tx), currentText(tx, "member"), attendeeFacts(tx, attendee)]);
+    const decision = decideEnterWaiting({
+      session: sessionFacts(attendee.session),
+      link: linkFacts(attendee, link),
+      attendee: facts,
+      currentGuidelinesVersion: guidelines.version,
+      agreesNow: agreedToGuidelines,
+    });
+    assertLinkAlive(decision.checks.find((c) => c.rule === "R10.valid-invite")!);
+    if (!decision.allowed) return { ok: false as const, checks: decision.checks };
+
+    const audit = { actorType: "attendee" as const, actorId: attendee.id, sessionId: attendee.sessionId, subjectId: attendee.id };
+    if (agreedToGuidelines && facts.agreedGuidelinesVersion !== guidelines.version) {
+      await tx.guidelinesAgreement.create({ data: { attendeeId: attendee.id, memberId: attendee.memberId, version: guidelines.version } });
+      await appendAudit(
+        tx,
+        ctx.database.provider,
+        { ...audit, action: "guidelines.agreed", data: { version: guidelines.version } },
+        ctx.now(),
+      );
+    }
+    let state = attendee.state;
+    // Only someone not yet in the waiting room enters it; a refused, admitted or removed
+    // person reopening their page keeps the state staff gave them.
+    if (state === "invited") {
+      await tx.attendee.update({ where: { id: attendee.id }, data: { state: "waiting", stateChangedAt: ctx.now() } });
+      await appendAudit(tx, ctx.database.provider, { ...audit, action: "waiting.entered" }, ctx.now());
+      state = "waiting";
+    }
+    return {
+      ok: true as const,
+      attendee: { id: attendee.id, state, displayName: attendee.displayName },
+      session: publicSession(attendee, settings),
+    };
+  });
+  return result;
+}
+
+/** LiveKit's token-endpoint answer, for an admitted person whose admission still holds. */
+export async function connectionDetails(ctx: Ctx, token: string) {
+  return ctx.database.db.$transaction(async (tx) => {
+    const { link, attendee: first } = await openLink(tx, token, "invite");
+    await lockSession(tx, ctx.database.provider, first.sessionId);
+    const attendee = await findAttendee(tx, first.id);
+    const decision = decideAdmission(await gatherAdmitFacts(ctx, tx, attendee, "connect", null, link));
+    if (!decision.allowed) return { ok: false as const, checks: decision.checks };
+    // Minted inside the transaction, with the session row locked: an end that races with this
+    // request waits, so no token is ever minted for a session that has ended.
+    const participantToken = await ctx.tokens.mint(
+      attendeeToken({
+        attendeeId: attendee.id,
+        displayName: attendee.displayName,
+        room: attendee.session.roomName,
+        allowData: attendee.session.allowData,
+        admissionSeq: attendee.admissionSeq,
+      }),
+    );
+    await appendAudit(
+      tx,
+      ctx.database.provider,
+      {
+        actorType: "attendee",
+        actorId: attendee.id,
+        action: "token.issued",
+        sessionId: attendee.sessionId,
+        subjectId: attendee.id,
+        data: { admission: attendee.admissionSeq },
+      },
+      ctx.now(),
+    );
+    return { ok: true as const, server_url: ctx.config.LIVEKIT_URL, participant_token: participantToken };
+  });
+}

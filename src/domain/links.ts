@@ -1,0 +1,38 @@
+// Invite and carer links (R10): 256 random bits, shown once, stored only as a SHA-256 hash.
+import type { Tx } from "../adapters/db/client.ts";
+import type { Config } from "../config.ts";
+import { hashToken, newToken } from "./secrets.ts";
+
+export type LinkKind = "invite" | "carer";
+
+const paths: Record<LinkKind, string> = { invite: "join", carer: "carer" };
+
+export interface IssuedLinks {
+  inviteUrl: string;
+  carerUrl?: string;
+}
+
+/** Whether a member's attendee also gets a carer link: R2 applies in the home, with a carer. */
+export function needsCarerLink(delivery: string, kind: string, livesWithCarer: boolean): boolean {
+  return delivery === "home" && kind === "member" && livesWithCarer;
+}
+
+export async function issueLinks(tx: Tx, config: Config, attendeeId: string, withCarerLink: boolean): Promise<IssuedLinks> {
+  const url = async (kind: LinkKind) => {
+    const token = newToken();
+    await tx.link.create({ data: { attendeeId, kind, tokenHash: hashToken(token) } });
+    return `${config.PUBLIC_URL}/${paths[kind]}/${token}`;
+  };
+  const inviteUrl = await url("invite");
+  return withCarerLink ? { inviteUrl, carerUrl: await url("carer") } : { inviteUrl };
+}
+
+export async function revokeLinks(tx: Tx, where: { attendeeId: string } | { attendee: { sessionId: string } }, reason: string, at: Date) {
+  await tx.link.updateMany({ where: { ...where, revokedAt: null }, data: { revokedAt: at, revokedReason: reason } });
+}
+
+/** The link a token names, with its attendee; null when no such link ever existed. */
+export async function findLink(tx: Tx, token: string, kind: LinkKind) {
+  const link = await tx.link.findUnique({ where: { tokenHash: hashToken(token) } });
+  return link && link.kind === kind ? link : null;
+}

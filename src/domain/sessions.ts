@@ -1,0 +1,330 @@
+// Sessions: scheduling with invitees and their links, start (R3, R6, R7), staff join, end.
+import { randomBytes } from "node:crypto";
+import type { Tx } from "../adapters/db/client.ts";
+import { decideStaffJoin, decideStart } from "../policy/engine.ts";
+import { staffToken } from "../policy/grants.ts";
+import { scheduledWithinHours } from "../policy/rules/r6-agreed-hours.ts";
+import type { Check } from "../policy/types.ts";
+import { appendAudit } from "./audit.ts";
+import type { Ctx } from "./context.ts";
+import { badRequest, conflict, forbidden, notFound } from "./errors.ts";
+import { lockSession, sessionFacts, sessionInclude, staffActor } from "./facts.ts";
+import { type IssuedLinks, issueLinks, needsCarerLink, revokeLinks } from "./links.ts";
+import { assertRoomName } from "./members.ts";
+import { agreedHoursOf, readSettings } from "./settings.ts";
+import type { StaffView } from "./staff.ts";
+
+export interface ScheduleInput {
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  delivery: "home" | "venue";
+  leadStaffId: string;
+  secondStaffId?: string;
+  memberIds: string[];
+  volunteers?: { displayName: string }[];
+  allowData?: boolean;
+}
+
+const sessionDetail = {
+  ...sessionInclude,
+  attendees: {
+    orderBy: { createdAt: "asc" as const },
+    include: { member: { include: { carers: { orderBy: { createdAt: "asc" as const } } } } },
+  },
+  waivers: { orderBy: { createdAt: "asc" as const } },
+};
+
+export async function findSession(tx: Tx, id: string) {
+  const row = await tx.session.findUnique({ where: { id }, include: sessionDetail });
+  if (!row) throw notFound("Session");
+  return row;
+}
+
+type SessionRow = Awaited<ReturnType<typeof findSession>>;
+type AttendeeRow = SessionRow["attendees"][number];
+
+/** R11: for a member who lives with a carer, the invite goes to the carer; the console says so. */
+function contactVia(a: AttendeeRow) {
+  const carer = a.member?.livesWithCarer ? a.member.carers[0] : undefined;
+  if (!carer) return null;
+  const how = [carer.email, carer.phone].filter(Boolean).join(" or ");
+  return {
+    carerId: carer.id,
+    name: carer.name,
+    email: carer.email,
+    phone: carer.phone,
+    guidance: `Send this invite to their carer, ${carer.name}${how ? `, at ${how}` : ""}, not to ${a.displayName}.`,
+  };
+}
+
+export function viewAttendee(a: AttendeeRow) {
+  return {
+    id: a.id,
+    kind: a.kind,
+    memberId: a.memberId,
+    displayName: a.displayName,
+    state: a.state,
+    stateChangedAt: a.stateChangedAt,
+    contactVia: contactVia(a),
+  };
+}
+
+export function viewSession(s: SessionRow) {
+  return {
+    id: s.id,
+    title: s.title,
+    startsAt: s.startsAt,
+    endsAt: s.endsAt,
+    delivery: s.delivery,
+    status: s.status,
+    leadStaffId: s.leadStaffId,
+    secondStaffId: s.secondStaffId,
+    startedAt: s.startedAt,
+    endedAt: s.endedAt,
+    waivers: s.waivers.map((w) => ({ rule: w.rule, reason: w.reason, staffId: w.staffId, createdAt: w.createdAt })),
+    summary: s.summary ? (JSON.parse(s.summary) as unknown) : null,
+    attendees: s.attendees.map(viewAttendee),
+  };
+}
+
+async function activeStaff(tx: Tx, id: string, role: string) {
+  const staff = await tx.staff.findUnique({ where: { id } });
+  if (!staff?.active) throw badRequest("unknown_staff", `${role} must be an active staff account.`);
+  return staff;
+}
+
+export async function scheduleSession(ctx: Ctx, input: ScheduleInput, actor: StaffView) {
+  if (input.endsAt <= input.startsAt) throw badRequest("invalid_times", "endsAt must be after startsAt.");
+  if (input.endsAt <= ctx.now()) throw badRequest("invalid_times", "The session must end in the future.");
+  if (input.secondStaffId && input.secondStaffId === input.leadStaffId)
+    throw badRequest("same_staff", "The second member of staff must be someone other than the lead.");
+  if (new Set(input.memberIds).size !== input.memberIds.length) throw badRequest("duplicate_member", "A member is listed twice.");
+  if (input.memberIds.length + (input.volunteers?.length ?? 0) === 0)
+    throw badRequest("no_invitees", "Invite at least one member or volunteer.");
+  for (const v of input.volunteers ?? []) assertRoomName(v.displayName);
+
+  const created = await ctx.database.db.$transaction(async (tx) => {
+    await activeStaff(tx, input.leadStaffId, "leadStaffId");
+    if (input.secondStaffId) await activeStaff(tx, input.secondStaffId, "secondStaffId");
+    const r6 = scheduledWithinHours(input, agreedHoursOf(await readSettings(tx)));
+    if (r6.outcome === "fail") throw conflict("R6.outside-agreed-hours", r6.reason, [r6]);
+    const members = await tx.member.findMany({ where: { id: { in: input.memberIds } } });
+    if (members.length !== input.memberIds.length) throw badRequest("unknown_member", "memberIds names a member that does not exist.");
+
+    const session = await tx.session.create({
+      data: {
+        title: input.title,
+        startsAt: input.startsAt,
+        endsAt: input.endsAt,
+        delivery: input.delivery,
+        leadStaffId: input.leadStaffId,
+        secondStaffId: input.secondStaffId ?? null,
+        roomName: `gk_${randomBytes(12).toString("base64url")}`,
+        allowData: input.allowData ?? false,
+        createdById: actor.id,
+      },
+    });
+    const links = new Map<string, IssuedLinks>();
+    const invitees = [
+      ...input.memberIds.map((id) => {
+        const m = members.find((x) => x.id === id)!;
+        return { kind: "member", memberId: id, displayName: m.displayName, livesWithCarer: m.livesWithCarer };
+      }),
+      ...(input.volunteers ?? []).map((v) => ({ kind: "volunteer", memberId: null, displayName: v.displayName, livesWithCarer: false })),
+    ];
+    for (const invitee of invitees) {
+      const attendee = await tx.attendee.create({
+        data: {
+          sessionId: session.id,
+          kind: invitee.kind,
+          memberId: invitee.memberId,
+          displayName: invitee.displayName,
+          stateChangedAt: ctx.now(),
+        },
+      });
+      links.set(
+        attendee.id,
+        await issueLinks(tx, ctx.config, attendee.id, needsCarerLink(input.delivery, invitee.kind, invitee.livesWithCarer)),
+      );
+    }
+    await appendAudit(
+      tx,
+      ctx.database.provider,
+      {
+        actorType: "staff",
+        actorId: actor.id,
+        action: "session.scheduled",
+        sessionId: session.id,
+        data: {
+          title: input.title,
+          startsAt: input.startsAt,
+          endsAt: input.endsAt,
+          delivery: input.delivery,
+          leadStaffId: input.leadStaffId,
+          secondStaffId: input.secondStaffId,
+          attendees: [...links.keys()],
+        },
+      },
+      ctx.now(),
+    );
+    for (const [attendeeId, issued] of links) {
+      await appendAudit(
+        tx,
+        ctx.database.provider,
+        {
+          actorType: "staff",
+          actorId: actor.id,
+          action: "links.issued",
+          sessionId: session.id,
+          subjectId: attendeeId,
+          data: { carerLink: issued.carerUrl !== undefined },
+        },
+        ctx.now(),
+      );
+    }
+    return { session: await findSession(tx, session.id), links };
+  });
+  const view = viewSession(created.session);
+  return { ...view, attendees: view.attendees.map((a) => ({ ...a, ...created.links.get(a.id) })) };
+}
+
+export async function listSessions(ctx: Ctx) {
+  const rows = await ctx.database.db.session.findMany({ orderBy: { startsAt: "asc" }, include: sessionDetail });
+  return rows.map(viewSession);
+}
+
+export async function getSessionRow(ctx: Ctx, id: string) {
+  return findSession(ctx.database.db, id);
+}
+
+export function assertAssigned(s: { leadStaffId: string; secondStaffId: string | null }, staff: StaffView) {
+  if (!staffActor(staff, s).isAssigned) throw forbidden("Only the session's lead and second member of staff can do this.");
+}
+
+export async function reissueLinks(ctx: Ctx, sessionId: string, attendeeId: string, actor: StaffView) {
+  return ctx.database.db.$transaction(async (tx) => {
+    await lockSession(tx, ctx.database.provider, sessionId);
+    const session = await findSession(tx, sessionId);
+    assertAssigned(session, actor);
+    if (session.status === "ended") throw conflict("R10.session-ended", "The session has ended; its links cannot be reissued.");
+    const attendee = session.attendees.find((a) => a.id === attendeeId);
+    if (!attendee) throw notFound("Attendee");
+    await revokeLinks(tx, { attendeeId }, "reissued", ctx.now());
+    const issued = await issueLinks(
+      tx,
+      ctx.config,
+      attendeeId,
+      needsCarerLink(session.delivery, attendee.kind, attendee.member?.livesWithCarer ?? false),
+    );
+    await appendAudit(
+      tx,
+      ctx.database.provider,
+      {
+        actorType: "staff",
+        actorId: actor.id,
+        action: "links.reissued",
+        sessionId,
+        subjectId: attendeeId,
+        data: { carerLink: issued.carerUrl !== undefined },
+      },
+      ctx.now(),
+    );
+    return { ...viewAttendee(attendee), ...issued };
+  });
+}
+
+async function mintStaffToken(ctx: Ctx, session: { id: string; roomName: string }, staff: StaffView) {
+  const token = await ctx.tokens.mint(staffToken({ staffId: staff.id, name: staff.name, room: session.roomName }));
+  ctx.presence.staffTokenIssued(session.id, staff.id);
+  return token;
+}
+
+export type StartResult = { ok: true; session: ReturnType<typeof viewSession>; token: string } | { ok: false; checks: Check[] };
+
+export async function startSession(ctx: Ctx, sessionId: string, waiverReason: string | null, actor: StaffView): Promise<StartResult> {
+  return ctx.database.db.$transaction(async (tx) => {
+    await lockSession(tx, ctx.database.provider, sessionId);
+    const session = await findSession(tx, sessionId);
+    assertAssigned(session, actor);
+    if (session.leadStaffId !== actor.id) throw forbidden("Only the session's lead can start it.");
+    if (session.status === "live") throw conflict("already_live", "The session is already live: join it instead.");
+    if (session.status === "ended") throw conflict("session_ended", "The session has ended.");
+    const decision = decideStart({
+      now: ctx.now(),
+      session: sessionFacts(session),
+      actor: staffActor(actor, session),
+      waiverReason,
+      agreedHours: agreedHoursOf(await readSettings(tx)),
+    });
+    const audit = { actorType: "staff" as const, actorId: actor.id, sessionId, data: { checks: decision.checks } };
+    if (!decision.allowed) {
+      await appendAudit(tx, ctx.database.provider, { ...audit, action: "session.start_refused" }, ctx.now());
+      return { ok: false as const, checks: decision.checks };
+    }
+    const waiver = decision.checks.find((c) => c.outcome === "waived");
+    if (waiver && waiverReason) {
+      await tx.waiver.create({ data: { sessionId, rule: waiver.rule, reason: waiverReason.trim(), staffId: actor.id } });
+      await appendAudit(
+        tx,
+        ctx.database.provider,
+        { ...audit, action: "waiver.recorded", data: { rule: waiver.rule, reason: waiverReason.trim() } },
+        ctx.now(),
+      );
+    }
+    await tx.session.update({ where: { id: sessionId }, data: { status: "live", startedAt: ctx.now() } });
+    await appendAudit(tx, ctx.database.provider, { ...audit, action: "session.started" }, ctx.now());
+    const token = await mintStaffToken(ctx, session, actor);
+    return { ok: true as const, session: viewSession(await findSession(tx, sessionId)), token };
+  });
+}
+
+export async function joinSession(ctx: Ctx, sessionId: string, actor: StaffView) {
+  return ctx.database.db.$transaction(async (tx) => {
+    await lockSession(tx, ctx.database.provider, sessionId);
+    const session = await findSession(tx, sessionId);
+    assertAssigned(session, actor);
+    const decision = decideStaffJoin({ now: ctx.now(), session: sessionFacts(session), actor: staffActor(actor, session) });
+    if (!decision.allowed) throw conflict("not_allowed", "The session is not live.", decision.checks);
+    await appendAudit(
+      tx,
+      ctx.database.provider,
+      { actorType: "staff", actorId: actor.id, action: "session.staff_joined", sessionId },
+      ctx.now(),
+    );
+    return { session: viewSession(session), token: await mintStaffToken(ctx, session, actor) };
+  });
+}
+
+export async function endSession(ctx: Ctx, sessionId: string, actor: StaffView) {
+  return ctx.database.db.$transaction(async (tx) => {
+    await lockSession(tx, ctx.database.provider, sessionId);
+    const session = await findSession(tx, sessionId);
+    assertAssigned(session, actor);
+    if (session.status === "ended") throw conflict("session_ended", "The session has already ended.");
+    const now = ctx.now();
+    const admitted = await tx.admissionDecision.groupBy({ by: ["attendeeId"], where: { sessionId, action: "admit" }, _count: true });
+    const summary = {
+      startedAt: session.startedAt,
+      endedAt: now,
+      attendees: session.attendees.map((a) => ({
+        id: a.id,
+        displayName: a.displayName,
+        kind: a.kind,
+        finalState: a.state,
+        admissions: admitted.find((x) => x.attendeeId === a.id)?._count ?? 0,
+      })),
+    };
+    await tx.session.update({ where: { id: sessionId }, data: { status: "ended", endedAt: now, summary: JSON.stringify(summary) } });
+    await tx.attendee.updateMany({ where: { sessionId }, data: { state: "ended", stateChangedAt: now } });
+    await revokeLinks(tx, { attendee: { sessionId } }, "session-ended", now);
+    await appendAudit(
+      tx,
+      ctx.database.provider,
+      { actorType: "staff", actorId: actor.id, action: "session.ended", sessionId, data: { summary } },
+      now,
+    );
+    ctx.presence.sessionEnded(sessionId);
+    return viewSession(await findSession(tx, sessionId));
+  });
+}

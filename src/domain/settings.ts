@@ -1,0 +1,120 @@
+// Organisation settings (agreed hours, time zone, emergency contact) and the versioned easy-read
+// texts people agree to (R13): the group guidelines for members and volunteers, the carer terms.
+import type { Tx } from "../adapters/db/client.ts";
+import type { AgreedHours, Weekday } from "../policy/types.ts";
+import { weekdays } from "../policy/types.ts";
+import { appendAudit } from "./audit.ts";
+import type { Ctx } from "./context.ts";
+
+export interface SettingsView {
+  timeZone: string;
+  agreedHours: AgreedHours["days"];
+  emergencyContact: { name: string; phone: string };
+  carerConfirmLeadMinutes: number;
+  longWaitSeconds: number;
+}
+
+/**
+ * Until an admin sets them, agreed hours are 08:00-21:00 every day in Europe/London: a
+ * safeguarding default that keeps sessions out of the night without blocking a new
+ * organisation's first sessions. The console shows them so that an admin can narrow them.
+ */
+const defaults = {
+  timeZone: "Europe/London",
+  agreedHours: Object.fromEntries(weekdays.map((d) => [d, [{ start: "08:00", end: "21:00" }]])) as Record<
+    Weekday,
+    { start: string; end: string }[]
+  >,
+  emergencyName: "",
+  emergencyPhone: "",
+};
+
+const settingsId = "org";
+
+export async function readSettings(tx: Tx): Promise<SettingsView> {
+  const row = await tx.settings.findUnique({ where: { id: settingsId } });
+  return {
+    timeZone: row?.timeZone ?? defaults.timeZone,
+    agreedHours: row ? (JSON.parse(row.agreedHours) as AgreedHours["days"]) : defaults.agreedHours,
+    emergencyContact: { name: row?.emergencyName ?? defaults.emergencyName, phone: row?.emergencyPhone ?? defaults.emergencyPhone },
+    carerConfirmLeadMinutes: row?.carerConfirmLeadMins ?? 60,
+    longWaitSeconds: row?.longWaitSeconds ?? 300,
+  };
+}
+
+export function agreedHoursOf(settings: SettingsView): AgreedHours {
+  return { timeZone: settings.timeZone, days: settings.agreedHours };
+}
+
+export interface SettingsInput {
+  timeZone: string;
+  agreedHours: AgreedHours["days"];
+  emergencyContact: { name: string; phone: string };
+  carerConfirmLeadMinutes?: number;
+  longWaitSeconds?: number;
+}
+
+export async function updateSettings(ctx: Ctx, input: SettingsInput, actorId: string): Promise<SettingsView> {
+  return ctx.database.db.$transaction(async (tx) => {
+    const data = {
+      timeZone: input.timeZone,
+      agreedHours: JSON.stringify(input.agreedHours),
+      emergencyName: input.emergencyContact.name,
+      emergencyPhone: input.emergencyContact.phone,
+      carerConfirmLeadMins: input.carerConfirmLeadMinutes ?? 60,
+      longWaitSeconds: input.longWaitSeconds ?? 300,
+    };
+    await tx.settings.upsert({ where: { id: settingsId }, create: { id: settingsId, ...data }, update: data });
+    await appendAudit(
+      tx,
+      ctx.database.provider,
+      { actorType: "staff", actorId, action: "settings.updated", data: { ...input } },
+      ctx.now(),
+    );
+    return readSettings(tx);
+  });
+}
+
+export type Audience = "member" | "carer";
+
+/** Version 1 of each text, written when no version exists yet. */
+export const initialTexts: Record<Audience, string[]> = {
+  member: ["Be kind.", "Do not take photos of the screen.", "Tell staff if you feel upset."],
+  carer: [
+    "Keep everyone in the group private.",
+    "Do not take or share pictures of the session.",
+    "Stay with them, or close by, while the group is on.",
+    "Tell staff if you are worried about anything.",
+  ],
+};
+
+export interface TextVersion {
+  audience: Audience;
+  version: number;
+  lines: string[];
+}
+
+export async function currentText(tx: Tx, audience: Audience): Promise<TextVersion> {
+  const row = await tx.guidelinesVersion.findFirst({ where: { audience }, orderBy: { version: "desc" } });
+  if (!row) return { audience, version: 1, lines: initialTexts[audience] };
+  return { audience, version: row.version, lines: JSON.parse(row.body) as string[] };
+}
+
+/** Publishes a new version; everyone is asked to agree again. Old versions are kept (R8). */
+export async function publishText(ctx: Ctx, audience: Audience, lines: string[], actorId: string): Promise<TextVersion> {
+  return ctx.database.db.$transaction(async (tx) => {
+    const current = await currentText(tx, audience);
+    const existing = await tx.guidelinesVersion.count({ where: { audience } });
+    // Version 1 is implicit until the first publication; write it down so that history is whole.
+    if (existing === 0) await tx.guidelinesVersion.create({ data: { audience, version: 1, body: JSON.stringify(current.lines) } });
+    const version = current.version + 1;
+    await tx.guidelinesVersion.create({ data: { audience, version, body: JSON.stringify(lines) } });
+    await appendAudit(
+      tx,
+      ctx.database.provider,
+      { actorType: "staff", actorId, action: "guidelines.published", data: { audience, version, lines } },
+      ctx.now(),
+    );
+    return { audience, version, lines };
+  });
+}

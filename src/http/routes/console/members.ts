@@ -1,0 +1,120 @@
+// Members, carers and consent records (staff).
+import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
+import { z } from "zod";
+import { createMember, getMember, listMembers, recordConsent, withdrawConsent } from "../../../domain/members.ts";
+import { errorBody } from "../../errors.ts";
+import { currentStaff, requireStaff } from "../../plugins/auth.ts";
+import { displayName, idParam } from "../../schemas.ts";
+
+const carer = z.object({
+  name: z.string().trim().min(1).max(120),
+  email: z.email().max(320).optional(),
+  phone: z.string().trim().min(3).max(40).optional(),
+});
+
+const consent = z.object({
+  id: z.string(),
+  type: z.string(),
+  givenBy: z.string(),
+  carerId: z.string().nullable(),
+  method: z.string(),
+  note: z.string().nullable(),
+  recordedById: z.string(),
+  createdAt: z.date(),
+  withdrawal: z.object({ reason: z.string(), recordedById: z.string(), createdAt: z.date() }).nullable(),
+});
+
+const consentStateEnum = z.enum(["given", "withdrawn", "missing", "wrong-giver"]);
+const member = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  livesWithCarer: z.boolean(),
+  createdAt: z.date(),
+  carers: z.array(z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable() })),
+  consents: z.array(consent),
+  consentState: z.object({ video: consentStateEnum, recording: consentStateEnum }),
+});
+
+export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook("preHandler", requireStaff);
+
+  app.post(
+    "/",
+    {
+      schema: {
+        tags: ["members"],
+        body: z.object({ displayName, livesWithCarer: z.boolean(), carers: z.array(carer).max(5).default([]) }),
+        response: { 201: z.object({ member }), 400: errorBody },
+      },
+    },
+    async (request, reply) => reply.code(201).send({ member: await createMember(app.ctx, request.body, currentStaff(request).id) }),
+  );
+
+  app.get("/", { schema: { tags: ["members"], response: { 200: z.object({ members: z.array(member) }) } } }, async () => ({
+    members: await listMembers(app.ctx),
+  }));
+
+  app.get(
+    "/:id",
+    { schema: { tags: ["members"], params: idParam, response: { 200: z.object({ member }), 404: errorBody } } },
+    async (request) => ({
+      member: await getMember(app.ctx, request.params.id),
+    }),
+  );
+
+  app.post(
+    "/:id/consents",
+    {
+      schema: {
+        tags: ["members"],
+        params: idParam,
+        body: z
+          .object({
+            type: z.enum(["video", "recording"]),
+            givenBy: z.enum(["carer", "member"]),
+            carerId: z.string().min(1).max(64).optional(),
+            method: z.enum(["written", "verbal", "online"]),
+            note: z.string().trim().max(1000).optional(),
+          })
+          .refine((b) => b.givenBy !== "carer" || b.carerId, { message: "is required when givenBy is carer", path: ["carerId"] }),
+        response: { 201: z.object({ consent }), 400: errorBody, 404: errorBody },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send({ consent: await recordConsent(app.ctx, request.params.id, request.body, currentStaff(request).id) }),
+  );
+
+  app.post(
+    "/:id/consents/:consentId/withdraw",
+    {
+      schema: {
+        tags: ["members"],
+        params: z.object({ id: z.string().min(1).max(64), consentId: z.string().min(1).max(64) }),
+        body: z.object({ reason: z.string().trim().min(1).max(1000) }),
+        response: {
+          201: z.object({
+            withdrawal: z.object({
+              id: z.string(),
+              consentId: z.string(),
+              reason: z.string(),
+              recordedById: z.string(),
+              createdAt: z.date(),
+            }),
+          }),
+          404: errorBody,
+          409: errorBody,
+        },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send({
+        withdrawal: await withdrawConsent(
+          app.ctx,
+          request.params.id,
+          request.params.consentId,
+          request.body.reason,
+          currentStaff(request).id,
+        ),
+      }),
+  );
+};

@@ -1,0 +1,281 @@
+// Sessions for staff: schedule, list, view with each attendee's rule checks, reissue links,
+// start, join, end, and the waiting-room actions (admit, admit all, refuse, send back, remove,
+// message). Routes gather the request; the domain gathers facts; the policy engine decides.
+import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
+import { z } from "zod";
+import {
+  admitAll,
+  admitAttendee,
+  previewAdmissions,
+  refuseAttendee,
+  removeAttendee,
+  returnToWaiting,
+  sendMessage,
+} from "../../../domain/admission.ts";
+import { conflict } from "../../../domain/errors.ts";
+import {
+  endSession,
+  getSessionRow,
+  joinSession,
+  listSessions,
+  reissueLinks,
+  scheduleSession,
+  startSession,
+  viewSession,
+} from "../../../domain/sessions.ts";
+import { errorBody } from "../../errors.ts";
+import { currentStaff, requireStaff } from "../../plugins/auth.ts";
+import { attendeeParams, checkSchema, dateTime, displayName, idParam } from "../../schemas.ts";
+
+const contactVia = z
+  .object({ carerId: z.string(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable(), guidance: z.string() })
+  .nullable();
+
+const attendee = z.object({
+  id: z.string(),
+  kind: z.string(),
+  memberId: z.string().nullable(),
+  displayName: z.string(),
+  state: z.string(),
+  stateChangedAt: z.date(),
+  contactVia,
+  inviteUrl: z.string().optional(),
+  carerUrl: z.string().optional(),
+  eligible: z.boolean().optional(),
+  checks: z.array(checkSchema).optional(),
+});
+
+const session = z.object({
+  id: z.string(),
+  title: z.string(),
+  startsAt: z.date(),
+  endsAt: z.date(),
+  delivery: z.string(),
+  status: z.string(),
+  leadStaffId: z.string(),
+  secondStaffId: z.string().nullable(),
+  startedAt: z.date().nullable(),
+  endedAt: z.date().nullable(),
+  waivers: z.array(z.object({ rule: z.string(), reason: z.string(), staffId: z.string(), createdAt: z.date() })),
+  summary: z.unknown(),
+  attendees: z.array(attendee),
+});
+
+const tokenResponse = z.object({ session, token: z.string(), livekitUrl: z.string() });
+const admitOutcome = z.object({ attendeeId: z.string(), displayName: z.string(), admitted: z.boolean(), checks: z.array(checkSchema) });
+const stateResponse = z.object({ attendee: z.object({ id: z.string(), state: z.string() }), reminder: z.string().optional() });
+
+export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook("preHandler", requireStaff);
+
+  app.post(
+    "/",
+    {
+      schema: {
+        tags: ["sessions"],
+        body: z.object({
+          title: z.string().trim().min(1).max(120),
+          startsAt: dateTime,
+          endsAt: dateTime,
+          delivery: z.enum(["home", "venue"]),
+          leadStaffId: z.string().min(1).max(64),
+          secondStaffId: z.string().min(1).max(64).optional(),
+          memberIds: z.array(z.string().min(1).max(64)).max(100),
+          volunteers: z.array(z.object({ displayName })).max(20).optional(),
+          allowData: z.boolean().optional(),
+        }),
+        response: { 201: z.object({ session }), 400: errorBody, 409: errorBody },
+      },
+    },
+    async (request, reply) => reply.code(201).send({ session: await scheduleSession(app.ctx, request.body, currentStaff(request)) }),
+  );
+
+  app.get("/", { schema: { tags: ["sessions"], response: { 200: z.object({ sessions: z.array(session) }) } } }, async () => ({
+    sessions: await listSessions(app.ctx),
+  }));
+
+  app.get(
+    "/:id",
+    { schema: { tags: ["sessions"], params: idParam, response: { 200: z.object({ session }), 404: errorBody } } },
+    async (request) => {
+      const row = await getSessionRow(app.ctx, request.params.id);
+      const previews = await previewAdmissions(app.ctx, row.id, currentStaff(request));
+      const view = viewSession(row);
+      return {
+        session: {
+          ...view,
+          attendees: view.attendees.map((a) => {
+            const d = previews.get(a.id);
+            return { ...a, eligible: d?.allowed ?? false, checks: d?.checks ?? [] };
+          }),
+        },
+      };
+    },
+  );
+
+  app.post(
+    "/:id/attendees/:attendeeId/reissue",
+    {
+      schema: {
+        tags: ["sessions"],
+        params: attendeeParams,
+        response: { 200: z.object({ attendee }), 403: errorBody, 404: errorBody, 409: errorBody },
+      },
+    },
+    async (request) => ({ attendee: await reissueLinks(app.ctx, request.params.id, request.params.attendeeId, currentStaff(request)) }),
+  );
+
+  app.post(
+    "/:id/start",
+    {
+      schema: {
+        tags: ["sessions"],
+        params: idParam,
+        body: z.object({ secondStaffWaiverReason: z.string().trim().max(1000).optional() }).default({}),
+        response: { 200: tokenResponse, 403: errorBody, 409: errorBody },
+      },
+    },
+    async (request) => {
+      const result = await startSession(app.ctx, request.params.id, request.body.secondStaffWaiverReason ?? null, currentStaff(request));
+      if (!result.ok) throw conflict("policy_refused", "The session cannot start: see the failing checks.", result.checks);
+      return { session: result.session, token: result.token, livekitUrl: app.config.LIVEKIT_URL };
+    },
+  );
+
+  app.post(
+    "/:id/join",
+    { schema: { tags: ["sessions"], params: idParam, response: { 200: tokenResponse, 403: errorBody, 409: errorBody } } },
+    async (request) => {
+      const { session: s, token } = await joinSession(app.ctx, request.params.id, currentStaff(request));
+      return { session: s, token, livekitUrl: app.config.LIVEKIT_URL };
+    },
+  );
+
+  app.post(
+    "/:id/end",
+    { schema: { tags: ["sessions"], params: idParam, response: { 200: z.object({ session }), 403: errorBody, 409: errorBody } } },
+    async (request) => ({
+      session: await endSession(app.ctx, request.params.id, currentStaff(request)),
+    }),
+  );
+
+  app.post(
+    "/:id/attendees/:attendeeId/admit",
+    {
+      schema: {
+        tags: ["waiting room"],
+        params: attendeeParams,
+        response: { 200: z.object({ admission: admitOutcome }), 403: errorBody, 404: errorBody, 409: errorBody },
+      },
+    },
+    async (request) => {
+      const outcome = await admitAttendee(app.ctx, request.params.id, request.params.attendeeId, currentStaff(request));
+      if (!outcome.admitted)
+        throw conflict("policy_refused", `${outcome.displayName} cannot be let in: see the failing checks.`, outcome.checks);
+      return { admission: outcome };
+    },
+  );
+
+  app.post(
+    "/:id/admit-all",
+    {
+      schema: {
+        tags: ["waiting room"],
+        params: idParam,
+        response: {
+          200: z.object({ admitted: z.array(admitOutcome), notAdmitted: z.array(admitOutcome) }),
+          403: errorBody,
+          404: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const outcomes = await admitAll(app.ctx, request.params.id, currentStaff(request));
+      return { admitted: outcomes.filter((o) => o.admitted), notAdmitted: outcomes.filter((o) => !o.admitted) };
+    },
+  );
+
+  app.post(
+    "/:id/attendees/:attendeeId/refuse",
+    {
+      schema: {
+        tags: ["waiting room"],
+        params: attendeeParams,
+        body: z.object({ message: z.string().trim().min(1).max(500).optional() }).default({}),
+        response: { 200: stateResponse, 403: errorBody, 404: errorBody, 409: errorBody },
+      },
+    },
+    async (request) => {
+      const a = await refuseAttendee(
+        app.ctx,
+        request.params.id,
+        request.params.attendeeId,
+        request.body.message ?? null,
+        currentStaff(request),
+      );
+      return { attendee: { id: a.id, state: a.state } };
+    },
+  );
+
+  app.post(
+    "/:id/attendees/:attendeeId/return-to-waiting",
+    {
+      schema: {
+        tags: ["waiting room"],
+        params: attendeeParams,
+        response: { 200: stateResponse, 403: errorBody, 404: errorBody, 409: errorBody },
+      },
+    },
+    async (request) => {
+      const a = await returnToWaiting(app.ctx, request.params.id, request.params.attendeeId, currentStaff(request));
+      return { attendee: { id: a.id, state: a.state } };
+    },
+  );
+
+  app.post(
+    "/:id/attendees/:attendeeId/remove",
+    {
+      schema: {
+        tags: ["waiting room"],
+        params: attendeeParams,
+        body: z.object({ reason: z.string().trim().min(3).max(1000) }),
+        response: { 200: stateResponse, 403: errorBody, 404: errorBody, 409: errorBody },
+      },
+    },
+    async (request) => {
+      const a = await removeAttendee(app.ctx, request.params.id, request.params.attendeeId, request.body.reason, currentStaff(request));
+      const reminder = a.livesWithCarer
+        ? `Please tell ${a.displayName}'s carer that ${a.displayName} was removed from the session, and why.`
+        : undefined;
+      return { attendee: { id: a.id, state: a.state }, reminder };
+    },
+  );
+
+  app.post(
+    "/:id/message",
+    {
+      schema: {
+        tags: ["waiting room"],
+        params: idParam,
+        body: z.object({ text: z.string().trim().min(1).max(500), attendeeId: z.string().min(1).max(64).optional() }),
+        response: {
+          201: z.object({
+            message: z.object({
+              id: z.string(),
+              text: z.string(),
+              attendeeId: z.string().nullable(),
+              createdAt: z.date(),
+              recipients: z.array(z.string()),
+            }),
+          }),
+          403: errorBody,
+          404: errorBody,
+        },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send({
+        message: await sendMessage(app.ctx, request.params.id, request.body.text, request.body.attendeeId ?? null, currentStaff(request)),
+      }),
+  );
+};

@@ -1,0 +1,78 @@
+// Organisation settings (GET: staff, PUT: admin) and the easy-read texts people agree to
+// (GET: staff, PUT a new version: admin or DSL).
+import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
+import { z } from "zod";
+import { currentText, publishText, readSettings, updateSettings } from "../../../domain/settings.ts";
+import { isValidTimeZone, toMinutes } from "../../../policy/clock.ts";
+import { weekdays } from "../../../policy/types.ts";
+import { currentStaff, requireRole, requireStaff } from "../../plugins/auth.ts";
+import { emergencyContactSchema } from "../../schemas.ts";
+
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, "must be HH:MM (24:00 allowed as an end)");
+const interval = z
+  .object({ start: time, end: time })
+  .refine((i) => toMinutes(i.start) < toMinutes(i.end), "start must be before end")
+  .refine((i) => i.start !== "24:00", "24:00 is only allowed as an end");
+const day = z.array(interval).max(6);
+const agreedHours = z.object(Object.fromEntries(weekdays.map((d) => [d, day])) as Record<(typeof weekdays)[number], typeof day>).strict();
+
+const settingsBody = z.object({
+  timeZone: z.string().refine(isValidTimeZone, "is not a known IANA time zone"),
+  agreedHours,
+  emergencyContact: z.object({ name: z.string().trim().min(1).max(120), phone: z.string().trim().min(3).max(40) }),
+  carerConfirmLeadMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .optional(),
+  longWaitSeconds: z.number().int().min(30).max(3600).optional(),
+});
+
+const settingsResponse = z.object({
+  settings: z.object({
+    timeZone: z.string(),
+    agreedHours: z.record(z.string(), z.array(z.object({ start: z.string(), end: z.string() }))),
+    emergencyContact: emergencyContactSchema,
+    carerConfirmLeadMinutes: z.number(),
+    longWaitSeconds: z.number(),
+  }),
+});
+
+const textResponse = z.object({ audience: z.enum(["member", "carer"]), version: z.number(), lines: z.array(z.string()) });
+
+export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get("/settings", { preHandler: requireStaff, schema: { tags: ["settings"], response: { 200: settingsResponse } } }, async () => ({
+    settings: await readSettings(app.database.db),
+  }));
+
+  app.put(
+    "/settings",
+    { preHandler: requireRole("admin"), schema: { tags: ["settings"], body: settingsBody, response: { 200: settingsResponse } } },
+    async (request) => ({ settings: await updateSettings(app.ctx, request.body, currentStaff(request).id) }),
+  );
+
+  app.get(
+    "/guidelines",
+    {
+      preHandler: requireStaff,
+      schema: { tags: ["settings"], response: { 200: z.object({ member: textResponse, carer: textResponse }) } },
+    },
+    async () => ({ member: await currentText(app.database.db, "member"), carer: await currentText(app.database.db, "carer") }),
+  );
+
+  app.put(
+    "/guidelines/:audience",
+    {
+      preHandler: requireRole("admin", "dsl"),
+      schema: {
+        tags: ["settings"],
+        params: z.object({ audience: z.enum(["member", "carer"]) }),
+        body: z.object({ lines: z.array(z.string().trim().min(1).max(200)).min(1).max(10) }),
+        response: { 201: textResponse },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await publishText(app.ctx, request.params.audience, request.body.lines, currentStaff(request).id)),
+  );
+};

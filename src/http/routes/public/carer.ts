@@ -1,0 +1,70 @@
+// The carer link: what the session is, the carer terms, confirm presence (R2), withdraw.
+import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
+import { z } from "zod";
+import { confirmPresence, describeCarerLink, withdrawPresence } from "../../../domain/carer.ts";
+import { errorBody } from "../../errors.ts";
+import { emergencyContactSchema, linkToken } from "../../schemas.ts";
+
+const confirmation = z.object({ present: z.boolean(), at: z.date() });
+
+export const carerRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    "/:token",
+    {
+      schema: {
+        tags: ["carer"],
+        params: linkToken,
+        response: {
+          200: z.object({
+            session: z.object({
+              title: z.string(),
+              startsAt: z.date(),
+              endsAt: z.date(),
+              status: z.string(),
+              delivery: z.string(),
+              emergencyContact: emergencyContactSchema,
+            }),
+            member: z.object({ displayName: z.string() }),
+            terms: z.object({ version: z.number(), lines: z.array(z.string()) }),
+            confirmation: confirmation.nullable(),
+            confirmOpensAt: z.date(),
+          }),
+          404: errorBody,
+          410: errorBody,
+        },
+      },
+    },
+    async (request) => describeCarerLink(app.ctx, request.params.token),
+  );
+
+  app.post(
+    "/:token/confirm",
+    {
+      schema: {
+        tags: ["carer"],
+        params: linkToken,
+        body: z.object({
+          present: z.literal(true, { error: "must be true" }),
+          agreedToTerms: z.literal(true, { error: "must be true: please agree to the carer terms" }),
+        }),
+        response: {
+          200: z.object({ confirmation: confirmation.extend({ termsVersion: z.number() }) }),
+          400: errorBody,
+          404: errorBody,
+          409: errorBody,
+          410: errorBody,
+        },
+      },
+    },
+    async (request) => ({ confirmation: await confirmPresence(app.ctx, request.params.token) }),
+  );
+
+  app.post(
+    "/:token/withdraw",
+    { schema: { tags: ["carer"], params: linkToken, response: { 200: z.object({ confirmation }), 404: errorBody, 410: errorBody } } },
+    async (request) => {
+      const { present, at } = await withdrawPresence(app.ctx, request.params.token);
+      return { confirmation: { present, at } };
+    },
+  );
+};

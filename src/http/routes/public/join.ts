@@ -1,0 +1,83 @@
+// The invite link, for members and volunteers: GET what the page needs, POST to enter the
+// waiting room, POST /connection for the LiveKit token once admitted.
+import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
+import { z } from "zod";
+import { conflict } from "../../../domain/errors.ts";
+import { connectionDetails, describeInvite, enterWaitingRoom } from "../../../domain/invitee.ts";
+import { errorBody } from "../../errors.ts";
+import { emergencyContactSchema, linkToken } from "../../schemas.ts";
+
+const publicSession = z.object({
+  title: z.string(),
+  startsAt: z.date(),
+  endsAt: z.date(),
+  status: z.string(),
+  emergencyContact: emergencyContactSchema,
+});
+
+export const joinRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    "/:token",
+    {
+      schema: {
+        tags: ["invitee"],
+        params: linkToken,
+        response: {
+          200: z.object({
+            session: publicSession,
+            attendee: z.object({ id: z.string(), displayName: z.string(), state: z.string() }),
+            guidelines: z.object({ version: z.number(), lines: z.array(z.string()) }),
+            agreedToCurrentGuidelines: z.boolean(),
+          }),
+          404: errorBody,
+          410: errorBody,
+        },
+      },
+    },
+    async (request) => describeInvite(app.ctx, request.params.token),
+  );
+
+  app.post(
+    "/:token",
+    {
+      schema: {
+        tags: ["invitee"],
+        params: linkToken,
+        body: z.object({ agreedToGuidelines: z.boolean().optional() }).default({}),
+        response: {
+          200: z.object({ attendee: z.object({ id: z.string(), state: z.string(), displayName: z.string() }), session: publicSession }),
+          404: errorBody,
+          409: errorBody,
+          410: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const result = await enterWaitingRoom(app.ctx, request.params.token, request.body.agreedToGuidelines === true);
+      if (!result.ok) {
+        const failing = result.checks.filter((c) => c.outcome === "fail");
+        throw conflict(failing[0]?.code ?? "policy_refused", failing[0]?.easyRead ?? "You cannot wait for this group yet.", result.checks);
+      }
+      return { attendee: result.attendee, session: result.session };
+    },
+  );
+
+  app.post(
+    "/:token/connection",
+    {
+      schema: {
+        tags: ["invitee"],
+        params: linkToken,
+        response: { 201: z.object({ server_url: z.string(), participant_token: z.string() }), 404: errorBody, 409: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const result = await connectionDetails(app.ctx, request.params.token);
+      if (!result.ok) {
+        const failing = result.checks.filter((c) => c.outcome === "fail");
+        throw conflict("not_admitted", failing[0]?.easyRead ?? "Staff will let you in soon.", result.checks);
+      }
+      return reply.code(201).send({ server_url: result.server_url, participant_token: result.participant_token });
+    },
+  );
+};

@@ -1,0 +1,139 @@
+// A small organisation for API tests: an admin, a lead, a second member of staff and an
+// unassigned colleague, agreed hours all day, and helpers to add members and schedule sessions.
+import type { FastifyInstance } from "fastify";
+import { expect } from "vitest";
+import type { Provider } from "../../src/adapters/db/schemas.ts";
+import { addStaff, signIn, startTestApp, type TestApp } from "./app.ts";
+
+// Tuesday 3 March 2026, 13:50 London; sessions run 14:00-15:00.
+export const clock = { now: new Date("2026-03-03T13:50:00Z") };
+export const startsAt = "2026-03-03T14:00:00Z";
+export const endsAt = "2026-03-03T15:00:00Z";
+
+const allDay = [{ start: "00:00", end: "24:00" }];
+export const allDayHours = { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay };
+
+export interface Org {
+  t: TestApp;
+  app: FastifyInstance;
+  admin: string;
+  lead: string;
+  second: string;
+  other: string;
+  leadId: string;
+  secondId: string;
+}
+
+export async function startOrg(provider: Provider): Promise<Org> {
+  const t = await startTestApp(provider, { LOGIN_RATE_LIMIT: "1000" }, { now: () => clock.now });
+  const leadStaff = await addStaff(t.database, "lead@example.org", ["staff"], "Lee Lead");
+  const secondStaff = await addStaff(t.database, "second@example.org", ["staff"], "Sol Second");
+  await addStaff(t.database, "other@example.org", ["staff"], "Oli Other");
+  await addStaff(t.database, "admin@example.org", ["admin", "staff"], "Ada Admin");
+  const org = {
+    t,
+    app: t.app,
+    admin: await signIn(t.app, "admin@example.org"),
+    lead: await signIn(t.app, "lead@example.org"),
+    second: await signIn(t.app, "second@example.org"),
+    other: await signIn(t.app, "other@example.org"),
+    leadId: leadStaff.id,
+    secondId: secondStaff.id,
+  };
+  const res = await t.app.inject({
+    method: "PUT",
+    url: "/api/settings",
+    headers: { cookie: org.admin },
+    payload: { timeZone: "Europe/London", agreedHours: allDayHours, emergencyContact: { name: "Duty manager", phone: "0161 496 0000" } },
+  });
+  expect(res.statusCode).toBe(200);
+  return org;
+}
+
+export async function call(org: Org, method: "GET" | "POST" | "PUT", url: string, cookie?: string, payload?: object) {
+  return org.app.inject({ method, url, headers: cookie ? { cookie } : {}, ...(payload ? { payload } : {}) });
+}
+
+/** A member (with a carer unless `livesWithCarer` is false) and, unless `consent` is false, video consent. */
+export async function addMember(org: Org, opts: { livesWithCarer?: boolean; consent?: boolean; name?: string } = {}) {
+  const livesWithCarer = opts.livesWithCarer ?? true;
+  const res = await call(org, "POST", "/api/members", org.lead, {
+    displayName: opts.name ?? "Alex",
+    livesWithCarer,
+    carers: livesWithCarer ? [{ name: "Chris Carer", email: "chris@example.org", phone: "07700 900123" }] : [],
+  });
+  expect(res.statusCode).toBe(201);
+  const member = res.json().member;
+  if (opts.consent ?? true) {
+    const consent = await call(org, "POST", `/api/members/${member.id}/consents`, org.lead, {
+      type: "video",
+      givenBy: livesWithCarer ? "carer" : "member",
+      ...(livesWithCarer ? { carerId: member.carers[0].id } : {}),
+      method: "written",
+    });
+    expect(consent.statusCode).toBe(201);
+  }
+  return member as { id: string; carers: { id: string }[] };
+}
+
+export interface ScheduledAttendee {
+  id: string;
+  displayName: string;
+  inviteUrl: string;
+  carerUrl?: string;
+  invite: string;
+  carer?: string;
+}
+
+export async function schedule(org: Org, memberIds: string[], over: Record<string, unknown> = {}) {
+  const res = await call(org, "POST", "/api/sessions", org.lead, {
+    title: "Art club",
+    startsAt,
+    endsAt,
+    delivery: "home",
+    leadStaffId: org.leadId,
+    secondStaffId: org.secondId,
+    memberIds,
+    ...over,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  const session = res.json().session;
+  const attendees: ScheduledAttendee[] = session.attendees.map((a: ScheduledAttendee) => ({
+    ...a,
+    invite: new URL(a.inviteUrl).pathname.split("/").pop()!,
+    carer: a.carerUrl ? new URL(a.carerUrl).pathname.split("/").pop() : undefined,
+  }));
+  return { id: session.id as string, session, attendees };
+}
+
+export async function confirmCarer(org: Org, carerToken: string) {
+  const res = await call(org, "POST", `/api/carer/${carerToken}/confirm`, undefined, { present: true, agreedToTerms: true });
+  expect(res.statusCode, res.body).toBe(200);
+}
+
+export async function enterWaiting(org: Org, invite: string) {
+  const res = await call(org, "POST", `/api/join/${invite}`, undefined, { agreedToGuidelines: true });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
+}
+
+export async function startSession(org: Org, sessionId: string, body: object = {}) {
+  const res = await call(org, "POST", `/api/sessions/${sessionId}/start`, org.lead, body);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
+}
+
+/** A home session, live, with one member whose carer confirmed, waiting to be let in. */
+export async function readyToAdmit(org: Org, memberOpts: Parameters<typeof addMember>[1] = {}) {
+  const member = await addMember(org, memberOpts);
+  const s = await schedule(org, [member.id]);
+  const a = s.attendees[0]!;
+  if (a.carer) await confirmCarer(org, a.carer);
+  await enterWaiting(org, a.invite);
+  await startSession(org, s.id);
+  return { member, s, a };
+}
+
+export function failingRules(body: { error: { checks?: { rule: string; outcome: string }[] } }): string[] {
+  return (body.error.checks ?? []).filter((c) => c.outcome === "fail").map((c) => c.rule);
+}
