@@ -1,0 +1,112 @@
+// The stand-in must accept what LiveKit accepts and refuse what LiveKit refuses, as seen by
+// livekit-server-sdk's own RoomServiceClient, TokenVerifier and WebhookReceiver.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { AccessToken, RoomServiceClient, type WebhookEvent, WebhookReceiver } from "livekit-server-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LiveKitStandIn } from "./stand-in.ts";
+
+describe("LiveKit stand-in", () => {
+  const received: { event: WebhookEvent | null; error?: string }[] = [];
+  const receiver = new WebhookReceiver("devkey", "secret");
+  const hooks = createServer(async (req, res) => {
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    try {
+      if (req.headers["content-type"] !== "application/webhook+json") throw new Error("wrong content type");
+      received.push({ event: await receiver.receive(body, req.headers.authorization) });
+      res.writeHead(200).end();
+    } catch (err) {
+      received.push({ event: null, error: String(err) });
+      res.writeHead(401).end();
+    }
+  });
+  let standIn: LiveKitStandIn;
+  let rooms: RoomServiceClient;
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => hooks.listen(0, "127.0.0.1", resolve));
+    standIn = new LiveKitStandIn({ webhookUrl: `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/` });
+    rooms = new RoomServiceClient(await standIn.start(), "devkey", "secret");
+  });
+  afterAll(async () => {
+    await standIn.stop();
+    hooks.close();
+  });
+
+  const tokenFor = async (identity: string, grant: Record<string, unknown>, secret = "secret", ttl: number | string = 600) => {
+    const at = new AccessToken("devkey", secret, { identity, ttl });
+    at.addGrant(grant);
+    return at.toJwt();
+  };
+
+  it("creates rooms idempotently and lists them, with the SDK's client", async () => {
+    const room = await rooms.createRoom({ name: "r1", maxParticipants: 3, emptyTimeout: 120, departureTimeout: 10 });
+    expect(room).toMatchObject({ name: "r1", maxParticipants: 3, emptyTimeout: 120 });
+    const again = await rooms.createRoom({ name: "r1", maxParticipants: 9 });
+    expect(again.sid).toBe(room.sid);
+    expect((await rooms.listRooms()).map((r) => r.name)).toContain("r1");
+  });
+
+  it("connects a participant whose token is valid, and LiveKit's webhook verifier accepts what it sends", async () => {
+    await standIn.connect(await tokenFor("alice", { roomJoin: true, room: "r1" }));
+    expect((await rooms.listParticipants("r1")).map((p) => p.identity)).toEqual(["alice"]);
+    await standIn.flushWebhooks();
+    const events = received.filter((r) => r.event).map((r) => r.event!.event);
+    expect(events).toEqual(["room_started", "participant_joined"]);
+    const joined = received.at(-1)!.event!;
+    expect(joined.participant?.identity).toBe("alice");
+    expect(joined.room?.name).toBe("r1");
+    expect(joined.id).toMatch(/^EV_/);
+  });
+
+  it("refuses tokens LiveKit refuses: wrong secret, expired, no roomJoin, full room", async () => {
+    await expect(standIn.connect(await tokenFor("mallory", { roomJoin: true, room: "r1" }, "not-the-secret"))).rejects.toThrow(
+      /unauthorized/,
+    );
+    await expect(standIn.connect(await tokenFor("mallory", { roomJoin: true, room: "r1" }, "secret", -10))).rejects.toThrow(/unauthorized/);
+    await expect(standIn.connect(await tokenFor("mallory", { room: "r1" }))).rejects.toThrow(/roomJoin/);
+    await rooms.createRoom({ name: "tiny", maxParticipants: 1 });
+    await standIn.connect(await tokenFor("one", { roomJoin: true, room: "tiny" }));
+    await expect(standIn.connect(await tokenFor("two", { roomJoin: true, room: "tiny" }))).rejects.toThrow(/full/);
+  });
+
+  it("checks RoomService grants: roomAdmin must name the room", async () => {
+    const call = async (token: string) =>
+      fetch(`${standIn.url}/twirp/livekit.RoomService/ListParticipants`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ room: "r1" }),
+      });
+    const wrongRoom = await call(await tokenFor("x", { roomAdmin: true, room: "other" }));
+    expect(wrongRoom.status).toBe(401);
+    expect(wrongRoom.headers.get("content-type")).toBe("application/json");
+    expect(await wrongRoom.json()).toEqual({ code: "unauthenticated", msg: "permissions denied" });
+    const badSignature = await call(await tokenFor("x", { roomAdmin: true, room: "r1" }, "nope"));
+    expect(badSignature.status).toBe(401);
+    expect(badSignature.headers.get("content-type")).toBe("text/plain");
+    expect((await call(await tokenFor("x", { roomAdmin: true, room: "r1" }))).status).toBe(200);
+  });
+
+  it("answers unknown rooms and participants as LiveKit does", async () => {
+    expect(await rooms.listParticipants("nowhere")).toEqual([]);
+    await expect(rooms.removeParticipant("r1", "nobody")).rejects.toMatchObject({ status: 404, code: "not_found" });
+    await expect(rooms.deleteRoom("nowhere")).rejects.toMatchObject({ status: 404, code: "not_found" });
+  });
+
+  it("removing a participant and deleting a room send participant_left and room_finished", async () => {
+    await rooms.removeParticipant("r1", "alice");
+    await rooms.deleteRoom("r1");
+    await standIn.flushWebhooks();
+    const tail = received.slice(-2).map((r) => r.event?.event);
+    expect(tail).toEqual(["participant_left", "room_finished"]);
+  });
+
+  it("its webhook signatures are checked: a forged body is refused by the SDK's receiver", async () => {
+    const url = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/`;
+    const body = JSON.stringify({ event: "participant_joined", id: "EV_forged" });
+    expect(await standIn.postWebhook(url, body, { secret: "not-the-secret" })).toBe(401);
+    expect(await standIn.postWebhook(url, body, { sha256: "AAAA" })).toBe(401);
+    expect(await standIn.postWebhook(url, body)).toBe(200);
+  });
+});

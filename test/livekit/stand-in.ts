@@ -1,0 +1,305 @@
+// A stand-in for the LiveKit server, which cannot run on these machines. It speaks what
+// livekit-server-sdk speaks, as LiveKit's server does (see NOTES): the RoomService Twirp JSON API
+// with the same grant checks and error shapes, and signed webhooks. Rooms and participants live
+// in memory; a test "connects" a participant with a token, verified as LiveKit verifies it.
+import { createHash, randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  AccessToken,
+  type ClaimGrants,
+  ParticipantInfo,
+  ParticipantInfo_State,
+  Room,
+  TokenVerifier,
+  WebhookEvent,
+} from "livekit-server-sdk";
+
+export interface StandInOptions {
+  apiKey?: string;
+  apiSecret?: string;
+  /** Where webhooks go; none are sent when unset. */
+  webhookUrl?: string;
+}
+
+interface StandInRoom {
+  room: Room;
+  participants: Map<string, ParticipantInfo>;
+}
+
+export interface Connected {
+  identity: string;
+  room: string;
+  metadata: string;
+}
+
+type Twirp = { status: number; code: string; msg: string };
+const twirpError = (status: number, code: string, msg: string): Twirp => ({ status, code, msg });
+
+const requiredGrant: Record<string, "roomCreate" | "roomList" | "roomAdmin"> = {
+  CreateRoom: "roomCreate",
+  DeleteRoom: "roomCreate",
+  ListRooms: "roomList",
+  ListParticipants: "roomAdmin",
+  GetParticipant: "roomAdmin",
+  RemoveParticipant: "roomAdmin",
+  UpdateParticipant: "roomAdmin",
+  MutePublishedTrack: "roomAdmin",
+  UpdateRoomMetadata: "roomAdmin",
+  SendData: "roomAdmin",
+};
+
+export class LiveKitStandIn {
+  readonly apiKey: string;
+  readonly apiSecret: string;
+  webhookUrl: string | undefined;
+  readonly rooms = new Map<string, StandInRoom>();
+  /** Every webhook body sent, in order. */
+  readonly webhooksSent: { event: string; body: string; status: number }[] = [];
+  /** Twirp calls received, for tests that check what the gatekeeper asked for. */
+  readonly calls: { method: string; body: Record<string, unknown> }[] = [];
+  private readonly verifier: TokenVerifier;
+  private server: Server | undefined;
+  private webhookQueue: Promise<void> = Promise.resolve();
+  /** When false, every request is answered as if the server were down (connection reset). */
+  up = true;
+
+  constructor(options: StandInOptions = {}) {
+    this.apiKey = options.apiKey ?? "devkey";
+    this.apiSecret = options.apiSecret ?? "secret";
+    this.webhookUrl = options.webhookUrl;
+    this.verifier = new TokenVerifier(this.apiKey, this.apiSecret);
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    return this.url;
+  }
+
+  get url(): string {
+    const { port } = this.server!.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  async stop(): Promise<void> {
+    await this.webhookQueue;
+    await new Promise<void>((resolve) => {
+      this.server?.closeAllConnections();
+      this.server?.close(() => resolve());
+    });
+  }
+
+  /** Waits until every webhook queued so far has been delivered. */
+  async flushWebhooks(): Promise<void> {
+    await this.webhookQueue;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.up) {
+      req.socket.destroy();
+      return;
+    }
+    const match = /^\/twirp\/livekit\.RoomService\/(\w+)$/.exec(req.url ?? "");
+    if (req.method !== "POST" || !match) {
+      res.writeHead(404, { "Content-Type": "text/plain" }).end("404 page not found\n");
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const method = match[1]!;
+
+    let claims: ClaimGrants;
+    try {
+      const auth = req.headers.authorization ?? "";
+      if (!auth.startsWith("Bearer ")) throw new Error("no token");
+      claims = await this.verifier.verify(auth.slice("Bearer ".length), 60);
+    } catch {
+      // LiveKit answers a missing, malformed or badly signed token with a plain-text 401.
+      res.writeHead(401, { "Content-Type": "text/plain" }).end("invalid token\n");
+      return;
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : {};
+    } catch {
+      return this.sendTwirp(res, twirpError(400, "malformed", "the json request could not be decoded"));
+    }
+    this.calls.push({ method, body });
+    const grant = requiredGrant[method];
+    if (!grant) return this.sendTwirp(res, twirpError(404, "bad_route", `no handler for path "/twirp/livekit.RoomService/${method}"`));
+    const video = claims.video ?? {};
+    const roomMatches = grant !== "roomAdmin" || (video.room !== undefined && video.room === body.room);
+    if (!video[grant] || !roomMatches) return this.sendTwirp(res, twirpError(401, "unauthenticated", "permissions denied"));
+    try {
+      const result = await this.call(method, body);
+      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(result));
+    } catch (err) {
+      if (err && typeof err === "object" && "code" in err) return this.sendTwirp(res, err as Twirp);
+      throw err;
+    }
+  }
+
+  private sendTwirp(res: ServerResponse, err: Twirp): void {
+    res.writeHead(err.status, { "Content-Type": "application/json" }).end(JSON.stringify({ code: err.code, msg: err.msg }));
+  }
+
+  private async call(method: string, body: Record<string, unknown>): Promise<unknown> {
+    const roomName = String(body.room ?? "");
+    switch (method) {
+      case "CreateRoom": {
+        const name = String(body.name ?? "");
+        if (!name) throw twirpError(400, "invalid_argument", "room name is required");
+        const existing = this.rooms.get(name);
+        if (existing) return existing.room.toJson();
+        const room = this.createRoom(name, body);
+        return room.room.toJson();
+      }
+      case "DeleteRoom": {
+        const room = this.rooms.get(roomName);
+        if (!room) throw twirpError(404, "not_found", "requested room does not exist");
+        for (const identity of [...room.participants.keys()]) this.leave(room, identity, "participant_left");
+        this.rooms.delete(roomName);
+        this.sendWebhook("room_finished", new WebhookEvent({ room: room.room }));
+        return {};
+      }
+      case "ListRooms": {
+        const names = (body.names as string[] | undefined) ?? [];
+        const rooms = [...this.rooms.values()].filter((r) => names.length === 0 || names.includes(r.room.name));
+        return { rooms: rooms.map((r) => this.roomInfo(r).toJson()) };
+      }
+      case "ListParticipants": {
+        const room = this.rooms.get(roomName);
+        return { participants: room ? [...room.participants.values()].map((p) => p.toJson()) : [] };
+      }
+      case "GetParticipant":
+        return this.participant(roomName, String(body.identity)).toJson();
+      case "RemoveParticipant": {
+        this.participant(roomName, String(body.identity));
+        this.leave(this.rooms.get(roomName)!, String(body.identity), "participant_left");
+        return {};
+      }
+      case "UpdateParticipant": {
+        const p = this.participant(roomName, String(body.identity));
+        if (typeof body.metadata === "string") p.metadata = body.metadata;
+        return p.toJson();
+      }
+      case "UpdateRoomMetadata": {
+        const room = this.rooms.get(roomName);
+        if (!room) throw twirpError(404, "not_found", "requested room does not exist");
+        room.room.metadata = String(body.metadata ?? "");
+        return this.roomInfo(room).toJson();
+      }
+      default:
+        return {};
+    }
+  }
+
+  private createRoom(name: string, body: Record<string, unknown> = {}): StandInRoom {
+    const room = new Room({
+      sid: `RM_${randomBytes(6).toString("hex")}`,
+      name,
+      emptyTimeout: Number(body.emptyTimeout ?? 300),
+      departureTimeout: Number(body.departureTimeout ?? 20),
+      maxParticipants: Number(body.maxParticipants ?? 0),
+      creationTime: BigInt(Math.floor(Date.now() / 1000)),
+      metadata: String(body.metadata ?? ""),
+    });
+    const created = { room, participants: new Map<string, ParticipantInfo>() };
+    this.rooms.set(name, created);
+    this.sendWebhook("room_started", new WebhookEvent({ room }));
+    return created;
+  }
+
+  private roomInfo(r: StandInRoom): Room {
+    r.room.numParticipants = r.participants.size;
+    return r.room;
+  }
+
+  private participant(roomName: string, identity: string): ParticipantInfo {
+    const room = this.rooms.get(roomName);
+    const p = room?.participants.get(identity);
+    if (!p) throw twirpError(404, "not_found", room ? "participant does not exist" : "requested room does not exist");
+    return p;
+  }
+
+  /**
+   * A client connecting with a token, as LiveKit's signalling endpoint checks it: signature,
+   * expiry, roomJoin and the room named. Rooms are auto-created as LiveKit does by default; a
+   * full room refuses. Throws with the reason LiveKit would give.
+   */
+  async connect(token: string): Promise<Connected> {
+    let claims: ClaimGrants;
+    try {
+      claims = await this.verifier.verify(token);
+    } catch (err) {
+      throw new Error(`unauthorized: ${(err as Error).message}`);
+    }
+    const video = claims.video;
+    if (!video?.roomJoin || !video.room) throw new Error("unauthorized: token has no roomJoin grant for a room");
+    const identity = claims.sub;
+    if (!identity) throw new Error("unauthorized: token has no identity");
+    const room = this.rooms.get(video.room) ?? this.createRoom(video.room);
+    const max = room.room.maxParticipants;
+    if (max > 0 && room.participants.size >= max && !room.participants.has(identity)) throw new Error("room is full");
+    // A second connection with the same identity replaces the first, as in LiveKit.
+    if (room.participants.has(identity)) this.leave(room, identity, "participant_left");
+    const participant = new ParticipantInfo({
+      sid: `PA_${randomBytes(6).toString("hex")}`,
+      identity,
+      name: claims.name ?? "",
+      metadata: claims.metadata ?? "",
+      state: ParticipantInfo_State.ACTIVE,
+      joinedAt: BigInt(Math.floor(Date.now() / 1000)),
+    });
+    room.participants.set(identity, participant);
+    this.sendWebhook("participant_joined", new WebhookEvent({ room: this.roomInfo(room), participant }));
+    return { identity, room: video.room, metadata: participant.metadata };
+  }
+
+  /** The participant's client goes away. */
+  disconnect(roomName: string, identity: string): void {
+    const room = this.rooms.get(roomName);
+    if (room?.participants.has(identity)) this.leave(room, identity, "participant_left");
+  }
+
+  private leave(room: StandInRoom, identity: string, event: "participant_left"): void {
+    const participant = room.participants.get(identity);
+    if (!participant) return;
+    room.participants.delete(identity);
+    participant.state = ParticipantInfo_State.DISCONNECTED;
+    this.sendWebhook(event, new WebhookEvent({ room: this.roomInfo(room), participant }));
+  }
+
+  identities(roomName: string): string[] {
+    return [...(this.rooms.get(roomName)?.participants.keys() ?? [])];
+  }
+
+  /** Delivers webhooks in order, one at a time, as LiveKit does per room. */
+  private sendWebhook(name: WebhookEvent["event"], event: WebhookEvent): void {
+    if (!this.webhookUrl) return;
+    // protobuf-es's constructor does not take `event` (it shadows a reserved name), so set it here.
+    event.event = name;
+    event.id = `EV_${randomBytes(8).toString("hex")}`;
+    event.createdAt = BigInt(Math.floor(Date.now() / 1000));
+    const body = event.toJsonString();
+    const url = this.webhookUrl;
+    this.webhookQueue = this.webhookQueue.then(async () => {
+      const status = await this.postWebhook(url, body);
+      this.webhooksSent.push({ event: event.event, body, status });
+    });
+  }
+
+  /** Signs and posts one webhook body exactly as LiveKit does; tests also use it to replay or forge. */
+  async postWebhook(url: string, body: string, options: { secret?: string; sha256?: string } = {}): Promise<number> {
+    const token = new AccessToken(this.apiKey, options.secret ?? this.apiSecret, { ttl: "5m" });
+    token.sha256 = options.sha256 ?? createHash("sha256").update(body).digest("base64");
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/webhook+json", Authorization: await token.toJwt() },
+      body,
+    });
+    await res.arrayBuffer();
+    return res.status;
+  }
+}
