@@ -4,11 +4,14 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { DestinationStream } from "pino";
+import { type EventBus, inProcessBus } from "./adapters/bus/events.ts";
+import { redisBus } from "./adapters/bus/redis.ts";
 import { type Database, openDatabase } from "./adapters/db/client.ts";
+import { livekitRooms } from "./adapters/livekit/rooms.ts";
 import { livekitTokens } from "./adapters/livekit/tokens.ts";
 import type { Config } from "./config.ts";
+import { reconcile } from "./domain/attendance.ts";
 import type { Ctx } from "./domain/context.ts";
-import { type StaffPresence, tokenIssuedPresence } from "./domain/presence.ts";
 import { ensureFirstAdmin } from "./domain/staff.ts";
 import { registerErrorHandling } from "./http/errors.ts";
 import { authPlugin } from "./http/plugins/auth.ts";
@@ -21,26 +24,22 @@ import { staffRoutes } from "./http/routes/console/staff.ts";
 import { healthRoutes } from "./http/routes/health.ts";
 import { carerRoutes } from "./http/routes/public/carer.ts";
 import { joinRoutes } from "./http/routes/public/join.ts";
+import { livekitWebhookRoutes } from "./http/routes/webhooks/livekit.ts";
+import { consoleSocketRoutes } from "./http/sockets/console.ts";
+import { waitingSocketRoutes } from "./http/sockets/waiting.ts";
 import { createLogger } from "./logger.ts";
 
 export interface BuildOptions {
   config: Config;
   /** An open database; by default DATABASE_URL is opened and migrated. */
   database?: Database;
-  /** The clock the policy engine is told; tests fix it. */
-  now?: () => Date;
-  presence?: StaffPresence;
   /** Where log lines go instead of stdout (tests read them). */
   logDestination?: DestinationStream;
+  /** The clock the policy engine is told; tests fix it. */
+  now?: () => Date;
 }
 
-export async function buildApp({
-  config,
-  database,
-  logDestination,
-  now = () => new Date(),
-  presence = tokenIssuedPresence(),
-}: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, database, logDestination, now = () => new Date() }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: createLogger(config, logDestination) as FastifyBaseLogger,
     trustProxy: config.NODE_ENV === "production",
@@ -51,8 +50,20 @@ export async function buildApp({
   registerErrorHandling(app);
 
   const db = database ?? (await openDatabase(config.DATABASE_URL));
-  const ctx: Ctx = { config, database: db, now, presence, tokens: livekitTokens(config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET) };
+  const bus: EventBus = config.REDIS_URL
+    ? await redisBus(config.REDIS_URL, (err) => app.log.error({ err }, "redis event bus"))
+    : inProcessBus();
+  const ctx: Ctx = {
+    config,
+    database: db,
+    now,
+    tokens: livekitTokens(config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET),
+    rooms: livekitRooms(config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET),
+    bus,
+    log: app.log,
+  };
   await app.register(contextPlugin, { ctx });
+  app.addHook("onClose", () => bus.close());
   if (config.GATEKEEPER_ADMIN_EMAIL && config.GATEKEEPER_ADMIN_PASSWORD) {
     const admin = await ensureFirstAdmin(db, config.GATEKEEPER_ADMIN_EMAIL, config.GATEKEEPER_ADMIN_PASSWORD);
     if (admin) app.log.info({ staffId: admin.id }, "created the first admin from GATEKEEPER_ADMIN_EMAIL");
@@ -75,7 +86,30 @@ export async function buildApp({
   await app.register(sessionRoutes, { prefix: "/api/sessions" });
   await app.register(joinRoutes, { prefix: "/api/join" });
   await app.register(carerRoutes, { prefix: "/api/carer" });
+  await app.register(livekitWebhookRoutes, { prefix: "/webhooks" });
+  await app.register(waitingSocketRoutes, { prefix: "/ws/join" });
+  await app.register(consoleSocketRoutes, { prefix: "/ws/console" });
   app.get("/docs/json", { schema: { hide: true } }, async () => app.swagger());
 
+  startReconciling(app, ctx);
   return app;
+}
+
+/** While sessions are live, compares their rooms with attendance every RECONCILE_SECONDS. */
+function startReconciling(app: FastifyInstance, ctx: Ctx): void {
+  if (ctx.config.RECONCILE_SECONDS === 0) return;
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      await reconcile(ctx);
+    } catch (err) {
+      app.log.warn({ err }, "reconciling with LiveKit failed");
+    } finally {
+      running = false;
+    }
+  }, ctx.config.RECONCILE_SECONDS * 1000);
+  timer.unref();
+  app.addHook("onClose", async () => clearInterval(timer));
 }

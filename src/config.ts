@@ -30,7 +30,11 @@ const envSchema = z.object({
   GATEKEEPER_ADMIN_PASSWORD: optional(z.string().min(12, "must be at least 12 characters")),
   /** Login attempts allowed per client address per minute. */
   LOGIN_RATE_LIMIT: optional(z.coerce.number().int().min(1)).default(10),
-  /** Hours a console sign-in lasts without activity limits beyond it. */
+  /** How often live rooms are compared with attendance (0 turns it off, for tests). */
+  RECONCILE_SECONDS: optional(z.coerce.number().min(0).max(300)).default(5),
+  /** How long a waiting page may be gone (closed tab, lost network) before it leaves the list. */
+  WAITING_GRACE_SECONDS: optional(z.coerce.number().min(0).max(600)).default(20),
+  /** Hours a console sign-in lasts. */
   STAFF_SESSION_HOURS: optional(
     z.coerce
       .number()

@@ -7,6 +7,7 @@ import { appendAudit } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { conflict, notFound } from "./errors.ts";
 import { type AttendeeRow, findAttendee, gatherAdmitFacts, lockSession, staffActor } from "./facts.ts";
+import { publishChange } from "./notify.ts";
 import { assertAssigned, findSession } from "./sessions.ts";
 import type { StaffView } from "./staff.ts";
 
@@ -76,12 +77,20 @@ async function admitInTx(ctx: Ctx, tx: Tx, a: AttendeeRow, staff: StaffView): Pr
 }
 
 export async function admitAttendee(ctx: Ctx, sessionId: string, attendeeId: string, staff: StaffView): Promise<AdmitOutcome> {
-  return ctx.database.db.$transaction(async (tx) => {
+  const outcome = await ctx.database.db.$transaction(async (tx) => {
     await lockSession(tx, ctx.database.provider, sessionId);
     const a = await attendeeOf(tx, sessionId, attendeeId);
     assertAssigned(a.session, staff);
     return admitInTx(ctx, tx, a, staff);
   });
+  await publishOutcome(ctx, sessionId, outcome);
+  return outcome;
+}
+
+/** The token goes only to the admitted person's open waiting page, which hears of it here. */
+async function publishOutcome(ctx: Ctx, sessionId: string, outcome: AdmitOutcome): Promise<void> {
+  if (outcome.admitted) await publishChange(ctx, sessionId, outcome.attendeeId, "admitted");
+  else await ctx.bus.publish({ type: "session.changed", sessionId });
 }
 
 /** Admits every eligible waiting person, each decided on its own facts; reports the rest. */
@@ -91,12 +100,12 @@ export async function admitAll(ctx: Ctx, sessionId: string, staff: StaffView): P
   const waiting = session.attendees.filter((a) => inWaitingRoom.includes(a.state));
   const outcomes: AdmitOutcome[] = [];
   for (const { id } of waiting) {
-    outcomes.push(
-      await ctx.database.db.$transaction(async (tx) => {
-        await lockSession(tx, ctx.database.provider, sessionId);
-        return admitInTx(ctx, tx, await attendeeOf(tx, sessionId, id), staff);
-      }),
-    );
+    const outcome = await ctx.database.db.$transaction(async (tx) => {
+      await lockSession(tx, ctx.database.provider, sessionId);
+      return admitInTx(ctx, tx, await attendeeOf(tx, sessionId, id), staff);
+    });
+    await publishOutcome(ctx, sessionId, outcome);
+    outcomes.push(outcome);
   }
   return outcomes;
 }
@@ -106,9 +115,9 @@ async function staffAction(
   sessionId: string,
   attendeeId: string,
   staff: StaffView,
-  action: { name: string; from: string[]; to: string; message?: string | null; wrongState: string },
+  action: { name: string; from: string[]; to: string; message?: string | null; wrongState: string; leavesRoom?: boolean },
 ) {
-  return ctx.database.db.$transaction(async (tx) => {
+  const changed = await ctx.database.db.$transaction(async (tx) => {
     await lockSession(tx, ctx.database.provider, sessionId);
     const a = await attendeeOf(tx, sessionId, attendeeId);
     assertAssigned(a.session, staff);
@@ -116,6 +125,13 @@ async function staffAction(
     await record(ctx, tx, a, action.name, staff.id, { message: action.message });
     return { ...a, state: action.to, livesWithCarer: a.member?.livesWithCarer ?? false };
   });
+  if (action.leavesRoom) {
+    await ctx.rooms
+      .removeParticipant(changed.session.roomName, changed.id)
+      .catch((err) => ctx.log.error({ err, sessionId }, "could not remove the participant from the room; reconciliation will retry"));
+  }
+  await publishChange(ctx, sessionId, changed.id, changed.state, action.name === "refuse" ? action.message : null);
+  return changed;
 }
 
 export function refuseAttendee(ctx: Ctx, sessionId: string, attendeeId: string, message: string | null, staff: StaffView) {
@@ -133,6 +149,7 @@ export function returnToWaiting(ctx: Ctx, sessionId: string, attendeeId: string,
     name: "return",
     from: ["admitted"],
     to: "returned",
+    leavesRoom: true,
     wrongState: "Only someone in the room can be sent back to the waiting room.",
   });
 }
@@ -143,12 +160,13 @@ export function removeAttendee(ctx: Ctx, sessionId: string, attendeeId: string, 
     from: ["admitted", ...inWaitingRoom],
     to: "removed",
     message: reason,
+    leavesRoom: true,
     wrongState: "Only someone in the room or the waiting room can be removed.",
   });
 }
 
 export async function sendMessage(ctx: Ctx, sessionId: string, text: string, attendeeId: string | null, staff: StaffView) {
-  return ctx.database.db.$transaction(async (tx) => {
+  const sent = await ctx.database.db.$transaction(async (tx) => {
     const session = await findSession(tx, sessionId);
     assertAssigned(session, staff);
     if (attendeeId && !session.attendees.some((a) => a.id === attendeeId)) throw notFound("Attendee");
@@ -164,6 +182,8 @@ export async function sendMessage(ctx: Ctx, sessionId: string, text: string, att
       .map((a) => a.id);
     return { id: message.id, text, attendeeId, createdAt: message.createdAt, recipients };
   });
+  await ctx.bus.publish({ type: "message", sessionId, attendeeIds: sent.recipients, text });
+  return sent;
 }
 
 /** Each attendee's admission checks as they stand now, for the console (nothing is stored). */

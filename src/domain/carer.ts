@@ -8,6 +8,7 @@ import type { Ctx } from "./context.ts";
 import { conflict } from "./errors.ts";
 import { linkFacts, lockSession, sessionFacts } from "./facts.ts";
 import { assertLinkAlive, emergencyContact, openLink } from "./invitee.ts";
+import { publishChange } from "./notify.ts";
 import { currentText, readSettings } from "./settings.ts";
 
 async function openCarerLink(tx: Tx, token: string) {
@@ -39,7 +40,7 @@ export async function describeCarerLink(ctx: Ctx, token: string) {
 }
 
 export async function confirmPresence(ctx: Ctx, token: string) {
-  return ctx.database.db.$transaction(async (tx) => {
+  const confirmed = await ctx.database.db.$transaction(async (tx) => {
     const { link, attendee } = await openCarerLink(tx, token);
     await lockSession(tx, ctx.database.provider, attendee.sessionId);
     const [settings, terms] = await Promise.all([readSettings(tx), currentText(tx, "carer")]);
@@ -53,12 +54,14 @@ export async function confirmPresence(ctx: Ctx, token: string) {
     const audit = { actorType: "carer" as const, actorId: link.id, sessionId: attendee.sessionId, subjectId: attendee.id };
     await appendAudit(tx, ctx.database.provider, { ...audit, action: "carer.terms_agreed", data: { version: terms.version } }, ctx.now());
     await appendAudit(tx, ctx.database.provider, { ...audit, action: "carer.confirmed" }, ctx.now());
-    return { present: true, at: row.createdAt, termsVersion: terms.version };
+    return { present: true, at: row.createdAt, termsVersion: terms.version, attendee };
   });
+  await publishChange(ctx, confirmed.attendee.sessionId, confirmed.attendee.id, confirmed.attendee.state);
+  return { present: confirmed.present, at: confirmed.at, termsVersion: confirmed.termsVersion };
 }
 
 export async function withdrawPresence(ctx: Ctx, token: string) {
-  return ctx.database.db.$transaction(async (tx) => {
+  const withdrawn = await ctx.database.db.$transaction(async (tx) => {
     const { link, attendee } = await openCarerLink(tx, token);
     await lockSession(tx, ctx.database.provider, attendee.sessionId);
     const row = await tx.carerConfirmation.create({ data: { attendeeId: attendee.id, linkId: link.id, present: false } });
@@ -75,6 +78,19 @@ export async function withdrawPresence(ctx: Ctx, token: string) {
       },
       ctx.now(),
     );
-    return { present: false, at: row.createdAt, memberInRoom: attendee.state === "admitted" };
+    return { present: false, at: row.createdAt, attendee };
   });
+  const { attendee } = withdrawn;
+  // R2: a withdrawal while the member is in the room alerts staff at once.
+  if (attendee.state === "admitted") {
+    await ctx.bus.publish({
+      type: "alert",
+      sessionId: attendee.sessionId,
+      kind: "carer-withdrew",
+      attendeeId: attendee.id,
+      text: `${attendee.displayName}'s carer says they are no longer present, and ${attendee.displayName} is in the room.`,
+    });
+  }
+  await publishChange(ctx, attendee.sessionId, attendee.id, attendee.state);
+  return { present: false, at: withdrawn.at };
 }

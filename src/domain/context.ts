@@ -1,14 +1,18 @@
 // What the domain services need from the outside world, in one object built by buildApp.
+import type { FastifyBaseLogger } from "fastify";
+import type { EventBus } from "../adapters/bus/events.ts";
 import type { Database } from "../adapters/db/client.ts";
+import type { VideoRooms } from "../adapters/livekit/rooms.ts";
 import type { TokenMinter } from "../adapters/livekit/tokens.ts";
 import type { Config } from "../config.ts";
-import type { StaffPresence } from "./presence.ts";
 
 export interface Ctx {
   config: Config;
   database: Database;
   /** The time; tests pass a fixed clock. */
   now(): Date;
-  presence: StaffPresence;
   tokens: TokenMinter;
+  rooms: VideoRooms;
+  bus: EventBus;
+  log: FastifyBaseLogger;
 }

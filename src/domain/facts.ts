@@ -4,6 +4,7 @@
 import type { Tx } from "../adapters/db/client.ts";
 import type { Provider } from "../adapters/db/schemas.ts";
 import type { AdmitFacts, AdmitStage, AttendeeFacts, AttendeeState, LinkFacts, SessionFacts, StaffActor } from "../policy/types.ts";
+import { staffConnected } from "./attendance.ts";
 import type { Ctx } from "./context.ts";
 import { notFound } from "./errors.ts";
 import { consentFacts } from "./members.ts";
@@ -94,11 +95,11 @@ export async function gatherAdmitFacts(
   actor: StaffActor | null,
   link?: { revokedAt: Date | null },
 ): Promise<AdmitFacts> {
-  const [settings, guidelines, attendee, staffConnected] = await Promise.all([
+  const [settings, guidelines, attendee, connected] = await Promise.all([
     readSettings(tx),
     currentText(tx, "member"),
     attendeeFacts(tx, a),
-    ctx.presence.staffConnected(a.sessionId),
+    staffConnected(tx, a.session),
   ]);
   return {
     stage,
@@ -107,7 +108,7 @@ export async function gatherAdmitFacts(
     link: linkFacts(a, link),
     attendee,
     currentGuidelinesVersion: guidelines.version,
-    staffConnected,
+    staffConnected: connected,
     agreedHours: agreedHoursOf(settings),
     actor,
   };

@@ -9,6 +9,7 @@ import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
 import { attendeeFacts, findAttendee, gatherAdmitFacts, linkFacts, lockSession, sessionFacts } from "./facts.ts";
 import { findLink, type LinkKind } from "./links.ts";
+import { publishArrival } from "./notify.ts";
 import { currentText, readSettings, type SettingsView } from "./settings.ts";
 
 export const linkNotFound = () =>
@@ -33,6 +34,7 @@ export function emergencyContact(settings: SettingsView, leadName: string) {
 
 function publicSession(a: Awaited<ReturnType<typeof findAttendee>>, settings: SettingsView) {
   return {
+    id: a.session.id,
     title: a.session.title,
     startsAt: a.session.startsAt,
     endsAt: a.session.endsAt,
@@ -98,10 +100,12 @@ export async function enterWaitingRoom(ctx: Ctx, token: string, agreedToGuidelin
     }
     return {
       ok: true as const,
+      arrived: state !== attendee.state,
       attendee: { id: attendee.id, state, displayName: attendee.displayName },
       session: publicSession(attendee, settings),
     };
   });
+  if (result.ok && result.arrived) await publishArrival(ctx, result.session.id, result.attendee.id);
   return result;
 }
 

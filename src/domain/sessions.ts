@@ -7,7 +7,7 @@ import { scheduledWithinHours } from "../policy/rules/r6-agreed-hours.ts";
 import type { Check } from "../policy/types.ts";
 import { appendAudit } from "./audit.ts";
 import type { Ctx } from "./context.ts";
-import { badRequest, conflict, forbidden, notFound } from "./errors.ts";
+import { badRequest, conflict, DomainError, forbidden, notFound } from "./errors.ts";
 import { lockSession, sessionFacts, sessionInclude, staffActor } from "./facts.ts";
 import { type IssuedLinks, issueLinks, needsCarerLink, revokeLinks } from "./links.ts";
 import { assertRoomName } from "./members.ts";
@@ -203,7 +203,7 @@ export function assertAssigned(s: { leadStaffId: string; secondStaffId: string |
 }
 
 export async function reissueLinks(ctx: Ctx, sessionId: string, attendeeId: string, actor: StaffView) {
-  return ctx.database.db.$transaction(async (tx) => {
+  const reissued = await ctx.database.db.$transaction(async (tx) => {
     await lockSession(tx, ctx.database.provider, sessionId);
     const session = await findSession(tx, sessionId);
     assertAssigned(session, actor);
@@ -232,18 +232,19 @@ export async function reissueLinks(ctx: Ctx, sessionId: string, attendeeId: stri
     );
     return { ...viewAttendee(attendee), ...issued };
   });
+  // Pages open on the old link learn that it is dead.
+  await ctx.bus.publish({ type: "attendee.changed", sessionId, attendeeId, state: reissued.state });
+  return reissued;
 }
 
-async function mintStaffToken(ctx: Ctx, session: { id: string; roomName: string }, staff: StaffView) {
-  const token = await ctx.tokens.mint(staffToken({ staffId: staff.id, name: staff.name, room: session.roomName }));
-  ctx.presence.staffTokenIssued(session.id, staff.id);
-  return token;
+function mintStaffToken(ctx: Ctx, session: { roomName: string }, staff: StaffView) {
+  return ctx.tokens.mint(staffToken({ staffId: staff.id, name: staff.name, room: session.roomName }));
 }
 
 export type StartResult = { ok: true; session: ReturnType<typeof viewSession>; token: string } | { ok: false; checks: Check[] };
 
 export async function startSession(ctx: Ctx, sessionId: string, waiverReason: string | null, actor: StaffView): Promise<StartResult> {
-  return ctx.database.db.$transaction(async (tx) => {
+  const result = await ctx.database.db.$transaction(async (tx) => {
     await lockSession(tx, ctx.database.provider, sessionId);
     const session = await findSession(tx, sessionId);
     assertAssigned(session, actor);
@@ -272,11 +273,38 @@ export async function startSession(ctx: Ctx, sessionId: string, waiverReason: st
         ctx.now(),
       );
     }
+    // The room exists before the session is marked live; when LiveKit cannot be reached the
+    // transaction rolls back and the session stays scheduled (never a pretend room).
+    await createRoom(ctx, session);
     await tx.session.update({ where: { id: sessionId }, data: { status: "live", startedAt: ctx.now() } });
     await appendAudit(tx, ctx.database.provider, { ...audit, action: "session.started" }, ctx.now());
     const token = await mintStaffToken(ctx, session, actor);
     return { ok: true as const, session: viewSession(await findSession(tx, sessionId)), token };
   });
+  if (result.ok) await publishSessionChanged(ctx, result.session);
+  return result;
+}
+
+/** maxParticipants counts every invitee and both members of staff (hidden participants too). */
+async function createRoom(ctx: Ctx, session: SessionRow): Promise<void> {
+  const maxParticipants = session.attendees.length + (session.secondStaffId ? 2 : 1);
+  try {
+    await ctx.rooms.createRoom(session.roomName, { maxParticipants });
+  } catch (err) {
+    ctx.log.error({ err, sessionId: session.id }, "LiveKit could not create the room");
+    throw new DomainError(
+      503,
+      "livekit_unreachable",
+      "The video server cannot be reached, so the session cannot start. The waiting room still works.",
+    );
+  }
+}
+
+/** Every page and console watching the session re-reads it: reasons for waiting may have changed. */
+async function publishSessionChanged(ctx: Ctx, session: { id: string; attendees: { id: string; state: string }[] }): Promise<void> {
+  for (const a of session.attendees)
+    await ctx.bus.publish({ type: "attendee.changed", sessionId: session.id, attendeeId: a.id, state: a.state });
+  await ctx.bus.publish({ type: "session.changed", sessionId: session.id });
 }
 
 export async function joinSession(ctx: Ctx, sessionId: string, actor: StaffView) {
@@ -297,7 +325,7 @@ export async function joinSession(ctx: Ctx, sessionId: string, actor: StaffView)
 }
 
 export async function endSession(ctx: Ctx, sessionId: string, actor: StaffView) {
-  return ctx.database.db.$transaction(async (tx) => {
+  const ended = await ctx.database.db.$transaction(async (tx) => {
     await lockSession(tx, ctx.database.provider, sessionId);
     const session = await findSession(tx, sessionId);
     assertAssigned(session, actor);
@@ -324,7 +352,11 @@ export async function endSession(ctx: Ctx, sessionId: string, actor: StaffView) 
       { actorType: "staff", actorId: actor.id, action: "session.ended", sessionId, data: { summary } },
       now,
     );
-    ctx.presence.sessionEnded(sessionId);
-    return viewSession(await findSession(tx, sessionId));
+    return { view: viewSession(await findSession(tx, sessionId)), roomName: session.roomName };
   });
+  // The session is over whatever LiveKit says; a room it could not delete empties itself.
+  await ctx.rooms.deleteRoom(ended.roomName).catch((err) => ctx.log.error({ err, sessionId }, "LiveKit could not delete the room"));
+  await ctx.bus.publish({ type: "session.ended", sessionId });
+  await publishSessionChanged(ctx, ended.view);
+  return ended.view;
 }

@@ -70,7 +70,8 @@ export interface StaffActor {
   isAssigned: boolean;
 }
 
-export type AttendeeState = "invited" | "waiting" | "admitted" | "refused" | "returned" | "removed" | "ended";
+/** "away": was waiting, but their page has been gone longer than the grace period. */
+export type AttendeeState = "invited" | "waiting" | "away" | "admitted" | "refused" | "returned" | "removed" | "ended";
 
 export interface ConsentFacts {
   type: "video" | "recording";

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from "fastify";
 import { expect } from "vitest";
 import type { Provider } from "../../src/adapters/db/schemas.ts";
+import { LiveKitStandIn } from "../livekit/stand-in.ts";
 import { addStaff, signIn, startTestApp, type TestApp } from "./app.ts";
 
 // Tuesday 3 March 2026, 13:50 London; sessions run 14:00-15:00.
@@ -15,6 +16,7 @@ export const allDayHours = { mon: allDay, tue: allDay, wed: allDay, thu: allDay,
 
 export interface Org {
   t: TestApp;
+  livekit: LiveKitStandIn;
   app: FastifyInstance;
   admin: string;
   lead: string;
@@ -24,14 +26,36 @@ export interface Org {
   secondId: string;
 }
 
-export async function startOrg(provider: Provider): Promise<Org> {
-  const t = await startTestApp(provider, { LOGIN_RATE_LIMIT: "1000" }, { now: () => clock.now });
+/** The app, with a LiveKit stand-in whose webhooks go straight to the app. */
+export async function startOrg(provider: Provider, env: Record<string, string> = {}): Promise<Org> {
+  const livekit = new LiveKitStandIn();
+  const url = await livekit.start();
+  const t = await startTestApp(
+    provider,
+    { LOGIN_RATE_LIMIT: "1000", LIVEKIT_URL: url.replace("http:", "ws:"), RECONCILE_SECONDS: "0", ...env },
+    { now: () => clock.now },
+  );
+  livekit.deliver = async (body, authorization) =>
+    (
+      await t.app.inject({
+        method: "POST",
+        url: "/webhooks/livekit",
+        headers: { "content-type": "application/webhook+json", authorization },
+        payload: body,
+      })
+    ).statusCode;
+  const close = t.close.bind(t);
+  t.close = async () => {
+    await livekit.stop();
+    await close();
+  };
   const leadStaff = await addStaff(t.database, "lead@example.org", ["staff"], "Lee Lead");
   const secondStaff = await addStaff(t.database, "second@example.org", ["staff"], "Sol Second");
   await addStaff(t.database, "other@example.org", ["staff"], "Oli Other");
   await addStaff(t.database, "admin@example.org", ["admin", "staff"], "Ada Admin");
   const org = {
     t,
+    livekit,
     app: t.app,
     admin: await signIn(t.app, "admin@example.org"),
     lead: await signIn(t.app, "lead@example.org"),
@@ -117,10 +141,19 @@ export async function enterWaiting(org: Org, invite: string) {
   return res.json();
 }
 
+/** The lead starts the session and connects to its room (so R5 holds). */
 export async function startSession(org: Org, sessionId: string, body: object = {}) {
   const res = await call(org, "POST", `/api/sessions/${sessionId}/start`, org.lead, body);
   expect(res.statusCode, res.body).toBe(200);
+  await joinRoom(org, res.json().token);
   return res.json();
+}
+
+/** A client connecting to the LiveKit room with a token; resolves once its webhook is handled. */
+export async function joinRoom(org: Org, token: string) {
+  const connected = await org.livekit.connect(token);
+  await org.livekit.flushWebhooks();
+  return connected;
 }
 
 /** A home session, live, with one member whose carer confirmed, waiting to be let in. */

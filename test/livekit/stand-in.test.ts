@@ -103,10 +103,9 @@ describe("LiveKit stand-in", () => {
   });
 
   it("its webhook signatures are checked: a forged body is refused by the SDK's receiver", async () => {
-    const url = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/`;
     const body = JSON.stringify({ event: "participant_joined", id: "EV_forged" });
-    expect(await standIn.postWebhook(url, body, { secret: "not-the-secret" })).toBe(401);
-    expect(await standIn.postWebhook(url, body, { sha256: "AAAA" })).toBe(401);
-    expect(await standIn.postWebhook(url, body)).toBe(200);
+    expect(await standIn.postWebhook(body, { secret: "not-the-secret" })).toBe(401);
+    expect(await standIn.postWebhook(body, { sha256: "AAAA" })).toBe(401);
+    expect(await standIn.postWebhook(body)).toBe(200);
   });
 });

@@ -15,10 +15,13 @@ import {
   WebhookEvent,
 } from "livekit-server-sdk";
 
+/** Delivers one webhook (body and Authorization header) and answers the HTTP status. */
+export type WebhookDelivery = (body: string, authorization: string) => Promise<number>;
+
 export interface StandInOptions {
   apiKey?: string;
   apiSecret?: string;
-  /** Where webhooks go; none are sent when unset. */
+  /** Where webhooks go, over HTTP; or set `deliver`. None are sent when neither is set. */
   webhookUrl?: string;
 }
 
@@ -53,6 +56,8 @@ export class LiveKitStandIn {
   readonly apiKey: string;
   readonly apiSecret: string;
   webhookUrl: string | undefined;
+  /** Overrides HTTP delivery (tests hand webhooks straight to app.inject). */
+  deliver: WebhookDelivery | undefined;
   readonly rooms = new Map<string, StandInRoom>();
   /** Every webhook body sent, in order. */
   readonly webhooksSent: { event: string; body: string; status: number }[] = [];
@@ -277,26 +282,28 @@ export class LiveKitStandIn {
 
   /** Delivers webhooks in order, one at a time, as LiveKit does per room. */
   private sendWebhook(name: WebhookEvent["event"], event: WebhookEvent): void {
-    if (!this.webhookUrl) return;
+    if (!this.webhookUrl && !this.deliver) return;
     // protobuf-es's constructor does not take `event` (it shadows a reserved name), so set it here.
     event.event = name;
     event.id = `EV_${randomBytes(8).toString("hex")}`;
     event.createdAt = BigInt(Math.floor(Date.now() / 1000));
     const body = event.toJsonString();
-    const url = this.webhookUrl;
     this.webhookQueue = this.webhookQueue.then(async () => {
-      const status = await this.postWebhook(url, body);
+      const status = await this.postWebhook(body);
       this.webhooksSent.push({ event: event.event, body, status });
     });
   }
 
-  /** Signs and posts one webhook body exactly as LiveKit does; tests also use it to replay or forge. */
-  async postWebhook(url: string, body: string, options: { secret?: string; sha256?: string } = {}): Promise<number> {
+  /** Signs and delivers one webhook body exactly as LiveKit does; tests also use it to replay or forge. */
+  async postWebhook(body: string, options: { secret?: string; sha256?: string } = {}): Promise<number> {
     const token = new AccessToken(this.apiKey, options.secret ?? this.apiSecret, { ttl: "5m" });
     token.sha256 = options.sha256 ?? createHash("sha256").update(body).digest("base64");
-    const res = await fetch(url, {
+    const authorization = await token.toJwt();
+    if (this.deliver) return this.deliver(body, authorization);
+    if (!this.webhookUrl) throw new Error("no webhook destination");
+    const res = await fetch(this.webhookUrl, {
       method: "POST",
-      headers: { "Content-Type": "application/webhook+json", Authorization: await token.toJwt() },
+      headers: { "Content-Type": "application/webhook+json", Authorization: authorization },
       body,
     });
     await res.arrayBuffer();

@@ -1,0 +1,43 @@
+// What the domain tells the live pages about. Events carry ids and states, never tokens: a
+// token is minted by whichever instance holds the person's open waiting page.
+
+export type AlertKind = "knock" | "long-wait" | "carer-withdrew" | "last-staff-left" | "unexpected-participant" | "livekit-unreachable";
+
+export type BusEvent =
+  /** An attendee's state changed (or their reasons for waiting may have). */
+  | { type: "attendee.changed"; sessionId: string; attendeeId: string; state: string; message?: string | null }
+  /** A staff message for some of the waiting pages. */
+  | { type: "message"; sessionId: string; attendeeIds: string[]; text: string }
+  /** Anything the console's view of the session depends on changed. */
+  | { type: "session.changed"; sessionId: string }
+  | { type: "session.ended"; sessionId: string }
+  | { type: "alert"; sessionId: string; kind: AlertKind; text: string; attendeeId?: string }
+  /** A waiting page (re)connected on some instance: cancel any pending "page gone" timer. */
+  | { type: "page.connected"; attendeeId: string };
+
+export interface EventBus {
+  publish(event: BusEvent): Promise<void>;
+  /** Every event, from every instance, this one included. Returns an unsubscribe function. */
+  subscribe(handler: (event: BusEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** One process: handlers run on a later tick, as they would after a round trip through Redis. */
+export function inProcessBus(): EventBus {
+  const handlers = new Set<(event: BusEvent) => void>();
+  return {
+    async publish(event) {
+      const copy = structuredClone(event);
+      setImmediate(() => {
+        for (const handler of handlers) handler(copy);
+      });
+    },
+    subscribe(handler) {
+      handlers.add(handler);
+      return () => handlers.delete(handler);
+    },
+    async close() {
+      handlers.clear();
+    },
+  };
+}

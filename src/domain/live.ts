@@ -1,0 +1,157 @@
+// What the live pages show: the state and easy-read reasons on a waiting page, the console's
+// view of a session, and pages that go away (no ghosts in the waiting list).
+import { decideAdmission } from "../policy/engine.ts";
+import { presentIdentities } from "./attendance.ts";
+import { appendAudit } from "./audit.ts";
+import type { Ctx } from "./context.ts";
+import { DomainError } from "./errors.ts";
+import { findAttendee, gatherAdmitFacts, linkFacts, lockSession } from "./facts.ts";
+import { connectionDetails, openLink } from "./invitee.ts";
+import { publishArrival } from "./notify.ts";
+import { findSession, viewSession } from "./sessions.ts";
+import { readSettings } from "./settings.ts";
+import type { StaffView } from "./staff.ts";
+
+/** What the waiting page's socket sends: SPEC §5's state message. */
+export interface PageState {
+  type: "state";
+  state: "waiting" | "admitted" | "refused" | "returned" | "ended";
+  reasons?: string[];
+  message?: string;
+  token?: string;
+  livekitUrl?: string;
+}
+
+const inWaitingList = ["waiting", "returned"];
+
+/** "The group starts on Tuesday 3 March at 2pm." in the organisation's time zone. */
+export function startsSentence(startsAt: Date, timeZone: string): string {
+  const day = new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "long", day: "numeric", month: "long" }).format(startsAt);
+  const time = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "numeric", minute: "2-digit", hour12: true })
+    .format(startsAt)
+    .replace(":00", "")
+    .replace(/\s/g, "");
+  return `The group starts on ${day} at ${time}.`;
+}
+
+/** The page's current state for the person holding this invite link. */
+export async function pageState(ctx: Ctx, token: string): Promise<PageState> {
+  const view = await ctx.database.db.$transaction(async (tx) => {
+    const { link, attendee } = await openLink(tx, token, "invite");
+    const settings = await readSettings(tx);
+    if (attendee.session.status === "ended") return { state: "ended" as const, reasons: ["The group has finished."] };
+    if (linkFacts(attendee, link).revoked)
+      return { state: "ended" as const, reasons: ["This link does not work any more. Ask staff for a new one."] };
+    if (attendee.state === "refused" || attendee.state === "removed") {
+      const last = await tx.admissionDecision.findFirst({
+        where: { attendeeId: attendee.id, action: "refuse" },
+        orderBy: { createdAt: "desc" },
+      });
+      return {
+        state: "refused" as const,
+        message:
+          attendee.state === "refused" ? (last?.message ?? "Staff cannot let you in today.") : "Staff have asked you to leave the group.",
+      };
+    }
+    if (attendee.state === "admitted") return { state: "admitted" as const };
+    // Waiting: why. The admission is previewed as if staff were letting them in now.
+    const facts = await gatherAdmitFacts(ctx, tx, attendee, "admit", { staffId: "", active: true, isLead: true, isAssigned: true });
+    const reasons = [...new Set(decideAdmission(facts).checks.flatMap((c) => (c.outcome === "fail" && c.easyRead ? [c.easyRead] : [])))];
+    if (attendee.session.status === "scheduled") reasons.push(startsSentence(attendee.session.startsAt, settings.timeZone));
+    if (reasons.length === 0) reasons.push("Staff will let you in soon.");
+    return { state: attendee.state === "returned" ? ("returned" as const) : ("waiting" as const), reasons };
+  });
+  if (view.state !== "admitted") return { type: "state", ...view };
+  const connection = await connectionDetails(ctx, token);
+  if (connection.ok) return { type: "state", state: "admitted", token: connection.participant_token, livekitUrl: connection.server_url };
+  // Admitted, but something changed since (a carer withdrew, staff left): still waiting.
+  const reasons = [...new Set(connection.checks.flatMap((c) => (c.outcome === "fail" && c.easyRead ? [c.easyRead] : [])))];
+  return { type: "state", state: "waiting", reasons: reasons.length ? reasons : ["Staff will let you in soon."] };
+}
+
+/** Which attendee and session an invite link names, for the socket; 404/410 as the API answers. */
+export async function pageOwner(ctx: Ctx, token: string): Promise<{ attendeeId: string; sessionId: string }> {
+  const { link, attendee } = await openLink(ctx.database.db, token, "invite");
+  if (attendee.session.status === "ended") throw new DomainError(410, "R10.session-ended", "The group has finished.");
+  if (link.revokedAt) throw new DomainError(410, "R10.link-revoked", "This link does not work any more. Ask staff for a new one.");
+  return { attendeeId: attendee.id, sessionId: attendee.sessionId };
+}
+
+/** The page came back: someone who had drifted away rejoins the waiting list. */
+export async function pageConnected(ctx: Ctx, attendeeId: string): Promise<void> {
+  const back = await ctx.database.db.$transaction(async (tx) => {
+    const a = await findAttendee(tx, attendeeId);
+    await lockSession(tx, ctx.database.provider, a.sessionId);
+    const { count } = await tx.attendee.updateMany({
+      where: { id: attendeeId, state: "away" },
+      data: { state: "waiting", stateChangedAt: ctx.now() },
+    });
+    if (count)
+      await appendAudit(
+        tx,
+        ctx.database.provider,
+        { actorType: "attendee", actorId: attendeeId, action: "waiting.returned", sessionId: a.sessionId, subjectId: attendeeId },
+        ctx.now(),
+      );
+    return count ? a.sessionId : null;
+  });
+  if (back) await publishArrival(ctx, back, attendeeId);
+}
+
+/** The page has been gone longer than the grace period: they leave the waiting list. */
+export async function pageGone(ctx: Ctx, attendeeId: string): Promise<void> {
+  const left = await ctx.database.db.$transaction(async (tx) => {
+    const a = await findAttendee(tx, attendeeId);
+    await lockSession(tx, ctx.database.provider, a.sessionId);
+    const { count } = await tx.attendee.updateMany({
+      where: { id: attendeeId, state: { in: inWaitingList } },
+      data: { state: "away", stateChangedAt: ctx.now() },
+    });
+    if (count)
+      await appendAudit(
+        tx,
+        ctx.database.provider,
+        { actorType: "system", action: "waiting.left", sessionId: a.sessionId, subjectId: attendeeId },
+        ctx.now(),
+      );
+    return count ? a.sessionId : null;
+  });
+  if (left) await ctx.bus.publish({ type: "session.changed", sessionId: left });
+}
+
+/** The console's view: the session, each waiting person with their time and checks, who is in the room. */
+export async function consoleSnapshot(ctx: Ctx, sessionId: string, staff: StaffView) {
+  return ctx.database.db.$transaction(async (tx) => {
+    const session = await findSession(tx, sessionId);
+    const settings = await readSettings(tx);
+    const now = ctx.now();
+    const waiting = [];
+    for (const row of session.attendees.filter((a) => inWaitingList.includes(a.state))) {
+      const attendee = await findAttendee(tx, row.id);
+      const decision = decideAdmission(
+        await gatherAdmitFacts(ctx, tx, attendee, "admit", { staffId: staff.id, active: true, isLead: true, isAssigned: true }),
+      );
+      const waitingSeconds = Math.max(0, Math.round((now.getTime() - row.stateChangedAt.getTime()) / 1000));
+      waiting.push({
+        attendeeId: row.id,
+        displayName: row.displayName,
+        state: row.state,
+        since: row.stateChangedAt,
+        waitingSeconds,
+        longWait: waitingSeconds >= settings.longWaitSeconds,
+        eligible: decision.allowed,
+        checks: decision.checks,
+      });
+    }
+    const present = await presentIdentities(tx, sessionId);
+    const names = new Map<string, string>(session.attendees.map((a) => [a.id, a.displayName]));
+    if (session.lead) names.set(`staff:${session.lead.id}`, session.lead.name);
+    if (session.second) names.set(`staff:${session.second.id}`, session.second.name);
+    return {
+      type: "snapshot" as const,
+      session: viewSession(session),
+      waiting,
+      inRoom: [...present].map((identity) => ({ identity, name: names.get(identity) ?? "Unknown", staff: identity.startsWith("staff:") })),
+    };
+  });
+}

@@ -1,0 +1,50 @@
+// POST /webhooks/livekit: LiveKit's webhooks, verified with the API secret by the SDK's own
+// receiver (signature, expiry, and the SHA-256 of the exact body). A bad or missing signature
+// is 401 and changes nothing; a redelivered event is recognised by its id and ignored.
+import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
+import { WebhookReceiver } from "livekit-server-sdk";
+import { z } from "zod";
+import { applySighting, recordRoomFinished } from "../../../domain/attendance.ts";
+import { DomainError } from "../../../domain/errors.ts";
+import { errorBody } from "../../errors.ts";
+
+export const livekitWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
+  const receiver = new WebhookReceiver(app.config.LIVEKIT_API_KEY, app.config.LIVEKIT_API_SECRET);
+  // The signature covers the exact bytes, so the body is kept as the string that arrived.
+  app.addContentTypeParser("application/webhook+json", { parseAs: "string" }, (_request, body, done) => done(null, body));
+
+  app.post(
+    "/livekit",
+    { schema: { tags: ["webhooks"], body: z.string(), response: { 200: z.object({ ok: z.literal(true) }), 401: errorBody } } },
+    async (request) => {
+      const event = await receiver.receive(request.body, request.headers.authorization).catch(() => {
+        throw new DomainError(401, "invalid_webhook", "The webhook's signature is missing or does not match.");
+      });
+      const room = event.room?.name;
+      const participant = event.participant;
+      if (!room) return { ok: true as const };
+      const at = new Date(Number(event.createdAt) * 1000);
+      switch (event.event) {
+        case "participant_joined":
+        case "participant_left":
+        case "participant_connection_aborted":
+          if (participant) {
+            await applySighting(app.ctx, room, {
+              eventId: event.id,
+              event: event.event === "participant_joined" ? "joined" : "left",
+              identity: participant.identity,
+              metadata: participant.metadata,
+              at,
+            });
+          }
+          break;
+        case "room_finished":
+          await recordRoomFinished(app.ctx, room, event.id);
+          break;
+        default:
+          break;
+      }
+      return { ok: true as const };
+    },
+  );
+};

@@ -1,0 +1,131 @@
+// GET /ws/join/:token — the waiting page's socket. The server pushes the person's state as it
+// changes (waiting with easy-read reasons, admitted with their token, refused, returned, ended)
+// and staff messages. A token is sent only to that person's own open pages. A page gone longer
+// than the grace period leaves the waiting list, and comes back when it reconnects.
+
+import type { WebSocket } from "@fastify/websocket";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { BusEvent } from "../../adapters/bus/events.ts";
+import { pageConnected, pageGone, pageOwner, pageState } from "../../domain/live.ts";
+import { linkToken } from "../schemas.ts";
+import { Heartbeat } from "./heartbeat.ts";
+
+interface Page {
+  socket: WebSocket;
+  token: string;
+  attendeeId: string;
+  sessionId: string;
+}
+
+const incoming = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") })]);
+
+export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
+  const ctx = app.ctx;
+  const pages = new Map<string, Set<Page>>();
+  const graceTimers = new Map<string, NodeJS.Timeout>();
+  const owners = new WeakMap<FastifyRequest, { attendeeId: string; sessionId: string }>();
+  const heartbeat = new Heartbeat(15_000);
+
+  const send = (page: Page, message: object) => {
+    if (page.socket.readyState === page.socket.OPEN) page.socket.send(JSON.stringify(message));
+  };
+
+  const refresh = async (page: Page, message?: string | null) => {
+    try {
+      const state = await pageState(ctx, page.token);
+      send(page, message ? { ...state, message } : state);
+      if (state.state === "ended") page.socket.close(1000, "ended");
+    } catch (err) {
+      app.log.warn({ err, attendeeId: page.attendeeId }, "could not refresh a waiting page");
+    }
+  };
+
+  const cancelGrace = (attendeeId: string) => {
+    clearTimeout(graceTimers.get(attendeeId));
+    graceTimers.delete(attendeeId);
+  };
+
+  const onEvent = async (event: BusEvent) => {
+    switch (event.type) {
+      case "attendee.changed":
+        for (const page of pages.get(event.attendeeId) ?? []) await refresh(page, event.message);
+        break;
+      case "message":
+        for (const id of event.attendeeIds) for (const page of pages.get(id) ?? []) send(page, { type: "message", text: event.text });
+        break;
+      case "session.changed":
+      case "session.ended":
+        for (const set of pages.values()) for (const page of set) if (page.sessionId === event.sessionId) await refresh(page);
+        break;
+      case "page.connected":
+        cancelGrace(event.attendeeId);
+        break;
+      default:
+        break;
+    }
+  };
+  const unsubscribe = ctx.bus.subscribe((event) => void onEvent(event));
+
+  app.addHook("onClose", async () => {
+    unsubscribe();
+    heartbeat.stop();
+    for (const timer of graceTimers.values()) clearTimeout(timer);
+    for (const set of pages.values()) for (const page of set) page.socket.close(1001, "server shutting down");
+  });
+
+  app.get(
+    "/:token",
+    {
+      websocket: true,
+      schema: { params: linkToken, hide: true },
+      // Checked before the upgrade: an unknown link is 404, a dead one 410, and no socket opens.
+      preValidation: async (request) => {
+        owners.set(request, await pageOwner(ctx, (request.params as { token: string }).token));
+      },
+    },
+    (socket, request) => {
+      const owner = owners.get(request)!;
+      const page: Page = { socket, token: (request.params as { token: string }).token, ...owner };
+      socket.on("message", (raw) => {
+        const parsed = incoming.safeParse(safeJson(raw.toString()));
+        send(page, parsed.success ? { type: "pong" } : { type: "error", message: "Unknown message." });
+      });
+      socket.on("error", (err) => app.log.warn({ err }, "waiting page socket error"));
+      socket.on("close", () => {
+        const set = pages.get(page.attendeeId);
+        set?.delete(page);
+        if (set && set.size === 0) {
+          pages.delete(page.attendeeId);
+          cancelGrace(page.attendeeId);
+          graceTimers.set(
+            page.attendeeId,
+            setTimeout(() => {
+              graceTimers.delete(page.attendeeId);
+              if (!pages.has(page.attendeeId))
+                void pageGone(ctx, page.attendeeId).catch((err) => app.log.warn({ err }, "could not mark a page gone"));
+            }, ctx.config.WAITING_GRACE_SECONDS * 1000),
+          );
+        }
+      });
+      heartbeat.watch(socket);
+      const set = pages.get(page.attendeeId) ?? new Set<Page>();
+      set.add(page);
+      pages.set(page.attendeeId, set);
+      cancelGrace(page.attendeeId);
+      void (async () => {
+        await ctx.bus.publish({ type: "page.connected", attendeeId: page.attendeeId });
+        await pageConnected(ctx, page.attendeeId);
+        await refresh(page);
+      })().catch((err) => app.log.warn({ err }, "could not open a waiting page"));
+    },
+  );
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
