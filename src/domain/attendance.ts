@@ -92,6 +92,8 @@ interface Effects {
   remove: { identity: string; reason: string }[];
   returned: string[];
   lastStaffLeft: boolean;
+  /** A member of staff came or went: R5 may have changed for everyone waiting. */
+  staffMoved?: boolean;
 }
 
 /**
@@ -111,7 +113,7 @@ export async function applySighting(ctx: Ctx, roomName: string, s: Sighting): Pr
       if (!(await recordSighting(tx, current, s))) return effects;
       const audit = { actorType: "livekit" as const, sessionId: current.id, subjectId: s.identity };
       await appendAudit(tx, ctx.database.provider, { ...audit, action: `attendance.${s.event}`, data: { eventId: s.eventId } }, ctx.now());
-      const out: Effects = { remove: [], returned: [], lastStaffLeft: false };
+      const out: Effects = { remove: [], returned: [], lastStaffLeft: false, staffMoved: staffIdOf(s.identity) !== null };
       if (s.event === "joined") {
         const reason = await notCurrent(tx, current, s.identity, s.metadata);
         if (reason) {
@@ -178,6 +180,7 @@ async function act(ctx: Ctx, session: SessionRow, effects: Effects): Promise<voi
         : "The last member of staff left the room.",
     });
   }
+  if (effects.staffMoved) await ctx.bus.publish({ type: "room.changed", sessionId: session.id });
   await ctx.bus.publish({ type: "session.changed", sessionId: session.id });
 }
 

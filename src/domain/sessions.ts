@@ -281,7 +281,7 @@ export async function startSession(ctx: Ctx, sessionId: string, waiverReason: st
     const token = await mintStaffToken(ctx, session, actor);
     return { ok: true as const, session: viewSession(await findSession(tx, sessionId)), token };
   });
-  if (result.ok) await publishSessionChanged(ctx, result.session);
+  if (result.ok) await publishSessionChanged(ctx, sessionId);
   return result;
 }
 
@@ -301,10 +301,9 @@ async function createRoom(ctx: Ctx, session: SessionRow): Promise<void> {
 }
 
 /** Every page and console watching the session re-reads it: reasons for waiting may have changed. */
-async function publishSessionChanged(ctx: Ctx, session: { id: string; attendees: { id: string; state: string }[] }): Promise<void> {
-  for (const a of session.attendees)
-    await ctx.bus.publish({ type: "attendee.changed", sessionId: session.id, attendeeId: a.id, state: a.state });
-  await ctx.bus.publish({ type: "session.changed", sessionId: session.id });
+async function publishSessionChanged(ctx: Ctx, sessionId: string): Promise<void> {
+  await ctx.bus.publish({ type: "room.changed", sessionId });
+  await ctx.bus.publish({ type: "session.changed", sessionId });
 }
 
 export async function joinSession(ctx: Ctx, sessionId: string, actor: StaffView) {
@@ -357,6 +356,6 @@ export async function endSession(ctx: Ctx, sessionId: string, actor: StaffView) 
   // The session is over whatever LiveKit says; a room it could not delete empties itself.
   await ctx.rooms.deleteRoom(ended.roomName).catch((err) => ctx.log.error({ err, sessionId }, "LiveKit could not delete the room"));
   await ctx.bus.publish({ type: "session.ended", sessionId });
-  await publishSessionChanged(ctx, ended.view);
+  await ctx.bus.publish({ type: "session.changed", sessionId });
   return ended.view;
 }

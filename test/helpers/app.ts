@@ -7,7 +7,7 @@ import { buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { Role } from "../../src/domain/roles.ts";
 import { createStaff } from "../../src/domain/staff.ts";
-import { scratchDatabase } from "./db.ts";
+import { type ScratchDatabase, scratchDatabase } from "./db.ts";
 
 export const origin = "http://localhost:3000";
 
@@ -23,9 +23,9 @@ export interface TestApp {
 export async function startTestApp(
   provider: Provider,
   env: Record<string, string> = {},
-  options: { now?: () => Date } = {},
+  options: { now?: () => Date; scratch?: ScratchDatabase } = {},
 ): Promise<TestApp> {
-  const scratch = await scratchDatabase(provider);
+  const scratch = options.scratch ?? (await scratchDatabase(provider));
   const config = loadConfig({ NODE_ENV: "test", DATABASE_URL: scratch.url, LOG_LEVEL: "info", PORT: "3000", ...env });
   const database = await openDatabase(scratch.url);
   const rawLogs: string[] = [];
@@ -46,7 +46,7 @@ export async function startTestApp(
     },
     async close() {
       await app.close();
-      await scratch.drop();
+      if (!options.scratch) await scratch.drop();
     },
   };
 }

@@ -31,6 +31,27 @@ export const postgresAvailable = await postgresAnswers();
 /** The providers this run tests: SQLite always, PostgreSQL when it answers (always in CI). */
 export const providers: Provider[] = postgresAvailable ? ["sqlite", "postgresql"] : ["sqlite"];
 
+export const redisUrl = process.env.GATEKEEPER_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+async function redisAnswers(): Promise<boolean> {
+  const { Redis } = await import("ioredis");
+  const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await client.connect();
+    await client.ping();
+    return true;
+  } catch (err) {
+    if (process.env.GATEKEEPER_REQUIRE_REDIS === "1")
+      throw new Error(`GATEKEEPER_REQUIRE_REDIS=1 but Redis at ${redisUrl} does not answer: ${err}`);
+    console.warn(`\n!!! Redis at ${redisUrl} does not answer: the two-instance tests are SKIPPED (${err})\n`);
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+export const redisAvailable = await redisAnswers();
+
 export interface ScratchDatabase {
   url: string;
   drop(): Promise<void>;

@@ -3,8 +3,14 @@
 import type { FastifyInstance } from "fastify";
 import { expect } from "vitest";
 import type { Provider } from "../../src/adapters/db/schemas.ts";
+import type { Role } from "../../src/domain/roles.ts";
+import { viewStaff } from "../../src/domain/staff.ts";
 import { LiveKitStandIn } from "../livekit/stand-in.ts";
 import { addStaff, signIn, startTestApp, type TestApp } from "./app.ts";
+
+export { signIn };
+
+import type { ScratchDatabase } from "./db.ts";
 
 // Tuesday 3 March 2026, 13:50 London; sessions run 14:00-15:00.
 export const clock = { now: new Date("2026-03-03T13:50:00Z") };
@@ -27,13 +33,18 @@ export interface Org {
 }
 
 /** The app, with a LiveKit stand-in whose webhooks go straight to the app. */
-export async function startOrg(provider: Provider, env: Record<string, string> = {}): Promise<Org> {
+export async function startOrg(
+  provider: Provider,
+  env: Record<string, string> = {},
+  scratch?: ScratchDatabase,
+  options: { reuseStaff?: boolean } = {},
+): Promise<Org> {
   const livekit = new LiveKitStandIn();
   const url = await livekit.start();
   const t = await startTestApp(
     provider,
     { LOGIN_RATE_LIMIT: "1000", LIVEKIT_URL: url.replace("http:", "ws:"), RECONCILE_SECONDS: "0", ...env },
-    { now: () => clock.now },
+    { now: () => clock.now, scratch },
   );
   livekit.deliver = async (body, authorization) =>
     (
@@ -49,10 +60,14 @@ export async function startOrg(provider: Provider, env: Record<string, string> =
     await livekit.stop();
     await close();
   };
-  const leadStaff = await addStaff(t.database, "lead@example.org", ["staff"], "Lee Lead");
-  const secondStaff = await addStaff(t.database, "second@example.org", ["staff"], "Sol Second");
-  await addStaff(t.database, "other@example.org", ["staff"], "Oli Other");
-  await addStaff(t.database, "admin@example.org", ["admin", "staff"], "Ada Admin");
+  const ensure = async (email: string, roles: Role[], name: string) =>
+    options.reuseStaff
+      ? viewStaff(await t.database.db.staff.findUniqueOrThrow({ where: { email } }))
+      : addStaff(t.database, email, roles, name);
+  const leadStaff = await ensure("lead@example.org", ["staff"], "Lee Lead");
+  const secondStaff = await ensure("second@example.org", ["staff"], "Sol Second");
+  await ensure("other@example.org", ["staff"], "Oli Other");
+  await ensure("admin@example.org", ["admin", "staff"], "Ada Admin");
   const org = {
     t,
     livekit,

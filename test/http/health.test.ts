@@ -13,7 +13,8 @@ describe.each(providers)("health on %s", (provider) => {
     expect((await t.app.inject({ method: "GET", url: "/healthz" })).json()).toEqual({ ok: true });
     const ready = await t.app.inject({ method: "GET", url: "/readyz" });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ ready: true, checks: { database: "ok", migrations: "ok" } });
+    // No LiveKit runs here: reported, but the waiting room still works, so the service is ready.
+    expect(ready.json()).toEqual({ ready: true, checks: { database: "ok", migrations: "ok", livekit: "unreachable" } });
   });
 
   it("is not ready when a migration is missing from the database", async () => {

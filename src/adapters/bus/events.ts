@@ -8,8 +8,10 @@ export type BusEvent =
   | { type: "attendee.changed"; sessionId: string; attendeeId: string; state: string; message?: string | null }
   /** A staff message for some of the waiting pages. */
   | { type: "message"; sessionId: string; attendeeIds: string[]; text: string }
-  /** Anything the console's view of the session depends on changed. */
+  /** Anything the console's view of the session depends on changed (consoles only). */
   | { type: "session.changed"; sessionId: string }
+  /** A fact every waiting page of the session depends on changed: started, staff came or went. */
+  | { type: "room.changed"; sessionId: string }
   | { type: "session.ended"; sessionId: string }
   | { type: "alert"; sessionId: string; kind: AlertKind; text: string; attendeeId?: string }
   /** A waiting page (re)connected on some instance: cancel any pending "page gone" timer. */

@@ -1,10 +1,16 @@
 // GET /healthz (the process answers) and GET /readyz (database reachable, migrations applied).
+// /readyz also says whether LiveKit answers; that does not make the service unready, because
+// the waiting room keeps working without it (sessions just cannot start).
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
 
 const readyBody = z.object({
   ready: z.boolean(),
-  checks: z.object({ database: z.enum(["ok", "unreachable"]), migrations: z.enum(["ok", "pending", "unknown"]) }),
+  checks: z.object({
+    database: z.enum(["ok", "unreachable"]),
+    migrations: z.enum(["ok", "pending", "unknown"]),
+    livekit: z.enum(["ok", "unreachable"]),
+  }),
 });
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -21,7 +27,8 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       request.log.error({ err }, "readiness: database check failed");
       database = "unreachable";
     }
+    const livekit = (await app.ctx.rooms.reachable()) ? "ok" : "unreachable";
     const ready = database === "ok" && migrations === "ok";
-    return reply.code(ready ? 200 : 503).send({ ready, checks: { database, migrations } });
+    return reply.code(ready ? 200 : 503).send({ ready, checks: { database, migrations, livekit } });
   });
 };

@@ -16,6 +16,9 @@ interface Page {
   token: string;
   attendeeId: string;
   sessionId: string;
+  /** A refresh is due; bursts of events become one. */
+  pending?: NodeJS.Timeout;
+  message?: string | null;
 }
 
 const incoming = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") })]);
@@ -31,7 +34,9 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
     if (page.socket.readyState === page.socket.OPEN) page.socket.send(JSON.stringify(message));
   };
 
-  const refresh = async (page: Page, message?: string | null) => {
+  const refresh = async (page: Page) => {
+    const message = page.message;
+    page.message = undefined;
     try {
       const state = await pageState(ctx, page.token);
       send(page, message ? { ...state, message } : state);
@@ -41,22 +46,31 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
     }
   };
 
+  const refreshSoon = (page: Page, message?: string | null) => {
+    if (message) page.message = message;
+    if (page.pending) return;
+    page.pending = setTimeout(() => {
+      page.pending = undefined;
+      void refresh(page);
+    }, 20);
+  };
+
   const cancelGrace = (attendeeId: string) => {
     clearTimeout(graceTimers.get(attendeeId));
     graceTimers.delete(attendeeId);
   };
 
-  const onEvent = async (event: BusEvent) => {
+  const onEvent = (event: BusEvent) => {
     switch (event.type) {
       case "attendee.changed":
-        for (const page of pages.get(event.attendeeId) ?? []) await refresh(page, event.message);
+        for (const page of pages.get(event.attendeeId) ?? []) refreshSoon(page, event.message);
         break;
       case "message":
         for (const id of event.attendeeIds) for (const page of pages.get(id) ?? []) send(page, { type: "message", text: event.text });
         break;
-      case "session.changed":
+      case "room.changed":
       case "session.ended":
-        for (const set of pages.values()) for (const page of set) if (page.sessionId === event.sessionId) await refresh(page);
+        for (const set of pages.values()) for (const page of set) if (page.sessionId === event.sessionId) refreshSoon(page);
         break;
       case "page.connected":
         cancelGrace(event.attendeeId);
@@ -65,13 +79,18 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
         break;
     }
   };
-  const unsubscribe = ctx.bus.subscribe((event) => void onEvent(event));
+  const unsubscribe = ctx.bus.subscribe(onEvent);
 
   app.addHook("onClose", async () => {
     unsubscribe();
     heartbeat.stop();
     for (const timer of graceTimers.values()) clearTimeout(timer);
-    for (const set of pages.values()) for (const page of set) page.socket.close(1001, "server shutting down");
+    for (const set of pages.values()) {
+      for (const page of set) {
+        clearTimeout(page.pending);
+        page.socket.close(1001, "server shutting down");
+      }
+    }
   });
 
   app.get(
@@ -93,6 +112,7 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
       });
       socket.on("error", (err) => app.log.warn({ err }, "waiting page socket error"));
       socket.on("close", () => {
+        clearTimeout(page.pending);
         const set = pages.get(page.attendeeId);
         set?.delete(page);
         if (set && set.size === 0) {
