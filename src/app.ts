@@ -18,6 +18,7 @@ import { authPlugin } from "./http/plugins/auth.ts";
 import { contextPlugin } from "./http/plugins/context.ts";
 import { authRoutes } from "./http/routes/console/auth.ts";
 import { memberRoutes } from "./http/routes/console/members.ts";
+import { safeguardingRoutes } from "./http/routes/console/safeguarding.ts";
 import { sessionRoutes } from "./http/routes/console/sessions.ts";
 import { settingsRoutes } from "./http/routes/console/settings.ts";
 import { staffRoutes } from "./http/routes/console/staff.ts";
@@ -86,6 +87,7 @@ export async function buildApp({ config, database, logDestination, now = () => n
   await app.register(sessionRoutes, { prefix: "/api/sessions" });
   await app.register(joinRoutes, { prefix: "/api/join" });
   await app.register(carerRoutes, { prefix: "/api/carer" });
+  await app.register(safeguardingRoutes, { prefix: "/api" });
   await app.register(livekitWebhookRoutes, { prefix: "/webhooks" });
   await app.register(waitingSocketRoutes, { prefix: "/ws/join" });
   await app.register(consoleSocketRoutes, { prefix: "/ws/console" });

@@ -66,5 +66,46 @@ export async function appendAudit(tx: Tx, provider: Provider, event: AuditInput,
     data: canonicalJson(event.data ?? {}),
     prevHash: last?.hash ?? genesisHash,
   };
-  await tx.auditEvent.create({ data: { ...fields, hash: hashEvent(fields) } });
+  const hash = hashEvent(fields);
+  await tx.auditEvent.create({ data: { ...fields, hash } });
+  await tx.auditHead.upsert({ where: { id: headId }, create: { id: headId, seq: fields.seq, hash }, update: { seq: fields.seq, hash } });
+}
+
+const headId = "head";
+
+export type Verification =
+  | { ok: true; count: number; headHash: string }
+  | { ok: false; count: number; firstBroken: { seq: number; reason: string } };
+
+/**
+ * Walks the chain from the first event: every sequence number present, every hash recomputed,
+ * every link to the previous hash intact, and the last event matching the recorded head (so
+ * that deleting the newest event is caught too). Names the first broken link.
+ */
+export async function verifyChain(tx: Tx, pageSize = 1000): Promise<Verification> {
+  let expectedSeq = 1;
+  let prevHash = genesisHash;
+  for (;;) {
+    const page = await tx.auditEvent.findMany({ where: { seq: { gte: expectedSeq } }, orderBy: { seq: "asc" }, take: pageSize });
+    for (const e of page) {
+      const broken = (reason: string) => ({ ok: false as const, count: expectedSeq - 1, firstBroken: { seq: expectedSeq, reason } });
+      if (e.seq !== expectedSeq) return broken(`event ${expectedSeq} is missing`);
+      if (e.prevHash !== prevHash) return broken("it does not link to the previous event's hash");
+      const { hash, ...fields } = e;
+      if (hashEvent(fields) !== hash) return broken("its content does not match its hash");
+      prevHash = hash;
+      expectedSeq++;
+    }
+    if (page.length < pageSize) break;
+  }
+  const count = expectedSeq - 1;
+  const head = await tx.auditHead.findUnique({ where: { id: headId } });
+  if ((head?.seq ?? 0) !== count || (head && head.hash !== prevHash)) {
+    return {
+      ok: false,
+      count,
+      firstBroken: { seq: count + 1, reason: `the trail should end at event ${head?.seq ?? 0}, but ends at ${count}` },
+    };
+  }
+  return { ok: true, count, headHash: prevHash };
 }

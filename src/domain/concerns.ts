@@ -1,0 +1,94 @@
+// Safeguarding concerns: any member of staff raises one about a session or a person, at any
+// time; it reaches the DSL and is kept like a face-to-face disclosure. Follow-up notes and
+// status changes are new records (R8). Staff see only the concerns they raised.
+import { appendAudit } from "./audit.ts";
+import type { Ctx } from "./context.ts";
+import { forbidden, notFound } from "./errors.ts";
+import type { StaffView } from "./staff.ts";
+
+export interface ConcernInput {
+  text: string;
+  sessionId?: string;
+  attendeeId?: string;
+  memberId?: string;
+  aboutStaffId?: string;
+}
+
+export const isOverseer = (staff: StaffView) => staff.roles.includes("dsl");
+
+type ConcernRow = {
+  id: string;
+  raisedById: string;
+  sessionId: string | null;
+  attendeeId: string | null;
+  memberId: string | null;
+  aboutStaffId: string | null;
+  text: string;
+  createdAt: Date;
+  notes: { id: string; authorId: string; note: string; status: string | null; createdAt: Date }[];
+};
+
+function viewConcern(c: ConcernRow) {
+  const status = [...c.notes].reverse().find((n) => n.status)?.status ?? "open";
+  return {
+    ...c,
+    status,
+    notes: c.notes.map((n) => ({ id: n.id, authorId: n.authorId, note: n.note, status: n.status, createdAt: n.createdAt })),
+  };
+}
+
+const withNotes = { notes: { orderBy: [{ createdAt: "asc" as const }, { id: "asc" as const }] } };
+
+export async function raiseConcern(ctx: Ctx, input: ConcernInput, staff: StaffView) {
+  return ctx.database.db.$transaction(async (tx) => {
+    if (input.sessionId && !(await tx.session.findUnique({ where: { id: input.sessionId } }))) throw notFound("Session");
+    if (input.memberId && !(await tx.member.findUnique({ where: { id: input.memberId } }))) throw notFound("Member");
+    if (input.attendeeId && !(await tx.attendee.findUnique({ where: { id: input.attendeeId } }))) throw notFound("Attendee");
+    if (input.aboutStaffId && !(await tx.staff.findUnique({ where: { id: input.aboutStaffId } }))) throw notFound("Staff account");
+    const row = await tx.concern.create({ data: { ...input, raisedById: staff.id }, include: withNotes });
+    await appendAudit(
+      tx,
+      ctx.database.provider,
+      {
+        actorType: "staff",
+        actorId: staff.id,
+        action: "concern.raised",
+        sessionId: input.sessionId ?? null,
+        subjectId: row.id,
+        data: { ...input },
+      },
+      ctx.now(),
+    );
+    return viewConcern(row);
+  });
+}
+
+export async function listConcerns(ctx: Ctx, staff: StaffView) {
+  const rows = await ctx.database.db.concern.findMany({
+    where: isOverseer(staff) ? {} : { raisedById: staff.id },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    include: withNotes,
+  });
+  return rows.map(viewConcern);
+}
+
+export async function getConcern(ctx: Ctx, id: string, staff: StaffView) {
+  const row = await ctx.database.db.concern.findUnique({ where: { id }, include: withNotes });
+  if (!row || (!isOverseer(staff) && row.raisedById !== staff.id)) throw notFound("Concern");
+  return viewConcern(row);
+}
+
+export async function addConcernNote(ctx: Ctx, id: string, note: string, status: string | undefined, staff: StaffView) {
+  if (!isOverseer(staff)) throw forbidden("Only the designated safeguarding lead adds follow-up to concerns.");
+  return ctx.database.db.$transaction(async (tx) => {
+    if (!(await tx.concern.findUnique({ where: { id } }))) throw notFound("Concern");
+    await tx.concernNote.create({ data: { concernId: id, authorId: staff.id, note, status: status ?? null } });
+    await appendAudit(
+      tx,
+      ctx.database.provider,
+      { actorType: "staff", actorId: staff.id, action: "concern.followed_up", subjectId: id, data: { note, status } },
+      ctx.now(),
+    );
+    return viewConcern(await tx.concern.findUniqueOrThrow({ where: { id }, include: withNotes }));
+  });
+}
