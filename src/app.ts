@@ -23,6 +23,7 @@ import { sessionRoutes } from "./http/routes/console/sessions.ts";
 import { settingsRoutes } from "./http/routes/console/settings.ts";
 import { staffRoutes } from "./http/routes/console/staff.ts";
 import { healthRoutes } from "./http/routes/health.ts";
+import { pageRoutes } from "./http/routes/pages.ts";
 import { carerRoutes } from "./http/routes/public/carer.ts";
 import { joinRoutes } from "./http/routes/public/join.ts";
 import { livekitWebhookRoutes } from "./http/routes/webhooks/livekit.ts";
@@ -91,6 +92,7 @@ export async function buildApp({ config, database, logDestination, now = () => n
   await app.register(livekitWebhookRoutes, { prefix: "/webhooks" });
   await app.register(waitingSocketRoutes, { prefix: "/ws/join" });
   await app.register(consoleSocketRoutes, { prefix: "/ws/console" });
+  await app.register(pageRoutes);
   app.get("/docs/json", { schema: { hide: true } }, async () => app.swagger());
 
   startReconciling(app, ctx);

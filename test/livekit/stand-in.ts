@@ -14,6 +14,7 @@ import {
   TokenVerifier,
   WebhookEvent,
 } from "livekit-server-sdk";
+import { WebSocketServer } from "ws";
 
 /** Delivers one webhook (body and Authorization header) and answers the HTTP status. */
 export type WebhookDelivery = (body: string, authorization: string) => Promise<number>;
@@ -68,6 +69,9 @@ export class LiveKitStandIn {
   private webhookQueue: Promise<void> = Promise.resolve();
   /** When false, every request is answered as if the server were down (connection reset). */
   up = true;
+  /** Signalling requests from real clients (livekit-client in a browser): who, and with which token. */
+  readonly signalRequests: { path: string; token: string; identity?: string; refused?: string }[] = [];
+  private readonly signalling = new WebSocketServer({ noServer: true });
 
   constructor(options: StandInOptions = {}) {
     this.apiKey = options.apiKey ?? "devkey";
@@ -78,6 +82,26 @@ export class LiveKitStandIn {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
+    // LiveKit's signalling endpoint: livekit-client opens /rtc/v1 (falling back to /rtc) with the
+    // token in access_token. The token is checked as connect() checks it; the stand-in accepts
+    // the socket but speaks no further signalling (no media runs here).
+    this.server.on("upgrade", (req, socket, head) => {
+      const url = new URL(req.url ?? "/", "http://stand-in");
+      if (!/^\/rtc(\/v1)?\/?$/.test(url.pathname)) return socket.destroy();
+      const token = url.searchParams.get("access_token") ?? "";
+      const entry: (typeof this.signalRequests)[number] = { path: url.pathname, token };
+      this.signalRequests.push(entry);
+      this.connect(token).then(
+        (connected) => {
+          entry.identity = connected.identity;
+          this.signalling.handleUpgrade(req, socket, head, () => undefined);
+        },
+        (err: Error) => {
+          entry.refused = err.message;
+          socket.end("HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\n\r\ninvalid token\n");
+        },
+      );
+    });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
     return this.url;
   }
@@ -89,6 +113,8 @@ export class LiveKitStandIn {
 
   async stop(): Promise<void> {
     await this.webhookQueue;
+    for (const client of this.signalling.clients) client.terminate();
+    this.signalling.close();
     await new Promise<void>((resolve) => {
       this.server?.closeAllConnections();
       this.server?.close(() => resolve());

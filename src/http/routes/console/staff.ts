@@ -1,17 +1,31 @@
-// Staff accounts, for admins: POST /api/staff, GET /api/staff, PATCH /api/staff/:id.
+// Staff accounts, for admins: POST /api/staff, GET /api/staff, PATCH /api/staff/:id; and for
+// any member of staff, GET /api/staff/directory: the active colleagues a session can be led by.
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
 import { roleSchema } from "../../../domain/roles.ts";
 import { createStaff, listStaff, updateStaff } from "../../../domain/staff.ts";
 import { errorBody } from "../../errors.ts";
-import { currentStaff, requireRole } from "../../plugins/auth.ts";
+import { currentStaff, requireRole, requireStaff } from "../../plugins/auth.ts";
 import { idParam, password, staffSchema } from "../../schemas.ts";
 
 const roles = z.array(roleSchema).min(1).max(3);
 
 export const staffRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook("preHandler", requireRole("admin"));
+  app.get(
+    "/directory",
+    {
+      preHandler: requireStaff,
+      schema: { tags: ["staff"], response: { 200: z.object({ staff: z.array(z.object({ id: z.string(), name: z.string() })) }) } },
+    },
+    async () => ({ staff: (await listStaff(app.database)).filter((s) => s.active).map((s) => ({ id: s.id, name: s.name })) }),
+  );
 
+  await app.register(adminRoutes);
+};
+
+/** Everything else here is for admins (encapsulated, so the hook does not reach the directory). */
+const adminRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook("preHandler", requireRole("admin"));
   app.post(
     "/",
     {

@@ -1,0 +1,152 @@
+// For admins: organisation settings (agreed hours, time zone, emergency contact) and staff accounts.
+import { useState } from "react";
+import { type ApiError, api } from "../shared/api.ts";
+import { useOnMount } from "../shared/use-on-mount.ts";
+import type { Staff } from "./types.ts";
+
+const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+type Hours = Record<(typeof days)[number], { start: string; end: string }[]>;
+
+export function Admin() {
+  const [hours, setHours] = useState<Record<string, string>>({});
+  const [timeZone, setTimeZone] = useState("Europe/London");
+  const [contact, setContact] = useState({ name: "", phone: "" });
+  const [staff, setStaff] = useState<Staff[]>([]);
+  const [notice, setNotice] = useState<{ text: string; bad?: boolean } | null>(null);
+  const [newStaff, setNewStaff] = useState({ email: "", name: "", password: "", dsl: false, admin: false });
+
+  const load = async () => {
+    const { settings } = await api<{
+      settings: { timeZone: string; agreedHours: Hours; emergencyContact: { name: string; phone: string } };
+    }>("GET", "/api/settings");
+    setTimeZone(settings.timeZone);
+    setContact(settings.emergencyContact);
+    setHours(Object.fromEntries(days.map((d) => [d, settings.agreedHours[d].map((i) => `${i.start}-${i.end}`).join(", ")])));
+    setStaff((await api<{ staff: Staff[] }>("GET", "/api/staff")).staff);
+  };
+  useOnMount(load);
+
+  const act = async (what: () => Promise<unknown>, done: string) => {
+    try {
+      await what();
+      setNotice({ text: done });
+      await load();
+    } catch (err) {
+      setNotice({ text: (err as ApiError).message, bad: true });
+    }
+  };
+
+  const saveSettings = (e: React.FormEvent) => {
+    e.preventDefault();
+    const agreedHours = Object.fromEntries(
+      days.map((d) => [
+        d,
+        (hours[d] ?? "")
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((s) => {
+            const [start = "", end = ""] = s.split("-").map((x) => x.trim());
+            return { start, end };
+          }),
+      ]),
+    );
+    void act(() => api("PUT", "/api/settings", { timeZone, agreedHours, emergencyContact: contact }), "Settings saved.");
+  };
+
+  return (
+    <>
+      <h1>Settings</h1>
+      <div role="status" aria-live="polite">
+        {notice && <p className={`notice ${notice.bad ? "bad" : ""}`}>{notice.text}</p>}
+      </div>
+      <form onSubmit={saveSettings}>
+        <label htmlFor="tz">Time zone</label>
+        <input id="tz" value={timeZone} onChange={(e) => setTimeZone(e.target.value)} required />
+        <fieldset>
+          <legend>Agreed hours (for example 09:00-17:00; leave empty for no sessions)</legend>
+          {days.map((d) => (
+            <div key={d}>
+              <label htmlFor={`h-${d}`}>{d}</label>
+              <input id={`h-${d}`} value={hours[d] ?? ""} onChange={(e) => setHours({ ...hours, [d]: e.target.value })} />
+            </div>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>Emergency contact shown to members and carers</legend>
+          <label htmlFor="ec-name">Name</label>
+          <input id="ec-name" value={contact.name} onChange={(e) => setContact({ ...contact, name: e.target.value })} required />
+          <label htmlFor="ec-phone">Phone</label>
+          <input id="ec-phone" value={contact.phone} onChange={(e) => setContact({ ...contact, phone: e.target.value })} required />
+        </fieldset>
+        <div className="actions">
+          <button type="submit">Save settings</button>
+        </div>
+      </form>
+      <h2>Staff accounts</h2>
+      <ul>
+        {staff.map((s) => (
+          <li key={s.id}>
+            {s.name} ({s.email}) · {s.roles.join(", ")} · {s.active ? "active" : "deactivated"}{" "}
+            {s.active && (
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => act(() => api("PATCH", `/api/staff/${s.id}`, { active: false }), `${s.name} was deactivated.`)}
+              >
+                Deactivate {s.name}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          const roles = ["staff", ...(newStaff.dsl ? ["dsl"] : []), ...(newStaff.admin ? ["admin"] : [])];
+          void act(
+            () => api("POST", "/api/staff", { email: newStaff.email, name: newStaff.name, password: newStaff.password, roles }),
+            `${newStaff.name} was added.`,
+          );
+        }}
+      >
+        <h3>Add a staff account</h3>
+        <label htmlFor="ns-email">E-mail</label>
+        <input
+          id="ns-email"
+          type="email"
+          value={newStaff.email}
+          onChange={(e) => setNewStaff({ ...newStaff, email: e.target.value })}
+          required
+        />
+        <label htmlFor="ns-name">Name</label>
+        <input id="ns-name" value={newStaff.name} onChange={(e) => setNewStaff({ ...newStaff, name: e.target.value })} required />
+        <label htmlFor="ns-password">Password (12 characters or more)</label>
+        <input
+          id="ns-password"
+          type="password"
+          value={newStaff.password}
+          onChange={(e) => setNewStaff({ ...newStaff, password: e.target.value })}
+          required
+          minLength={12}
+        />
+        <label className="inline" htmlFor="ns-dsl">
+          <input id="ns-dsl" type="checkbox" checked={newStaff.dsl} onChange={(e) => setNewStaff({ ...newStaff, dsl: e.target.checked })} />{" "}
+          Designated safeguarding lead
+        </label>
+        <label className="inline" htmlFor="ns-admin">
+          <input
+            id="ns-admin"
+            type="checkbox"
+            checked={newStaff.admin}
+            onChange={(e) => setNewStaff({ ...newStaff, admin: e.target.checked })}
+          />{" "}
+          Admin
+        </label>
+        <div className="actions">
+          <button type="submit">Add staff account</button>
+        </div>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,134 @@
+// Members: add them with their carers, record and withdraw consent, consent state at a glance.
+import { useState } from "react";
+import { type ApiError, api } from "../shared/api.ts";
+import { useOnMount } from "../shared/use-on-mount.ts";
+import type { Member } from "./types.ts";
+
+export function Members() {
+  const [members, setMembers] = useState<Member[]>([]);
+  const [notice, setNotice] = useState<{ text: string; bad?: boolean } | null>(null);
+  const [form, setForm] = useState({ displayName: "", livesWithCarer: true, carerName: "", carerEmail: "", carerPhone: "" });
+
+  const load = async () => setMembers((await api<{ members: Member[] }>("GET", "/api/members")).members);
+  useOnMount(load);
+
+  const act = async (what: () => Promise<unknown>, done: string) => {
+    try {
+      await what();
+      setNotice({ text: done });
+      await load();
+    } catch (err) {
+      setNotice({ text: (err as ApiError).message, bad: true });
+    }
+  };
+
+  const add = (e: React.FormEvent) => {
+    e.preventDefault();
+    const carer = {
+      name: form.carerName,
+      ...(form.carerEmail ? { email: form.carerEmail } : {}),
+      ...(form.carerPhone ? { phone: form.carerPhone } : {}),
+    };
+    void act(
+      () =>
+        api("POST", "/api/members", {
+          displayName: form.displayName,
+          livesWithCarer: form.livesWithCarer,
+          carers: form.carerName ? [carer] : [],
+        }),
+      `${form.displayName} was added.`,
+    ).then(() => setForm({ displayName: "", livesWithCarer: true, carerName: "", carerEmail: "", carerPhone: "" }));
+  };
+
+  return (
+    <>
+      <h1>Members</h1>
+      <div role="status" aria-live="polite">
+        {notice && <p className={`notice ${notice.bad ? "bad" : ""}`}>{notice.text}</p>}
+      </div>
+      {members.map((m) => (
+        <article key={m.id} className="person" aria-labelledby={`mem-${m.id}`}>
+          <h2 id={`mem-${m.id}`}>{m.displayName}</h2>
+          <p>
+            {m.livesWithCarer ? `Lives with a carer: ${m.carers.map((c) => c.name).join(", ")}.` : "Lives independently."} Video consent:{" "}
+            <strong>{m.consentState.video}</strong>. Recording consent: <strong>{m.consentState.recording}</strong>.
+          </p>
+          <ul>
+            {m.consents.map((c) => (
+              <li key={c.id}>
+                {c.type} consent from the {c.givenBy} ({c.method}), {new Date(c.createdAt).toLocaleDateString("en-GB")}
+                {c.withdrawal ? `: withdrawn (${c.withdrawal.reason})` : ""}{" "}
+                {!c.withdrawal && (
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => {
+                      const reason = window.prompt("Why is consent withdrawn?");
+                      if (reason)
+                        void act(() => api("POST", `/api/members/${m.id}/consents/${c.id}/withdraw`, { reason }), "Consent withdrawn.");
+                    }}
+                  >
+                    Withdraw {c.type} consent
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+          <div className="actions">
+            <button
+              type="button"
+              onClick={() =>
+                act(
+                  () =>
+                    api("POST", `/api/members/${m.id}/consents`, {
+                      type: "video",
+                      givenBy: m.livesWithCarer ? "carer" : "member",
+                      ...(m.livesWithCarer && m.carers[0] ? { carerId: m.carers[0].id } : {}),
+                      method: "written",
+                    }),
+                  "Video consent recorded.",
+                )
+              }
+            >
+              Record written video consent {m.livesWithCarer ? `from ${m.carers[0]?.name ?? "the carer"}` : `from ${m.displayName}`}
+            </button>
+          </div>
+        </article>
+      ))}
+      <h2>Add a member</h2>
+      <form onSubmit={add}>
+        <label htmlFor="m-name">Display name for the room (a first name, no surname)</label>
+        <input
+          id="m-name"
+          value={form.displayName}
+          onChange={(e) => setForm({ ...form, displayName: e.target.value })}
+          required
+          maxLength={40}
+        />
+        <label className="inline" htmlFor="m-carer">
+          <input
+            id="m-carer"
+            type="checkbox"
+            checked={form.livesWithCarer}
+            onChange={(e) => setForm({ ...form, livesWithCarer: e.target.checked })}
+          />
+          Lives with a carer
+        </label>
+        {form.livesWithCarer && (
+          <fieldset>
+            <legend>Carer</legend>
+            <label htmlFor="c-name">Name</label>
+            <input id="c-name" value={form.carerName} onChange={(e) => setForm({ ...form, carerName: e.target.value })} required />
+            <label htmlFor="c-email">E-mail</label>
+            <input id="c-email" type="email" value={form.carerEmail} onChange={(e) => setForm({ ...form, carerEmail: e.target.value })} />
+            <label htmlFor="c-phone">Phone</label>
+            <input id="c-phone" type="tel" value={form.carerPhone} onChange={(e) => setForm({ ...form, carerPhone: e.target.value })} />
+          </fieldset>
+        )}
+        <div className="actions">
+          <button type="submit">Add member</button>
+        </div>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,349 @@
+// The live session: start (with the R3 waiver dialog), join and end; the waiting list live from
+// the console socket, with waiting times and a chip per rule; admit, admit all eligible, refuse
+// with a message, send back, remove (with a reason), message one or all; who is in the room;
+// alerts with a sound that can be muted (at most one knock every 10 s); and the call itself.
+import { useCallback, useEffect, useRef, useState } from "react";
+import { Call } from "../call/Call.tsx";
+import { type ApiError, api, socketUrl } from "../shared/api.ts";
+import { Chips } from "./Chips.tsx";
+import type { Session, Snapshot, Staff, WaitingPerson } from "./types.ts";
+
+interface Alert {
+  id: number;
+  kind: string;
+  text: string;
+}
+
+const knockGapMs = 10_000;
+
+function beep() {
+  try {
+    const audio = new AudioContext();
+    const osc = audio.createOscillator();
+    osc.frequency.value = 660;
+    osc.connect(audio.destination);
+    osc.start();
+    osc.stop(audio.currentTime + 0.25);
+  } catch {
+    // No sound available: the visual alert still shows.
+  }
+}
+
+function minutes(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  return `${Math.floor(seconds / 60)} min`;
+}
+
+export function SessionView({ sessionId, me }: { sessionId: string; me: Staff }) {
+  const [snap, setSnap] = useState<Snapshot | null>(null);
+  const [alerts, setAlerts] = useState<Alert[]>([]);
+  const [muted, setMuted] = useState(false);
+  const [notice, setNotice] = useState<{ text: string; bad?: boolean } | null>(null);
+  const [call, setCall] = useState<{ token: string; url: string } | null>(null);
+  const [broadcast, setBroadcast] = useState("");
+  const lastKnock = useRef(0);
+  const mutedRef = useRef(muted);
+  mutedRef.current = muted;
+  const waiverDialog = useRef<HTMLDialogElement>(null);
+  const [waiverReason, setWaiverReason] = useState("");
+
+  useEffect(() => {
+    let socket: WebSocket | null = null;
+    let stopped = false;
+    let timer: number | undefined;
+    const open = () => {
+      socket = new WebSocket(socketUrl(`/ws/console/sessions/${sessionId}`));
+      socket.onmessage = (event) => {
+        const data = JSON.parse(event.data as string);
+        if (data.type === "snapshot") setSnap(data as Snapshot);
+        if (data.type === "alert") {
+          setAlerts((list) => [{ id: Date.now() + Math.random(), kind: data.kind, text: data.text }, ...list].slice(0, 20));
+          if (data.kind === "knock" && !mutedRef.current && Date.now() - lastKnock.current > knockGapMs) {
+            lastKnock.current = Date.now();
+            beep();
+          }
+        }
+      };
+      socket.onclose = () => {
+        if (!stopped) timer = window.setTimeout(open, 2000);
+      };
+    };
+    open();
+    return () => {
+      stopped = true;
+      window.clearTimeout(timer);
+      socket?.close();
+    };
+  }, [sessionId]);
+
+  const run = useCallback(async (what: () => Promise<unknown>, done?: string) => {
+    try {
+      await what();
+      if (done) setNotice({ text: done });
+    } catch (err) {
+      const e = err as ApiError;
+      const failing = (e.checks ?? []).filter((c) => c.outcome === "fail").map((c) => `${c.rule}: ${c.reason}`);
+      setNotice({ text: [e.message, ...failing].join(" "), bad: true });
+    }
+  }, []);
+
+  const start = async (reason?: string) => {
+    try {
+      const res = await api<{ token: string; livekitUrl: string }>(
+        "POST",
+        `/api/sessions/${sessionId}/start`,
+        reason ? { secondStaffWaiverReason: reason } : {},
+      );
+      setCall({ token: res.token, url: res.livekitUrl });
+      waiverDialog.current?.close();
+      setNotice({ text: "The session has started." });
+    } catch (err) {
+      const e = err as ApiError;
+      const r3 = e.checks?.find((c) => c.rule === "R3.second-staff" && c.outcome === "fail");
+      const others = e.checks?.filter((c) => c.outcome === "fail" && c.rule !== "R3.second-staff") ?? [];
+      if (r3 && others.length === 0 && !reason) waiverDialog.current?.showModal();
+      else setNotice({ text: [e.message, ...others.map((c) => `${c.rule}: ${c.reason}`)].join(" "), bad: true });
+    }
+  };
+
+  const join = () =>
+    run(async () => {
+      const res = await api<{ token: string; livekitUrl: string }>("POST", `/api/sessions/${sessionId}/join`);
+      setCall({ token: res.token, url: res.livekitUrl });
+    });
+
+  const session: Session | undefined = snap?.session;
+  if (!snap || !session) return <p role="status">Loading the session.</p>;
+  const isLead = session.leadStaffId === me.id;
+
+  return (
+    <>
+      <h1>{session.title}</h1>
+      <p>
+        {new Date(session.startsAt).toLocaleString("en-GB")} to {new Date(session.endsAt).toLocaleTimeString("en-GB")} ·{" "}
+        {session.delivery === "home" ? "in members' homes" : "at a venue"} · <strong>{session.status}</strong>
+      </p>
+      <div role="status" aria-live="polite">
+        {notice && <p className={`notice ${notice.bad ? "bad" : ""}`}>{notice.text}</p>}
+      </div>
+      <div className="actions">
+        {session.status === "scheduled" && isLead && (
+          <button type="button" onClick={() => start()}>
+            Start session
+          </button>
+        )}
+        {session.status === "live" && !call && (
+          <button type="button" onClick={join}>
+            Join the call
+          </button>
+        )}
+        {session.status !== "ended" && (
+          <button
+            type="button"
+            className="warning"
+            onClick={() => run(() => api("POST", `/api/sessions/${sessionId}/end`), "The session has ended.")}
+          >
+            End session
+          </button>
+        )}
+      </div>
+
+      <dialog ref={waiverDialog} aria-labelledby="waiver-title">
+        <form
+          method="dialog"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void start(waiverReason);
+          }}
+        >
+          <h2 id="waiver-title">No second member of staff</h2>
+          <p>Rule R3: record why a second member of staff is not possible. The DSL will see this.</p>
+          <label htmlFor="waiver-reason">Reason</label>
+          <textarea
+            id="waiver-reason"
+            rows={3}
+            cols={40}
+            value={waiverReason}
+            onChange={(e) => setWaiverReason(e.target.value)}
+            required
+            minLength={10}
+          />
+          <div className="actions">
+            <button type="submit">Start with this reason</button>
+            <button type="button" className="secondary" onClick={() => waiverDialog.current?.close()}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      </dialog>
+
+      <div className="layout live">
+        <section aria-labelledby="waiting-heading">
+          <h2 id="waiting-heading">Waiting room ({snap.waiting.length})</h2>
+          <div className="actions">
+            <button
+              type="button"
+              disabled={!snap.waiting.some((p) => p.eligible)}
+              onClick={() => run(() => api("POST", `/api/sessions/${sessionId}/admit-all`), "Everyone eligible was let in.")}
+            >
+              Admit all eligible
+            </button>
+            <label className="inline" htmlFor="mute">
+              <input id="mute" type="checkbox" checked={muted} onChange={(e) => setMuted(e.target.checked)} />
+              Mute the knock sound
+            </label>
+          </div>
+          <form
+            className="actions"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void run(
+                () => api("POST", `/api/sessions/${sessionId}/message`, { text: broadcast }),
+                "Message sent to everyone waiting.",
+              ).then(() => setBroadcast(""));
+            }}
+          >
+            <label htmlFor="broadcast" className="visually-hidden">
+              Message to everyone waiting
+            </label>
+            <input
+              id="broadcast"
+              placeholder="Message to everyone waiting"
+              value={broadcast}
+              onChange={(e) => setBroadcast(e.target.value)}
+              required
+              maxLength={500}
+            />
+            <button type="submit" className="secondary">
+              Send to all
+            </button>
+          </form>
+          {snap.waiting.length === 0 && <p>Nobody is waiting.</p>}
+          {snap.waiting.map((person) => (
+            <Person key={person.attendeeId} person={person} sessionId={sessionId} run={run} />
+          ))}
+          <h2>In the room</h2>
+          <ul>
+            {snap.inRoom.map((p) => (
+              <li key={p.identity}>
+                {p.name}
+                {p.staff ? " (staff)" : ""}{" "}
+                {!p.staff && (
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() =>
+                      run(
+                        () => api("POST", `/api/sessions/${sessionId}/attendees/${p.identity}/return-to-waiting`),
+                        `${p.name} was sent back to the waiting room.`,
+                      )
+                    }
+                  >
+                    Send {p.name} back
+                  </button>
+                )}
+              </li>
+            ))}
+            {snap.inRoom.length === 0 && <li>Nobody is in the room.</li>}
+          </ul>
+          <h2 id="alerts-heading">Alerts</h2>
+          <ul className="alerts" aria-labelledby="alerts-heading" aria-live="polite">
+            {alerts.map((a) => (
+              <li key={a.id}>
+                <strong>{a.kind.replaceAll("-", " ")}:</strong> {a.text}
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section aria-labelledby="call-heading">
+          <h2 id="call-heading">Call</h2>
+          {call ? <Call serverUrl={call.url} token={call.token} staff onLeave={() => setCall(null)} /> : <p>You are not in the call.</p>}
+        </section>
+      </div>
+    </>
+  );
+}
+
+function Person({
+  person,
+  sessionId,
+  run,
+}: {
+  person: WaitingPerson;
+  sessionId: string;
+  run: (what: () => Promise<unknown>, done?: string) => Promise<void>;
+}) {
+  const [mode, setMode] = useState<"none" | "refuse" | "remove" | "message">("none");
+  const [text, setText] = useState("");
+  const base = `/api/sessions/${sessionId}/attendees/${person.attendeeId}`;
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (mode === "refuse")
+      await run(() => api("POST", `${base}/refuse`, text ? { message: text } : {}), `${person.displayName} was refused.`);
+    if (mode === "remove") {
+      await run(async () => {
+        const res = await api<{ reminder?: string }>("POST", `${base}/remove`, { reason: text });
+        if (res.reminder) window.alert(res.reminder);
+      }, `${person.displayName} was removed.`);
+    }
+    if (mode === "message")
+      await run(() => api("POST", `/api/sessions/${sessionId}/message`, { text, attendeeId: person.attendeeId }), "Message sent.");
+    setMode("none");
+    setText("");
+  };
+  const labels = {
+    refuse: "Message to show them (optional)",
+    remove: "Reason for removing them (the DSL sees this)",
+    message: "Message",
+  } as const;
+  return (
+    <article className={`person ${person.longWait ? "long" : ""}`} aria-labelledby={`p-${person.attendeeId}`}>
+      <h3 id={`p-${person.attendeeId}`}>
+        {person.displayName}{" "}
+        <small>
+          waiting {minutes(person.waitingSeconds)}
+          {person.longWait ? " (a long time)" : ""}
+          {person.state === "returned" ? ", sent back" : ""}
+        </small>
+      </h3>
+      <Chips checks={person.checks} />
+      <div className="actions">
+        <button
+          type="button"
+          onClick={() => run(() => api("POST", `${base}/admit`), `${person.displayName} was let in.`)}
+          aria-describedby={`p-${person.attendeeId}`}
+        >
+          Admit {person.displayName}
+        </button>
+        <button type="button" className="secondary" onClick={() => setMode("refuse")}>
+          Refuse
+        </button>
+        <button type="button" className="secondary" onClick={() => setMode("message")}>
+          Message
+        </button>
+        <button type="button" className="warning" onClick={() => setMode("remove")}>
+          Remove
+        </button>
+      </div>
+      {mode !== "none" && (
+        <form onSubmit={submit}>
+          <label htmlFor={`t-${person.attendeeId}`}>{labels[mode]}</label>
+          <input
+            id={`t-${person.attendeeId}`}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            required={mode !== "refuse"}
+            minLength={mode === "remove" ? 3 : undefined}
+            maxLength={500}
+          />
+          <div className="actions">
+            <button type="submit">{mode === "refuse" ? "Refuse" : mode === "remove" ? "Remove" : "Send"}</button>
+            <button type="button" className="secondary" onClick={() => setMode("none")}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+    </article>
+  );
+}

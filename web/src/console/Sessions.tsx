@@ -1,0 +1,209 @@
+// Sessions: the list, and scheduling one with members and volunteers. Links are shown once,
+// with copy buttons and, for members who live with a carer, whom to send them to (R11).
+import { useState } from "react";
+import { type ApiError, api } from "../shared/api.ts";
+import { useOnMount } from "../shared/use-on-mount.ts";
+import type { Attendee, Member, Session, Staff } from "./types.ts";
+
+function toIso(local: string): string {
+  return new Date(local).toISOString();
+}
+
+function Copy({ label, value }: { label: string; value: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <span className="link-box">
+      <code>{value}</code>
+      <button
+        type="button"
+        className="secondary"
+        onClick={async () => {
+          await navigator.clipboard?.writeText(value).catch(() => undefined);
+          setCopied(true);
+        }}
+      >
+        Copy {label}
+      </button>
+      <span role="status">{copied ? "Copied" : ""}</span>
+    </span>
+  );
+}
+
+export function Links({ attendees }: { attendees: Attendee[] }) {
+  return (
+    <section aria-labelledby="links-heading" className="notice">
+      <h2 id="links-heading">Invite links (shown once)</h2>
+      <p>Copy these now: they cannot be shown again. Reissue a link if one is lost.</p>
+      {attendees.map((a) => (
+        <div key={a.id}>
+          <h3>{a.displayName}</h3>
+          {a.contactVia && <p>{a.contactVia.guidance}</p>}
+          {a.inviteUrl && <Copy label={`${a.displayName}'s invite link`} value={a.inviteUrl} />}
+          {a.carerUrl && (
+            <p>
+              Carer link: <Copy label={`${a.displayName}'s carer link`} value={a.carerUrl} />
+            </p>
+          )}
+        </div>
+      ))}
+    </section>
+  );
+}
+
+export function Sessions({ open }: { open: (id: string) => void }) {
+  const [sessions, setSessions] = useState<Session[]>([]);
+  const [staff, setStaff] = useState<Staff[]>([]);
+  const [members, setMembers] = useState<Member[]>([]);
+  const [created, setCreated] = useState<Session | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [form, setForm] = useState({
+    title: "",
+    startsAt: "",
+    endsAt: "",
+    delivery: "home",
+    leadStaffId: "",
+    secondStaffId: "",
+    memberIds: [] as string[],
+    volunteers: "",
+  });
+
+  const load = async () => {
+    setSessions((await api<{ sessions: Session[] }>("GET", "/api/sessions")).sessions);
+    setMembers((await api<{ members: Member[] }>("GET", "/api/members")).members);
+    setStaff((await api<{ staff: Staff[] }>("GET", "/api/staff/directory")).staff);
+  };
+  useOnMount(load);
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const res = await api<{ session: Session }>("POST", "/api/sessions", {
+        title: form.title,
+        startsAt: toIso(form.startsAt),
+        endsAt: toIso(form.endsAt),
+        delivery: form.delivery,
+        leadStaffId: form.leadStaffId,
+        ...(form.secondStaffId ? { secondStaffId: form.secondStaffId } : {}),
+        memberIds: form.memberIds,
+        volunteers: form.volunteers
+          .split(",")
+          .map((v) => v.trim())
+          .filter(Boolean)
+          .map((displayName) => ({ displayName })),
+      });
+      setCreated(res.session);
+      await load();
+    } catch (err) {
+      setError((err as ApiError).message);
+    }
+  };
+
+  return (
+    <>
+      <h1>Sessions</h1>
+      {created && <Links attendees={created.attendees} />}
+      <table>
+        <caption className="visually-hidden">Sessions</caption>
+        <thead>
+          <tr>
+            <th scope="col">Title</th>
+            <th scope="col">When</th>
+            <th scope="col">Status</th>
+            <th scope="col">People</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.map((s) => (
+            <tr key={s.id}>
+              <td>
+                <a
+                  href={`#/sessions/${s.id}`}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    open(s.id);
+                  }}
+                >
+                  {s.title}
+                </a>
+              </td>
+              <td>{new Date(s.startsAt).toLocaleString("en-GB")}</td>
+              <td>{s.status}</td>
+              <td>{s.attendees.length}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Schedule a session</h2>
+      {error && (
+        <p className="notice bad" role="alert">
+          {error}
+        </p>
+      )}
+      <form onSubmit={submit}>
+        <label htmlFor="s-title">Title</label>
+        <input id="s-title" value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} required />
+        <label htmlFor="s-start">Starts</label>
+        <input
+          id="s-start"
+          type="datetime-local"
+          value={form.startsAt}
+          onChange={(e) => setForm({ ...form, startsAt: e.target.value })}
+          required
+        />
+        <label htmlFor="s-end">Ends</label>
+        <input
+          id="s-end"
+          type="datetime-local"
+          value={form.endsAt}
+          onChange={(e) => setForm({ ...form, endsAt: e.target.value })}
+          required
+        />
+        <label htmlFor="s-delivery">Delivered</label>
+        <select id="s-delivery" value={form.delivery} onChange={(e) => setForm({ ...form, delivery: e.target.value })}>
+          <option value="home">into members' homes</option>
+          <option value="venue">at a venue</option>
+        </select>
+        <label htmlFor="s-lead">Lead</label>
+        <select id="s-lead" value={form.leadStaffId} onChange={(e) => setForm({ ...form, leadStaffId: e.target.value })} required>
+          <option value="">Choose…</option>
+          {staff.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="s-second">Second member of staff</label>
+        <select id="s-second" value={form.secondStaffId} onChange={(e) => setForm({ ...form, secondStaffId: e.target.value })}>
+          <option value="">None</option>
+          {staff.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+        <fieldset>
+          <legend>Members</legend>
+          {members.map((m) => (
+            <label key={m.id} className="inline" htmlFor={`m-${m.id}`}>
+              <input
+                id={`m-${m.id}`}
+                type="checkbox"
+                checked={form.memberIds.includes(m.id)}
+                onChange={(e) =>
+                  setForm({ ...form, memberIds: e.target.checked ? [...form.memberIds, m.id] : form.memberIds.filter((x) => x !== m.id) })
+                }
+              />
+              {m.displayName} (video consent: {m.consentState.video})
+            </label>
+          ))}
+        </fieldset>
+        <label htmlFor="s-volunteers">Volunteers (display names, separated by commas)</label>
+        <input id="s-volunteers" value={form.volunteers} onChange={(e) => setForm({ ...form, volunteers: e.target.value })} />
+        <div className="actions">
+          <button type="submit">Schedule</button>
+        </div>
+      </form>
+    </>
+  );
+}

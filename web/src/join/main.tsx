@@ -1,0 +1,243 @@
+// /join/<token>: the member's (or volunteer's) page. Easy-read, one action per screen: agree to
+// the group rules, wait (told plainly why, live), then join the video call when staff let them
+// in. It reconnects by itself and never times out.
+import { StrictMode, useCallback, useEffect, useRef, useState } from "react";
+import { createRoot } from "react-dom/client";
+import "../shared/easy.css";
+import { Call } from "../call/Call.tsx";
+import { ApiError, api, socketUrl, tokenFromPath, when } from "../shared/api.ts";
+import { DeviceCheck } from "../shared/DeviceCheck.tsx";
+import { type EmergencyContact, Help } from "../shared/Help.tsx";
+import { ClockIcon, PeopleIcon, RulesIcon, StopIcon, TickIcon } from "../shared/icons.tsx";
+
+interface Invite {
+  session: { title: string; startsAt: string; endsAt: string; status: string; emergencyContact: EmergencyContact };
+  attendee: { id: string; displayName: string; state: string };
+  guidelines: { version: number; lines: string[] };
+  agreedToCurrentGuidelines: boolean;
+}
+
+interface PageState {
+  type: "state";
+  state: "waiting" | "admitted" | "refused" | "returned" | "ended";
+  reasons?: string[];
+  message?: string;
+  token?: string;
+  livekitUrl?: string;
+}
+
+type Screen =
+  | { kind: "loading" }
+  | { kind: "problem"; heading: string; text: string }
+  | { kind: "rules"; invite: Invite }
+  | { kind: "live"; invite: Invite }
+  | { kind: "left"; invite: Invite };
+
+const token = tokenFromPath();
+
+function App() {
+  const [screen, setScreen] = useState<Screen>({ kind: "loading" });
+  const [contact, setContact] = useState<EmergencyContact | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const invite = await api<Invite>("GET", `/api/join/${token}`);
+      setContact(invite.session.emergencyContact);
+      if (!invite.agreedToCurrentGuidelines) return setScreen({ kind: "rules", invite });
+      await api("POST", `/api/join/${token}`, {});
+      setScreen({ kind: "live", invite });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404)
+        setScreen({ kind: "problem", heading: "This link does not work", text: "Please ask staff for a new link." });
+      else if (err instanceof ApiError && err.status === 410)
+        setScreen({ kind: "problem", heading: "This group has finished", text: err.message });
+      else setScreen({ kind: "problem", heading: "Something went wrong", text: "Please try again in a minute." });
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const agree = async (invite: Invite) => {
+    await api("POST", `/api/join/${token}`, { agreedToGuidelines: true });
+    setScreen({ kind: "live", invite });
+  };
+
+  return (
+    <main>
+      {screen.kind === "loading" && <p role="status">Loading your page.</p>}
+      {screen.kind === "problem" && (
+        <>
+          <h1>{screen.heading}</h1>
+          <div className="row status bad" role="status">
+            <StopIcon label="Stop" />
+            <p>{screen.text}</p>
+          </div>
+        </>
+      )}
+      {screen.kind === "rules" && <Rules invite={screen.invite} onAgree={() => agree(screen.invite)} />}
+      {screen.kind === "live" && <Waiting invite={screen.invite} onLeave={() => setScreen({ kind: "left", invite: screen.invite })} />}
+      {screen.kind === "left" && (
+        <>
+          <h1>You have left</h1>
+          <div className="row status" role="status">
+            <PeopleIcon label="Group" />
+            <p>You can come back with your link.</p>
+          </div>
+          <div className="actions">
+            <button type="button" onClick={() => setScreen({ kind: "live", invite: screen.invite })}>
+              Go back in
+            </button>
+          </div>
+        </>
+      )}
+      <Help contact={contact} />
+    </main>
+  );
+}
+
+function Rules({ invite, onAgree }: { invite: Invite; onAgree: () => void }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <>
+      <h1 ref={heading} tabIndex={-1}>
+        Group rules
+      </h1>
+      <div className="row">
+        <RulesIcon label="Rules" />
+        <p>Welcome to {invite.session.title}. Please read the rules.</p>
+      </div>
+      <ul>
+        {invite.guidelines.lines.map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
+      <div className="actions">
+        <button type="button" onClick={onAgree}>
+          Yes, I agree
+        </button>
+      </div>
+    </>
+  );
+}
+
+const words: Record<PageState["state"], string> = {
+  waiting: "You are waiting.",
+  returned: "Staff asked you to wait again.",
+  admitted: "Come in now.",
+  refused: "You cannot join today.",
+  ended: "The group has finished.",
+};
+
+function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
+  const [state, setState] = useState<PageState | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [connected, setConnected] = useState(true);
+  const [inCall, setInCall] = useState(true);
+
+  useEffect(() => {
+    let socket: WebSocket | null = null;
+    let stopped = false;
+    let retry = 0;
+    let timer: number | undefined;
+    const open = () => {
+      socket = new WebSocket(socketUrl(`/ws/join/${token}`));
+      socket.onopen = () => {
+        retry = 0;
+        setConnected(true);
+      };
+      socket.onmessage = (event) => {
+        const data = JSON.parse(event.data as string);
+        if (data.type === "state") {
+          setState(data as PageState);
+          if (data.message) setMessage(data.message);
+          if (data.state === "admitted") setInCall(true);
+          if (data.state === "ended") stopped = true;
+        } else if (data.type === "message") {
+          setMessage(data.text);
+        }
+      };
+      socket.onclose = () => {
+        if (stopped) return;
+        setConnected(false);
+        // Reconnect forever, backing off to 10 s: the waiting page never times out.
+        retry = Math.min(retry + 1, 5);
+        timer = window.setTimeout(open, [500, 1000, 2000, 5000, 10000][retry - 1]);
+      };
+    };
+    open();
+    return () => {
+      stopped = true;
+      window.clearTimeout(timer);
+      socket?.close();
+    };
+  }, []);
+
+  const current = state?.state ?? "waiting";
+  const admitted = current === "admitted" && state?.token && state.livekitUrl;
+  const heading = admitted
+    ? "You are in the group"
+    : current === "refused"
+      ? "You cannot join today"
+      : current === "ended"
+        ? "The group has finished"
+        : "Waiting room";
+  const Icon = current === "admitted" ? TickIcon : current === "refused" || current === "ended" ? StopIcon : ClockIcon;
+
+  return (
+    <>
+      <h1>{heading}</h1>
+      <p>
+        {invite.session.title}: {when(invite.session.startsAt)}.
+      </p>
+      <div
+        role="status"
+        aria-live="polite"
+        aria-atomic="true"
+        className={`status ${current === "admitted" ? "good" : current === "refused" ? "bad" : ""}`}
+      >
+        <div className="row">
+          <Icon label={words[current]} />
+          <div>
+            <p>
+              <strong>{words[current]}</strong>
+            </p>
+            {(state?.reasons ?? []).map((reason) => (
+              <p key={reason}>{reason}</p>
+            ))}
+            {current === "waiting" && !state && <p>Staff will let you in soon.</p>}
+            {message && <p>Message from staff: {message}</p>}
+            {!connected && <p>Trying to connect again.</p>}
+          </div>
+        </div>
+      </div>
+      {admitted && inCall ? (
+        <Call serverUrl={state.livekitUrl!} token={state.token!} onLeave={() => setInCall(false)} />
+      ) : (
+        current !== "ended" && current !== "refused" && <DeviceCheck />
+      )}
+      {admitted && !inCall && (
+        <div className="actions">
+          <button type="button" onClick={() => setInCall(true)}>
+            Join the video
+          </button>
+        </div>
+      )}
+      {current !== "ended" && (
+        <div className="actions">
+          <button type="button" className="warning" onClick={onLeave}>
+            Leave
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

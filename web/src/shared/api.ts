@@ -1,0 +1,53 @@
+// fetch with JSON in and out; errors carry the API's { error: { code, message, checks } }.
+
+export interface Check {
+  rule: string;
+  outcome: "pass" | "fail" | "waived" | "not_applicable";
+  code: string;
+  reason: string;
+  easyRead?: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly checks: Check[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    credentials: "same-origin",
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : {};
+  if (!res.ok) {
+    const e = data.error ?? {};
+    throw new ApiError(res.status, e.code ?? "error", e.message ?? `Request failed (${res.status})`, e.checks ?? []);
+  }
+  return data as T;
+}
+
+/** The link token in /join/<token> or /carer/<token>. */
+export function tokenFromPath(): string {
+  return location.pathname.split("/").filter(Boolean)[1] ?? "";
+}
+
+export function socketUrl(path: string): string {
+  return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}${path}`;
+}
+
+/** "Tuesday 3 March at 2pm" in the reader's own clock. */
+export function when(iso: string): string {
+  const d = new Date(iso);
+  const day = d.toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long" });
+  const time = d.toLocaleTimeString("en-GB", { hour: "numeric", minute: "2-digit", hour12: true }).replace(":00", "").replace(/\s/g, "");
+  return `${day} at ${time}`;
+}
