@@ -1,5 +1,8 @@
 // A small organisation for API tests: an admin, a lead, a second member of staff and an
 // unassigned colleague, agreed hours all day, and helpers to add members and schedule sessions.
+
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { expect } from "vitest";
 import type { Provider } from "../../src/adapters/db/schemas.ts";
@@ -37,8 +40,11 @@ export async function startOrg(
   provider: Provider,
   env: Record<string, string> = {},
   scratch?: ScratchDatabase,
-  options: { reuseStaff?: boolean } = {},
-): Promise<Org> {
+  options: { reuseStaff?: boolean; listen?: boolean } = {},
+): Promise<Org & { base: string }> {
+  const port = options.listen ? await freePort() : 3000;
+  const base = `http://127.0.0.1:${port}`;
+  if (options.listen) env = { PUBLIC_URL: base, PORT: String(port), ...env };
   const livekit = new LiveKitStandIn();
   const url = await livekit.start();
   const t = await startTestApp(
@@ -79,6 +85,7 @@ export async function startOrg(
     leadId: leadStaff.id,
     secondId: secondStaff.id,
   };
+  if (options.listen) await t.app.listen({ port, host: "127.0.0.1" });
   const res = await t.app.inject({
     method: "PUT",
     url: "/api/settings",
@@ -86,7 +93,15 @@ export async function startOrg(
     payload: { timeZone: "Europe/London", agreedHours: allDayHours, emergencyContact: { name: "Duty manager", phone: "0161 496 0000" } },
   });
   expect(res.statusCode).toBe(200);
-  return org;
+  return { ...org, base };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 export async function call(org: Org, method: "GET" | "POST" | "PUT", url: string, cookie?: string, payload?: object) {

@@ -135,7 +135,6 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
   const [state, setState] = useState<PageState | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [connected, setConnected] = useState(true);
-  const [inCall, setInCall] = useState(true);
 
   useEffect(() => {
     let socket: WebSocket | null = null;
@@ -153,7 +152,6 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
         if (data.type === "state") {
           setState(data as PageState);
           if (data.message) setMessage(data.message);
-          if (data.state === "admitted") setInCall(true);
           if (data.state === "ended") stopped = true;
         } else if (data.type === "message") {
           setMessage(data.text);
@@ -213,19 +211,12 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
           </div>
         </div>
       </div>
-      {admitted && inCall ? (
-        <Call serverUrl={state.livekitUrl!} token={state.token!} onLeave={() => setInCall(false)} />
+      {admitted ? (
+        <Call serverUrl={state.livekitUrl!} token={state.token!} onLeave={onLeave} />
       ) : (
         current !== "ended" && current !== "refused" && <DeviceCheck />
       )}
-      {admitted && !inCall && (
-        <div className="actions">
-          <button type="button" onClick={() => setInCall(true)}>
-            Join the video
-          </button>
-        </div>
-      )}
-      {current !== "ended" && (
+      {current !== "ended" && !admitted && (
         <div className="actions">
           <button type="button" className="warning" onClick={onLeave}>
             Leave

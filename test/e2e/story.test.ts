@@ -1,0 +1,180 @@
+/// <reference lib="dom" />
+// The whole story in a real Chromium: the admin sets up a member and a home session in the
+// console, the carer confirms on their page, the lead starts the session, the member waits, the
+// console shows every rule green, staff admit by keyboard alone, and the member's page connects
+// to the LiveKit stand-in with livekit-client's signalling request carrying the token.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { password } from "../helpers/app.ts";
+import { chromiumAvailable, expectNoAxeViolations, expectNoSidewaysScroll, launch, screenshot } from "../helpers/browser.ts";
+import { addMember, call, clock, enterWaiting, joinRoom, type Org, schedule, startOrg } from "../helpers/scenario.ts";
+
+// bypassCSP lets axe-core be injected; the pages themselves allow no inline script.
+const phone = { viewport: { width: 320, height: 720 }, timezoneId: "UTC", bypassCSP: true };
+
+describe.skipIf(!chromiumAvailable)("the whole story in Chromium", () => {
+  let org: Org & { base: string };
+  let browser: Browser;
+  let staffContext: BrowserContext;
+  let console_: Page;
+  const story: { invite?: string; carer?: string; sessionTitle: string } = { sessionTitle: "Art club" };
+
+  beforeAll(async () => {
+    clock.now = new Date("2026-03-03T13:50:00Z");
+    org = await startOrg("sqlite", {}, undefined, { listen: true });
+    browser = await launch();
+    staffContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "UTC", bypassCSP: true });
+    console_ = await staffContext.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await org?.t.close();
+  });
+
+  it("the admin signs in, adds a member with a carer, records consent and schedules a home session", async () => {
+    await console_.goto(`${org.base}/`);
+    await expectNoAxeViolations(console_, "console sign-in");
+    await console_.getByLabel("Organisation e-mail").fill("admin@example.org");
+    await console_.getByLabel("Password").fill(password);
+    await console_.getByRole("button", { name: "Sign in" }).click();
+    await console_.getByRole("link", { name: "Members" }).click();
+    await console_.getByLabel("Display name for the room").fill("Alex");
+    await console_.getByLabel("Name", { exact: true }).fill("Chris Carer");
+    await console_.getByLabel("E-mail").fill("chris@example.org");
+    await console_.getByLabel("Phone").fill("07700 900123");
+    await console_.getByRole("button", { name: "Add member" }).click();
+    await console_.getByRole("button", { name: "Record written video consent from Chris Carer" }).click();
+    await expect.poll(() => console_.getByText("Video consent: given").count()).toBe(1);
+    await expectNoAxeViolations(console_, "console members");
+
+    await console_.getByRole("link", { name: "Sessions" }).click();
+    await console_.getByLabel("Title").fill(story.sessionTitle);
+    await console_.getByLabel("Starts").fill("2026-03-03T14:00");
+    await console_.getByLabel("Ends").fill("2026-03-03T15:00");
+    await console_.getByLabel("Lead").selectOption({ label: "Ada Admin" });
+    await console_.getByLabel("Alex (video consent: given)").check();
+    await console_.getByRole("button", { name: "Schedule" }).click();
+    await console_.getByRole("heading", { name: "Invite links (shown once)" }).waitFor();
+    await expect.poll(() => console_.getByText("Send this invite to their carer, Chris Carer").count()).toBe(1);
+    const codes = await console_.locator(".link-box code").allTextContents();
+    story.invite = codes.find((c) => c.includes("/join/"));
+    story.carer = codes.find((c) => c.includes("/carer/"));
+    expect(story.invite).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/join\/[A-Za-z0-9_-]{43}$/);
+    expect(story.carer).toMatch(/\/carer\//);
+    await expectNoAxeViolations(console_, "console sessions with links");
+  });
+
+  it("the carer confirms on their page, with the GOV.UK error pattern first", async () => {
+    const context = await browser.newContext(phone);
+    const page = await context.newPage();
+    await page.goto(story.carer!);
+    await page.getByRole("heading", { name: "Is Alex with you?" }).waitFor();
+    await expectNoAxeViolations(page, "carer question");
+    await page.getByLabel("Yes, I am with Alex").check();
+    await page.getByRole("button", { name: "Continue" }).click();
+    const summary = page.getByRole("alert");
+    await summary.waitFor();
+    expect(await summary.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await page.getByLabel("Yes, I am with Alex").isChecked()).toBe(true);
+    await expectNoAxeViolations(page, "carer error");
+    await screenshot(page, "carer-error-320");
+    await page.getByLabel("I agree to the carer rules").check();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("heading", { name: "Thank you" }).waitFor();
+    await page.getByRole("heading", { name: "What happens next" }).waitFor();
+    await page.getByRole("heading", { name: "Need help?" }).waitFor();
+    await expectNoAxeViolations(page, "carer confirmed");
+    await expectNoSidewaysScroll(page);
+    await screenshot(page, "carer-confirmed-320");
+    await context.close();
+  });
+
+  let member: Page;
+
+  it("the lead starts the session, recording why there is no second member of staff", async () => {
+    await console_.getByRole("link", { name: story.sessionTitle }).click();
+    await console_.getByRole("button", { name: "Start session" }).click();
+    await console_.getByRole("dialog").waitFor();
+    await console_.getByLabel("Reason").fill("Second worker is off sick today");
+    await console_.getByRole("button", { name: "Start with this reason" }).click();
+    await console_.getByText("The session has started.").waitFor();
+    // The console's call connects to LiveKit with the lead's staff token.
+    await expect.poll(() => org.livekit.signalRequests.some((r) => r.identity?.startsWith("staff:"))).toBe(true);
+  });
+
+  it("the member agrees to the rules and waits; the console shows them with every rule green", async () => {
+    const context = await browser.newContext(phone);
+    member = await context.newPage();
+    await member.goto(story.invite!);
+    await member.getByRole("heading", { name: "Group rules" }).waitFor();
+    await expectNoAxeViolations(member, "member rules");
+    await screenshot(member, "member-rules-320");
+    await member.getByRole("button", { name: "Yes, I agree" }).click();
+    await member.getByRole("heading", { name: "Waiting room" }).waitFor();
+    await member.getByRole("status").filter({ hasText: "Staff will let you in soon." }).waitFor();
+    await expectNoAxeViolations(member, "member waiting");
+    await expectNoSidewaysScroll(member);
+    await screenshot(member, "member-waiting-320");
+
+    const alex = console_.getByRole("article", { name: /Alex/ });
+    await alex.waitFor();
+    await expect
+      .poll(async () => (await alex.locator(".chip.fail").count()) === 0 && (await alex.locator(".chip.pass").count()) >= 6)
+      .toBe(true);
+    await expectNoAxeViolations(console_, "console live session");
+  });
+
+  it("staff admit by keyboard alone, and the member's page joins the call with its own token", async () => {
+    await console_.locator("body").focus();
+    let focused = "";
+    for (let i = 0; i < 80 && focused !== "Admit Alex"; i++) {
+      await console_.keyboard.press("Tab");
+      focused = await console_.evaluate(() => document.activeElement?.textContent?.trim() ?? "");
+    }
+    expect(focused).toBe("Admit Alex");
+    await console_.keyboard.press("Enter");
+    await member.getByRole("heading", { name: "You are in the group" }).waitFor();
+    await member.getByRole("button", { name: "Leave" }).first().waitFor();
+    const attendeeId = (await org.t.database.db.attendee.findFirstOrThrow({ where: { displayName: "Alex" } })).id;
+    await expect.poll(() => org.livekit.signalRequests.find((r) => r.identity === attendeeId)).toBeTruthy();
+    const request = org.livekit.signalRequests.find((r) => r.identity === attendeeId)!;
+    expect(request.path).toMatch(/^\/rtc/);
+    expect(request.refused).toBeUndefined();
+    await screenshot(member, "member-admitted-320");
+    await expectNoSidewaysScroll(member);
+  });
+
+  it("a member who cannot be let in is told why in easy-read words, and sees a refusal's message", async () => {
+    const bo = await addMember(org, { name: "Bo", consent: false });
+    const s = await schedule(org, [bo.id], { title: "Music", delivery: "venue" });
+    const started = await call(org, "POST", `/api/sessions/${s.id}/start`, org.lead, {});
+    await joinRoom(org, started.json().token);
+    const context = await browser.newContext(phone);
+    const page = await context.newPage();
+    await enterWaiting(org, s.attendees[0]!.invite);
+    await page.goto(s.attendees[0]!.inviteUrl);
+    await page
+      .getByRole("status")
+      .filter({ hasText: "You need to say yes to video calls first." })
+      .or(page.getByRole("status").filter({ hasText: "Your carer needs to say yes to video calls first." }))
+      .waitFor();
+    await call(org, "POST", `/api/sessions/${s.id}/attendees/${s.attendees[0]!.id}/refuse`, org.lead, {
+      message: "Sorry, we need your carer's permission first.",
+    });
+    await page.getByRole("heading", { name: "You cannot join today" }).waitFor();
+    await page.getByText("Message from staff: Sorry, we need your carer's permission first.").waitFor();
+    await expectNoAxeViolations(page, "member refused");
+    await screenshot(page, "member-refused-320");
+    await context.close();
+  });
+
+  it("the camera check page works without a session", async () => {
+    const context = await browser.newContext(phone);
+    const page = await context.newPage();
+    await page.goto(`${org.base}/check`);
+    await page.getByRole("button", { name: "Test my camera" }).click();
+    await page.getByText("Your camera and microphone work.").waitFor();
+    await expectNoAxeViolations(page, "camera check");
+    await context.close();
+  });
+});

@@ -1,0 +1,64 @@
+/// <reference lib="dom" />
+// Real Chromium through playwright-core. Skips loudly where Chromium is missing, unless
+// GATEKEEPER_REQUIRE_CHROMIUM=1 (set by .ci/run) makes it required.
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const chromiumAvailable = existsSync(chromiumPath);
+if (!chromiumAvailable) {
+  if (process.env.GATEKEEPER_REQUIRE_CHROMIUM === "1")
+    throw new Error(`GATEKEEPER_REQUIRE_CHROMIUM=1 but there is no Chromium at ${chromiumPath}`);
+  console.warn(`\n!!! No Chromium at ${chromiumPath}: the browser tests are SKIPPED (npm run test:setup installs it)\n`);
+}
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--use-fake-ui-for-media-stream",
+      "--use-fake-device-for-media-stream",
+    ],
+  });
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** Runs axe-core in the page at WCAG 2.2 AA and fails the test on any violation, naming each. */
+export async function expectNoAxeViolations(page: Page, where: string): Promise<void> {
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const result = await (
+      window as unknown as {
+        axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+    });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  });
+  expect(violations, `axe violations on ${where}`).toEqual([]);
+}
+
+export const artefacts = "test-results/screenshots";
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(artefacts, { recursive: true });
+  await page.screenshot({ path: `${artefacts}/${name}.png`, fullPage: true });
+}
+
+/** No sideways scrolling: the page fits its viewport's width. */
+export async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+  expect(scroll).toBeLessThanOrEqual(width);
+}
