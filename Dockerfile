@@ -4,8 +4,9 @@ WORKDIR /app
 # better-sqlite3 builds from source when no prebuilt binary can be fetched.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY . .
-# postinstall generates the Prisma clients for both providers.
-RUN npm ci --omit=dev && npm cache clean --force
+# postinstall generates the Prisma clients for both providers and builds the pages (Vite is a
+# dev dependency), then the dev dependencies are dropped from what ships.
+RUN npm ci && npm prune --omit=dev && npm cache clean --force
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
