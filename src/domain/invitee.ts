@@ -7,7 +7,7 @@ import type { Check } from "../policy/types.ts";
 import { appendAudit } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
-import { attendeeFacts, findAttendee, gatherAdmitFacts, linkFacts, lockSession, sessionFacts } from "./facts.ts";
+import { type AttendeeRow, attendeeFacts, findAttendee, gatherAdmitFacts, linkFacts, lockSession, sessionFacts } from "./facts.ts";
 import { findLink, type LinkKind } from "./links.ts";
 import { publishArrival } from "./notify.ts";
 import { currentText, readSettings, type SettingsView } from "./settings.ts";
@@ -112,35 +112,41 @@ export async function enterWaitingRoom(ctx: Ctx, token: string, agreedToGuidelin
 /** LiveKit's token-endpoint answer, for an admitted person whose admission still holds. */
 export async function connectionDetails(ctx: Ctx, token: string) {
   return ctx.database.db.$transaction(async (tx) => {
-    const { link, attendee: first } = await openLink(tx, token, "invite");
-    await lockSession(tx, ctx.database.provider, first.sessionId);
-    const attendee = await findAttendee(tx, first.id);
-    const decision = decideAdmission(await gatherAdmitFacts(ctx, tx, attendee, "connect", null, link));
-    if (!decision.allowed) return { ok: false as const, checks: decision.checks };
-    // Minted inside the transaction, with the session row locked: an end that races with this
-    // request waits, so no token is ever minted for a session that has ended.
-    const participantToken = await ctx.tokens.mint(
-      attendeeToken({
-        attendeeId: attendee.id,
-        displayName: attendee.displayName,
-        room: attendee.session.roomName,
-        allowData: attendee.session.allowData,
-        admissionSeq: attendee.admissionSeq,
-      }),
-    );
-    await appendAudit(
-      tx,
-      ctx.database.provider,
-      {
-        actorType: "attendee",
-        actorId: attendee.id,
-        action: "token.issued",
-        sessionId: attendee.sessionId,
-        subjectId: attendee.id,
-        data: { admission: attendee.admissionSeq },
-      },
-      ctx.now(),
-    );
-    return { ok: true as const, server_url: ctx.config.LIVEKIT_URL, participant_token: participantToken };
+    const { link, attendee } = await openLink(tx, token, "invite");
+    await lockSession(tx, ctx.database.provider, attendee.sessionId);
+    return connectInTx(ctx, tx, link, await findAttendee(tx, attendee.id));
   });
+}
+
+/**
+ * Every rule is asked again and, when none fails, the token is minted inside the caller's
+ * transaction, with the session row locked: an end that races with this waits, so no token is
+ * ever minted for a session that has ended.
+ */
+export async function connectInTx(ctx: Ctx, tx: Tx, link: { revokedAt: Date | null }, attendee: AttendeeRow) {
+  const decision = decideAdmission(await gatherAdmitFacts(ctx, tx, attendee, "connect", null, link));
+  if (!decision.allowed) return { ok: false as const, checks: decision.checks };
+  const participantToken = await ctx.tokens.mint(
+    attendeeToken({
+      attendeeId: attendee.id,
+      displayName: attendee.displayName,
+      room: attendee.session.roomName,
+      allowData: attendee.session.allowData,
+      admissionSeq: attendee.admissionSeq,
+    }),
+  );
+  await appendAudit(
+    tx,
+    ctx.database.provider,
+    {
+      actorType: "attendee",
+      actorId: attendee.id,
+      action: "token.issued",
+      sessionId: attendee.sessionId,
+      subjectId: attendee.id,
+      data: { admission: attendee.admissionSeq },
+    },
+    ctx.now(),
+  );
+  return { ok: true as const, server_url: ctx.config.LIVEKIT_URL, participant_token: participantToken };
 }

@@ -1,12 +1,13 @@
 // What the live pages show: the state and easy-read reasons on a waiting page, the console's
 // view of a session, and pages that go away (no ghosts in the waiting list).
 import { decideAdmission } from "../policy/engine.ts";
+import type { Check } from "../policy/types.ts";
 import { presentIdentities } from "./attendance.ts";
 import { appendAudit } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
 import { findAttendee, gatherAdmitFacts, linkFacts, lockSession } from "./facts.ts";
-import { connectionDetails, openLink } from "./invitee.ts";
+import { connectInTx, openLink } from "./invitee.ts";
 import { publishArrival } from "./notify.ts";
 import { findSession, viewSession } from "./sessions.ts";
 import { readSettings } from "./settings.ts";
@@ -34,39 +35,47 @@ export function startsSentence(startsAt: Date, timeZone: string): string {
   return `The group starts on ${day} at ${time}.`;
 }
 
-/** The page's current state for the person holding this invite link. */
+/** The page's current state for the person holding this invite link, read in one transaction. */
 export async function pageState(ctx: Ctx, token: string): Promise<PageState> {
-  const view = await ctx.database.db.$transaction(async (tx) => {
-    const { link, attendee } = await openLink(tx, token, "invite");
-    const settings = await readSettings(tx);
-    if (attendee.session.status === "ended") return { state: "ended" as const, reasons: ["The group has finished."] };
+  return ctx.database.db.$transaction(async (tx): Promise<PageState> => {
+    const { link, attendee: found } = await openLink(tx, token, "invite");
+    if (found.state === "admitted") await lockSession(tx, ctx.database.provider, found.sessionId);
+    const attendee = found.state === "admitted" ? await findAttendee(tx, found.id) : found;
+    if (attendee.session.status === "ended") return { type: "state", state: "ended", reasons: ["The group has finished."] };
     if (linkFacts(attendee, link).revoked)
-      return { state: "ended" as const, reasons: ["This link does not work any more. Ask staff for a new one."] };
+      return { type: "state", state: "ended", reasons: ["This link does not work any more. Ask staff for a new one."] };
     if (attendee.state === "refused" || attendee.state === "removed") {
       const last = await tx.admissionDecision.findFirst({
         where: { attendeeId: attendee.id, action: "refuse" },
         orderBy: { createdAt: "desc" },
       });
       return {
-        state: "refused" as const,
+        type: "state",
+        state: "refused",
         message:
           attendee.state === "refused" ? (last?.message ?? "Staff cannot let you in today.") : "Staff have asked you to leave the group.",
       };
     }
-    if (attendee.state === "admitted") return { state: "admitted" as const };
+    if (attendee.state === "admitted") {
+      const connection = await connectInTx(ctx, tx, link, attendee);
+      if (connection.ok)
+        return { type: "state", state: "admitted", token: connection.participant_token, livekitUrl: connection.server_url };
+      // Admitted, but something changed since (a carer withdrew, staff left): still waiting.
+      return { type: "state", state: "waiting", reasons: easyReasons(connection.checks) };
+    }
     // Waiting: why. The admission is previewed as if staff were letting them in now.
     const facts = await gatherAdmitFacts(ctx, tx, attendee, "admit", { staffId: "", active: true, isLead: true, isAssigned: true });
-    const reasons = [...new Set(decideAdmission(facts).checks.flatMap((c) => (c.outcome === "fail" && c.easyRead ? [c.easyRead] : [])))];
-    if (attendee.session.status === "scheduled") reasons.push(startsSentence(attendee.session.startsAt, settings.timeZone));
+    const reasons = easyReasons(decideAdmission(facts).checks, false);
+    if (attendee.session.status === "scheduled") reasons.push(startsSentence(attendee.session.startsAt, (await readSettings(tx)).timeZone));
     if (reasons.length === 0) reasons.push("Staff will let you in soon.");
-    return { state: attendee.state === "returned" ? ("returned" as const) : ("waiting" as const), reasons };
+    return { type: "state", state: attendee.state === "returned" ? "returned" : "waiting", reasons };
   });
-  if (view.state !== "admitted") return { type: "state", ...view };
-  const connection = await connectionDetails(ctx, token);
-  if (connection.ok) return { type: "state", state: "admitted", token: connection.participant_token, livekitUrl: connection.server_url };
-  // Admitted, but something changed since (a carer withdrew, staff left): still waiting.
-  const reasons = [...new Set(connection.checks.flatMap((c) => (c.outcome === "fail" && c.easyRead ? [c.easyRead] : [])))];
-  return { type: "state", state: "waiting", reasons: reasons.length ? reasons : ["Staff will let you in soon."] };
+}
+
+/** The easy-read words of the failing checks, each once. */
+function easyReasons(checks: Check[], fallback = true): string[] {
+  const reasons = [...new Set(checks.flatMap((c) => (c.outcome === "fail" && c.easyRead ? [c.easyRead] : [])))];
+  return reasons.length || !fallback ? reasons : ["Staff will let you in soon."];
 }
 
 /** Which attendee and session an invite link names, for the socket; 404/410 as the API answers. */

@@ -30,7 +30,6 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
     // safeguarding records: a power cut must not lose a committed admission or consent.
     await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await db.$executeRawUnsafe("PRAGMA synchronous = FULL");
-    await db.$executeRawUnsafe("PRAGMA busy_timeout = 5000");
   }
   const expected = migrationNames(provider);
   return {

@@ -28,7 +28,9 @@ export function adapterFactory(url: string): PrismaBetterSqlite3 | PrismaPg {
   if (providerOf(url) === "sqlite") {
     const path = sqlitePath(url);
     mkdirSync(dirname(path), { recursive: true });
-    return new PrismaBetterSqlite3({ url: `file:${path}` });
+    // Wait up to 5 s for another connection's lock (another process, or the migration engine)
+    // instead of failing with SQLITE_BUSY at once.
+    return new PrismaBetterSqlite3({ url: `file:${path}`, timeout: 5000 });
   }
   return new PrismaPg(pgConfig(url));
 }

@@ -16,8 +16,9 @@ interface Page {
   token: string;
   attendeeId: string;
   sessionId: string;
-  /** A refresh is due; bursts of events become one. */
-  pending?: NodeJS.Timeout;
+  /** A refresh is running; another event meanwhile marks it dirty, and one more refresh follows. */
+  refreshing?: boolean;
+  dirty?: boolean;
   message?: string | null;
 }
 
@@ -46,13 +47,21 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
     }
   };
 
+  /** Refreshes at once; events that arrive meanwhile become one more refresh, not many. */
   const refreshSoon = (page: Page, message?: string | null) => {
     if (message) page.message = message;
-    if (page.pending) return;
-    page.pending = setTimeout(() => {
-      page.pending = undefined;
-      void refresh(page);
-    }, 20);
+    if (page.refreshing) {
+      page.dirty = true;
+      return;
+    }
+    page.refreshing = true;
+    void (async () => {
+      do {
+        page.dirty = false;
+        await refresh(page);
+      } while (page.dirty && page.socket.readyState === page.socket.OPEN);
+      page.refreshing = false;
+    })();
   };
 
   const cancelGrace = (attendeeId: string) => {
@@ -87,7 +96,6 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
     for (const timer of graceTimers.values()) clearTimeout(timer);
     for (const set of pages.values()) {
       for (const page of set) {
-        clearTimeout(page.pending);
         page.socket.close(1001, "server shutting down");
       }
     }
@@ -112,7 +120,6 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
       });
       socket.on("error", (err) => app.log.warn({ err }, "waiting page socket error"));
       socket.on("close", () => {
-        clearTimeout(page.pending);
         const set = pages.get(page.attendeeId);
         set?.delete(page);
         if (set && set.size === 0) {

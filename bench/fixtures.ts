@@ -1,0 +1,70 @@
+// Bench data written straight into the database (the API would take minutes for thousands of
+// people): a live home session whose lead is in the room, and members who each have a carer,
+// video consent, a carer's confirmation, agreement to the guidelines, and an invite link.
+import { randomBytes } from "node:crypto";
+import type { Database } from "../src/adapters/db/client.ts";
+import { hashToken, newToken } from "../src/domain/secrets.ts";
+
+export interface BenchSession {
+  sessionId: string;
+  attendees: { id: string; invite: string }[];
+}
+
+export async function liveSession(database: Database, leadId: string, people: number, now: Date): Promise<BenchSession> {
+  const { db } = database;
+  const session = await db.session.create({
+    data: {
+      title: "Bench group",
+      startsAt: new Date(now.getTime() - 5 * 60_000),
+      endsAt: new Date(now.getTime() + 3 * 3_600_000),
+      delivery: "home",
+      leadStaffId: leadId,
+      roomName: `gk_${randomBytes(12).toString("base64url")}`,
+      status: "live",
+      startedAt: now,
+      createdById: leadId,
+    },
+  });
+  await db.attendance.create({
+    data: { eventId: `bench-${session.id}`, sessionId: session.id, identity: `staff:${leadId}`, staffId: leadId, event: "joined", at: now },
+  });
+  const attendees: BenchSession["attendees"] = [];
+  const batch = 500;
+  for (let start = 0; start < people; start += batch) {
+    const ids = Array.from({ length: Math.min(batch, people - start) }, () => ({
+      member: crypto.randomUUID(),
+      carer: crypto.randomUUID(),
+      attendee: crypto.randomUUID(),
+      invite: newToken(),
+    }));
+    await db.member.createMany({ data: ids.map((x, i) => ({ id: x.member, displayName: `Member ${start + i}`, livesWithCarer: true })) });
+    await db.carer.createMany({ data: ids.map((x) => ({ id: x.carer, memberId: x.member, name: "Carer" })) });
+    await db.consent.createMany({
+      data: ids.map((x) => ({
+        memberId: x.member,
+        type: "video",
+        givenBy: "carer",
+        carerId: x.carer,
+        method: "written",
+        recordedById: leadId,
+      })),
+    });
+    await db.attendee.createMany({
+      data: ids.map((x, i) => ({
+        id: x.attendee,
+        sessionId: session.id,
+        kind: "member",
+        memberId: x.member,
+        displayName: `Member ${start + i}`,
+        state: "waiting",
+      })),
+    });
+    await db.link.createMany({ data: ids.map((x) => ({ attendeeId: x.attendee, kind: "invite", tokenHash: hashToken(x.invite) })) });
+    await db.carerConfirmation.createMany({
+      data: ids.map((x) => ({ attendeeId: x.attendee, linkId: "bench", present: true, termsVersion: 1 })),
+    });
+    await db.guidelinesAgreement.createMany({ data: ids.map((x) => ({ attendeeId: x.attendee, memberId: x.member, version: 1 })) });
+    attendees.push(...ids.map((x) => ({ id: x.attendee, invite: x.invite })));
+  }
+  return { sessionId: session.id, attendees };
+}

@@ -1,0 +1,361 @@
+// `npm run bench` (or `npm run bench -- --quick` for a smoke run): measures the gatekeeper on
+// SQLite and PostgreSQL and writes bench/RESULTS.md. These machines are shared and noisy, so
+// every figure that matters is a median or a ratio measured in the same run, and nothing here
+// fails on speed.
+import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import os from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import type { FastifyInstance } from "fastify";
+import { Pool } from "undici";
+import { type Database, openDatabase } from "../src/adapters/db/client.ts";
+import type { Provider } from "../src/adapters/db/schemas.ts";
+import { buildApp } from "../src/app.ts";
+import { loadConfig } from "../src/config.ts";
+import { createStaff } from "../src/domain/staff.ts";
+import { attendeeToken } from "../src/policy/grants.ts";
+import { postgresAvailable, redisAvailable, redisUrl, type ScratchDatabase, scratchDatabase } from "../test/helpers/db.ts";
+import { liveSession } from "./fixtures.ts";
+
+const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, providers: { type: "string" } } });
+const quick = values.quick;
+const scale = quick
+  ? { admissions: 150, floor: 1500, sockets: [100, 300], latencyAdmits: 20, admitAll: 50, redisAdmits: 20 }
+  : { admissions: 1500, floor: 15000, sockets: [1000, 5000, 10000], latencyAdmits: 200, admitAll: 500, redisAdmits: 200 };
+const providers: Provider[] = values.providers
+  ? (values.providers.split(",") as Provider[])
+  : postgresAvailable
+    ? ["sqlite", "postgresql"]
+    : ["sqlite"];
+const password = "bench password 12345";
+const now = () => performance.timeOrigin + performance.now();
+
+const lines: string[] = [];
+const out = (line = "") => {
+  lines.push(line);
+  console.log(line);
+};
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+interface Running {
+  app: FastifyInstance;
+  base: string;
+  database: Database;
+  leadId: string;
+  cookie: string;
+}
+
+async function start(url: string, env: Record<string, string> = {}, existingLead?: string): Promise<Running> {
+  const config = loadConfig({
+    NODE_ENV: "development",
+    DATABASE_URL: url,
+    LOG_LEVEL: "silent",
+    RECONCILE_SECONDS: "0",
+    LOGIN_RATE_LIMIT: "100000",
+    ...env,
+  });
+  const database = await openDatabase(url);
+  const app = await buildApp({ config, database });
+  const tokens = app.ctx.tokens;
+  // The floor: a bare route in the same process that only mints the same kind of token.
+  app.post("/bench/floor", async () => ({
+    server_url: config.LIVEKIT_URL,
+    participant_token: await tokens.mint(
+      attendeeToken({ attendeeId: crypto.randomUUID(), displayName: "Member", room: "gk_bench", allowData: false, admissionSeq: 1 }),
+    ),
+  }));
+  const address = await app.listen({ port: 0, host: "127.0.0.1" });
+  const leadId =
+    existingLead ?? (await createStaff(database, { email: "lead@bench.example", name: "Lead", password, roles: ["staff"] }, null)).id;
+  const login = await fetch(`${address}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "lead@bench.example", password }),
+  });
+  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  return { app, base: address, database, leadId, cookie };
+}
+
+/** Runs `total` requests with `concurrency` keep-alive connections; per-request latencies in ms. */
+async function load(base: string, total: number, concurrency: number, request: (pool: Pool, i: number) => Promise<void>) {
+  const pool = new Pool(base, { connections: concurrency, pipelining: 1 });
+  const latencies: number[] = [];
+  let next = 0;
+  const started = now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t = now();
+        await request(pool, i);
+        latencies.push(now() - t);
+      }
+    }),
+  );
+  const seconds = (now() - started) / 1000;
+  await pool.close();
+  return { perSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function post(pool: Pool, path: string, cookie?: string): Promise<number> {
+  const res = await pool.request({
+    method: "POST",
+    path,
+    headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+    body: "{}",
+  });
+  await res.body.dump();
+  return res.statusCode;
+}
+
+async function admissionThroughput(r: Running) {
+  const s = await liveSession(r.database, r.leadId, scale.admissions, new Date());
+  const concurrency = 8;
+  const admissions = await load(r.base, scale.admissions, concurrency, async (pool, i) => {
+    const a = s.attendees[i]!;
+    const admitted = await post(pool, `/api/sessions/${s.sessionId}/attendees/${a.id}/admit`, r.cookie);
+    const token = await post(pool, `/api/join/${a.invite}/connection`);
+    if (admitted !== 200 || token !== 201) throw new Error(`admission failed: ${admitted} ${token}`);
+  });
+  const floor = await load(r.base, scale.floor, concurrency, async (pool) => {
+    if ((await post(pool, "/bench/floor")) !== 200) throw new Error("floor failed");
+  });
+  return { admissions, floor };
+}
+
+class Clients {
+  private child: ChildProcess;
+  private admitted = new Map<string, number>();
+  private waiters: ((m: { count: number; ms: number }) => void)[] = [];
+  constructor() {
+    this.child = fork(new URL("./clients.ts", import.meta.url).pathname, [], { execArgv: ["--import", "tsx"] });
+    this.child.on("message", (m: { type: string; token?: string; at?: number; count?: number; ms?: number }) => {
+      if (m.type === "admitted" && m.token && m.at && !this.admitted.has(m.token)) this.admitted.set(m.token, m.at);
+      if (m.type === "opened") this.waiters.shift()?.({ count: m.count!, ms: m.ms! });
+    });
+  }
+  open(base: string, tokens: string[]): Promise<{ count: number; ms: number }> {
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.child.send({ type: "open", base: base.replace("http:", "ws:"), tokens, concurrency: 100 });
+    });
+  }
+  async admittedAt(token: string, timeoutMs = 30_000): Promise<number> {
+    const until = now() + timeoutMs;
+    while (!this.admitted.has(token)) {
+      if (now() > until) throw new Error("token never arrived");
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    return this.admitted.get(token)!;
+  }
+  close() {
+    this.child.send({ type: "exit" });
+  }
+}
+
+function serverStats() {
+  global.gc?.();
+  return { rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed, cpu: process.cpuUsage() };
+}
+
+async function capacityAndLatency(r: Running) {
+  const total = scale.sockets.at(-1)!;
+  const s = await liveSession(r.database, r.leadId, total, new Date());
+  const clients = new Clients();
+  const rows: string[] = [];
+  const base = serverStats();
+  let opened = 0;
+  let latency: { p50: number; p99: number; n: number; waiting: number } | undefined;
+  for (const step of scale.sockets) {
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const cpuBefore = process.cpuUsage();
+    const wall = now();
+    const { ms: openMs } = await clients.open(
+      r.base,
+      s.attendees.slice(opened, step).map((a) => a.invite),
+    );
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuShare = (cpu.user + cpu.system) / 1000 / (now() - wall);
+    delay.disable();
+    opened = step;
+    await new Promise((res) => setTimeout(res, 1000));
+    const idle = monitorEventLoopDelay({ resolution: 10 });
+    idle.enable();
+    await new Promise((res) => setTimeout(res, 2000));
+    idle.disable();
+    const stats = serverStats();
+    rows.push(
+      `| ${step} | ${((stats.rss - base.rss) / step / 1024).toFixed(1)} KiB | ${((stats.heap - base.heap) / step / 1024).toFixed(1)} KiB | ${(openMs / 1000).toFixed(1)} s | ${(cpuShare * 100).toFixed(0)} % | ${ms(delay.percentile(99) / 1e6)} | ${ms(idle.percentile(99) / 1e6)} |`,
+    );
+    // Admit → token on the waiting page, one at a time, while this many are waiting.
+    if (!latency && (step >= 5000 || step === scale.sockets.at(-1))) {
+      const pool = new Pool(r.base, { connections: 1 });
+      const samples: number[] = [];
+      for (const a of s.attendees.slice(0, scale.latencyAdmits)) {
+        const sent = now();
+        if ((await post(pool, `/api/sessions/${s.sessionId}/attendees/${a.id}/admit`, r.cookie)) !== 200) throw new Error("admit failed");
+        samples.push((await clients.admittedAt(a.invite)) - sent);
+      }
+      await pool.close();
+      latency = { p50: percentile(samples, 50), p99: percentile(samples, 99), n: samples.length, waiting: step };
+    }
+  }
+  clients.close();
+  return { rows, latency: latency! };
+}
+
+async function admitAllOf(r: Running) {
+  const s = await liveSession(r.database, r.leadId, scale.admitAll, new Date());
+  const clients = new Clients();
+  await clients.open(
+    r.base,
+    s.attendees.map((a) => a.invite),
+  );
+  const pool = new Pool(r.base, { connections: 1 });
+  const sent = now();
+  const res = await pool.request({ method: "POST", path: `/api/sessions/${s.sessionId}/admit-all`, headers: { cookie: r.cookie } });
+  const body = (await res.body.json()) as { admitted: unknown[] };
+  const responded = now() - sent;
+  const arrivals = await Promise.all(s.attendees.map((a) => clients.admittedAt(a.invite, 120_000)));
+  await pool.close();
+  clients.close();
+  return { admitted: body.admitted.length, responded, lastToken: Math.max(...arrivals) - sent };
+}
+
+async function twoInstances(scratch: ScratchDatabase, leadId: string) {
+  const a = await start(scratch.url, { REDIS_URL: redisUrl }, leadId);
+  const b = await start(scratch.url, { REDIS_URL: redisUrl }, leadId);
+  const s = await liveSession(a.database, leadId, scale.redisAdmits, new Date());
+  const clients = new Clients();
+  await clients.open(
+    a.base,
+    s.attendees.map((x) => x.invite),
+  );
+  const pool = new Pool(b.base, { connections: 1 });
+  const samples: number[] = [];
+  for (const x of s.attendees) {
+    const sent = now();
+    if ((await post(pool, `/api/sessions/${s.sessionId}/attendees/${x.id}/admit`, b.cookie)) !== 200) throw new Error("admit on B failed");
+    samples.push((await clients.admittedAt(x.invite)) - sent);
+  }
+  await pool.close();
+  clients.close();
+  await a.app.close();
+  await b.app.close();
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), n: samples.length };
+}
+
+/** `npm start` (the same entry, without npm's own start-up) to /readyz 200. */
+async function startup(url: string): Promise<number> {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const t = now();
+  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), LOG_LEVEL: "silent", NODE_ENV: "development" },
+    stdio: "ignore",
+  });
+  try {
+    for (;;) {
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ok) return now() - t;
+      if (now() - t > 60_000) throw new Error("server never became ready");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+  }
+}
+
+async function benchProvider(provider: Provider) {
+  out(`## ${provider === "sqlite" ? "SQLite" : "PostgreSQL"}`);
+  out();
+  const scratch = await scratchDatabase(provider);
+  const fresh = await startup(scratch.url);
+  const upToDate = await startup(scratch.url);
+  const r = await start(scratch.url);
+  try {
+    const { admissions, floor } = await admissionThroughput(r);
+    out("### 1. Admission throughput (admit + token endpoint) against the floor (a route that only mints the token)");
+    out();
+    out("| | per second | p50 | p99 |");
+    out("|---|---|---|---|");
+    out(`| admissions | ${admissions.perSecond.toFixed(0)} | ${ms(admissions.p50)} | ${ms(admissions.p99)} |`);
+    out(`| floor | ${floor.perSecond.toFixed(0)} | ${ms(floor.p50)} | ${ms(floor.p99)} |`);
+    out();
+    out(
+      `**Ratio: ${((admissions.perSecond / floor.perSecond) * 100).toFixed(1)} % of the floor** (target: at least 50 %). Each admission is two requests (the staff admit, then the page's token request), each deciding all thirteen rules inside one transaction with the session row locked, storing the decision and its audit event.`,
+    );
+    out();
+
+    const cap = await capacityAndLatency(r);
+    out("### 2. Waiting-room capacity (one instance)");
+    out();
+    out(
+      "| waiting sockets | RSS per socket | heap per socket | time to open all | server CPU while opening | event-loop delay p99 while opening | event-loop delay p99 at rest |",
+    );
+    out("|---|---|---|---|---|---|---|");
+    for (const row of cap.rows) out(row);
+    out();
+    out(
+      "Per-socket figures are (server RSS or heap after − before) ÷ sockets, after a forced GC; clients run in a separate process. Target: 10,000 sockets at no more than 20 KiB each.",
+    );
+    out();
+    out("### 3. Admit → token on the waiting page");
+    out();
+    out(
+      `While ${cap.latency.waiting} people wait: ${cap.latency.n} admissions one at a time, from the admit request leaving to the token arriving on that person's socket: **p50 ${ms(cap.latency.p50)}, p99 ${ms(cap.latency.p99)}** (target p99 ≤ 50 ms).`,
+    );
+    out();
+    const all = await admitAllOf(r);
+    out(
+      `"Admit all" of ${scale.admitAll} waiting people: ${all.admitted} admitted, response in ${ms(all.responded)}, last token on its page after **${ms(all.lastToken)}** (target ≤ 1 s).`,
+    );
+    out();
+    if (redisAvailable) {
+      const two = await twoInstances(scratch, r.leadId);
+      out("### 4. Two instances with Redis");
+      out();
+      out(
+        `Admit on instance B, token delivered by instance A: ${two.n} admissions, **p50 ${ms(two.p50)}, p99 ${ms(two.p99)}** (target p99 ≤ 100 ms).`,
+      );
+      out();
+    }
+  } finally {
+    await r.app.close();
+  }
+  out("### 5. Start-up: `src/server.ts` to `/readyz` 200");
+  out();
+  out(`Fresh database (all migrations): ${ms(fresh)}; up-to-date database: ${ms(upToDate)}; ratio ${(fresh / upToDate).toFixed(2)}.`);
+  out();
+  await scratch.drop();
+}
+
+const commit = (() => {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"]).toString().trim();
+  } catch {
+    return "unknown";
+  }
+})();
+out("# Benchmark results");
+out();
+out(`- Date: ${new Date().toISOString()}; commit ${commit}; mode: ${quick ? "quick (smoke run, small numbers)" : "full"}`);
+out(
+  `- Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}; Node ${process.version}`,
+);
+out(`- Command: \`npm run bench${quick ? " -- --quick" : ""}\` (\`node --expose-gc --import tsx bench/run.ts\`)`);
+out("- Shared, noisy machine: compare the ratios and medians within this run, not absolute numbers across runs.");
+out();
+for (const provider of providers) await benchProvider(provider);
+if (!quick) writeFileSync(new URL("./RESULTS.md", import.meta.url), `${lines.join("\n")}\n`);
+process.exit(0);
