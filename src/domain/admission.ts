@@ -3,10 +3,10 @@
 import type { Tx } from "../adapters/db/client.ts";
 import { decideAdmission } from "../policy/engine.ts";
 import type { Check, Decision } from "../policy/types.ts";
-import { appendAudit } from "./audit.ts";
+import { appendAudit, appendAuditBatch } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { conflict, notFound } from "./errors.ts";
-import { type AttendeeRow, findAttendee, gatherAdmitFacts, lockSession, staffActor } from "./facts.ts";
+import { type AttendeeRow, findAttendee, findAttendees, gatherAdmitFacts, gatherAdmitFactsMany, lockSession, staffActor } from "./facts.ts";
 import { publishChange } from "./notify.ts";
 import { assertAssigned, findSession } from "./sessions.ts";
 import type { StaffView } from "./staff.ts";
@@ -93,20 +93,66 @@ async function publishOutcome(ctx: Ctx, sessionId: string, outcome: AdmitOutcome
   else await ctx.bus.publish({ type: "session.changed", sessionId });
 }
 
-/** Admits every eligible waiting person, each decided on its own facts; reports the rest. */
+/**
+ * Admits every eligible waiting person, each decided on their own facts, in one transaction
+ * (the shared facts read once, the decisions and audit events written together); reports the rest.
+ */
 export async function admitAll(ctx: Ctx, sessionId: string, staff: StaffView): Promise<AdmitOutcome[]> {
-  const session = await findSession(ctx.database.db, sessionId);
-  assertAssigned(session, staff);
-  const waiting = session.attendees.filter((a) => inWaitingRoom.includes(a.state));
-  const outcomes: AdmitOutcome[] = [];
-  for (const { id } of waiting) {
-    const outcome = await ctx.database.db.$transaction(async (tx) => {
+  const outcomes = await ctx.database.db.$transaction(
+    async (tx) => {
       await lockSession(tx, ctx.database.provider, sessionId);
-      return admitInTx(ctx, tx, await attendeeOf(tx, sessionId, id), staff);
-    });
-    await publishOutcome(ctx, sessionId, outcome);
-    outcomes.push(outcome);
-  }
+      const session = await findSession(tx, sessionId);
+      assertAssigned(session, staff);
+      const rows = await findAttendees(
+        tx,
+        session.attendees.filter((a) => inWaitingRoom.includes(a.state)).map((a) => a.id),
+      );
+      const facts = await gatherAdmitFactsMany(ctx, tx, rows, "admit", (a) => staffActor(staff, a.session));
+      const decided = rows.map((a, i) => ({ a, decision: decideAdmission(facts[i]!) }));
+      const admitted = decided.filter((d) => d.decision.allowed).map((d) => d.a.id);
+      if (admitted.length) {
+        const { count } = await tx.attendee.updateMany({
+          where: { id: { in: admitted }, state: { in: inWaitingRoom } },
+          data: { state: "admitted", stateChangedAt: ctx.now(), admissionSeq: { increment: 1 } },
+        });
+        // The session row is locked, so nobody else can have moved them meanwhile.
+        if (count !== admitted.length) throw new Error("admit all: waiting list changed under the session lock");
+      }
+      const action = (allowed: boolean) => (allowed ? "admit" : "denied");
+      await tx.admissionDecision.createMany({
+        data: decided.map(({ a, decision }) => ({
+          sessionId,
+          attendeeId: a.id,
+          action: action(decision.allowed),
+          checks: JSON.stringify(decision.checks),
+          staffId: staff.id,
+        })),
+      });
+      await appendAuditBatch(
+        tx,
+        ctx.database.provider,
+        decided.map(({ a, decision }) => ({
+          actorType: "staff" as const,
+          actorId: staff.id,
+          action: `attendee.${action(decision.allowed)}`,
+          sessionId,
+          subjectId: a.id,
+          data: { checks: decision.checks },
+        })),
+        ctx.now(),
+      );
+      return decided.map(({ a, decision }) => ({
+        attendeeId: a.id,
+        displayName: a.displayName,
+        admitted: decision.allowed,
+        checks: decision.checks,
+      }));
+    },
+    { timeout: 60_000 },
+  );
+  for (const outcome of outcomes)
+    if (outcome.admitted) await ctx.bus.publish({ type: "attendee.changed", sessionId, attendeeId: outcome.attendeeId, state: "admitted" });
+  await ctx.bus.publish({ type: "session.changed", sessionId });
   return outcomes;
 }
 
@@ -190,11 +236,11 @@ export async function sendMessage(ctx: Ctx, sessionId: string, text: string, att
 export async function previewAdmissions(ctx: Ctx, sessionId: string, staff: StaffView): Promise<Map<string, Decision>> {
   return ctx.database.db.$transaction(async (tx) => {
     const session = await findSession(tx, sessionId);
-    const previews = new Map<string, Decision>();
-    for (const { id } of session.attendees) {
-      const a = await findAttendee(tx, id);
-      previews.set(id, decideAdmission(await gatherAdmitFacts(ctx, tx, a, "admit", staffActor(staff, a.session))));
-    }
-    return previews;
+    const rows = await findAttendees(
+      tx,
+      session.attendees.map((a) => a.id),
+    );
+    const facts = await gatherAdmitFactsMany(ctx, tx, rows, "admit", (a) => staffActor(staff, a.session));
+    return new Map(rows.map((a, i) => [a.id, decideAdmission(facts[i]!)]));
   });
 }

@@ -53,22 +53,33 @@ const auditLockKey = 7_041_991;
  * transactions already hold the single writer lock.
  */
 export async function appendAudit(tx: Tx, provider: Provider, event: AuditInput, now = new Date()): Promise<void> {
+  await appendAuditBatch(tx, provider, [event], now);
+}
+
+/** Appends several events in order, in the caller's transaction, with one read and two writes. */
+export async function appendAuditBatch(tx: Tx, provider: Provider, events: AuditInput[], now = new Date()): Promise<void> {
+  if (events.length === 0) return;
   if (provider === "postgresql") await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${auditLockKey})`);
   const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
-  const fields: ChainedFields = {
-    seq: (last?.seq ?? 0) + 1,
-    at: now,
-    actorType: event.actorType,
-    actorId: event.actorId ?? null,
-    action: event.action,
-    sessionId: event.sessionId ?? null,
-    subjectId: event.subjectId ?? null,
-    data: canonicalJson(event.data ?? {}),
-    prevHash: last?.hash ?? genesisHash,
-  };
-  const hash = hashEvent(fields);
-  await tx.auditEvent.create({ data: { ...fields, hash } });
-  await tx.auditHead.upsert({ where: { id: headId }, create: { id: headId, seq: fields.seq, hash }, update: { seq: fields.seq, hash } });
+  let seq = last?.seq ?? 0;
+  let prevHash = last?.hash ?? genesisHash;
+  const rows = events.map((event) => {
+    const fields: ChainedFields = {
+      seq: ++seq,
+      at: now,
+      actorType: event.actorType,
+      actorId: event.actorId ?? null,
+      action: event.action,
+      sessionId: event.sessionId ?? null,
+      subjectId: event.subjectId ?? null,
+      data: canonicalJson(event.data ?? {}),
+      prevHash,
+    };
+    prevHash = hashEvent(fields);
+    return { ...fields, hash: prevHash };
+  });
+  await tx.auditEvent.createMany({ data: rows });
+  await tx.auditHead.upsert({ where: { id: headId }, create: { id: headId, seq, hash: prevHash }, update: { seq, hash: prevHash } });
 }
 
 const headId = "head";

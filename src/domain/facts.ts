@@ -60,16 +60,26 @@ export async function findAttendee(tx: Tx, attendeeId: string) {
 
 export type AttendeeRow = Awaited<ReturnType<typeof findAttendee>>;
 
-async function agreedVersion(tx: Tx, a: AttendeeRow): Promise<number | null> {
-  // A member's agreement carries over to their other sessions; a volunteer's is per invite.
-  const latest = await tx.guidelinesAgreement.findFirst({
-    where: a.memberId ? { memberId: a.memberId } : { attendeeId: a.id },
-    orderBy: { version: "desc" },
+/**
+ * The newest guidelines version each person agreed to. A member's agreement carries over to
+ * their other sessions; a volunteer's is per invite.
+ */
+async function agreedVersions(tx: Tx, rows: AttendeeRow[]): Promise<Map<string, number | null>> {
+  const memberIds = rows.flatMap((r) => (r.memberId ? [r.memberId] : []));
+  const volunteerIds = rows.filter((r) => !r.memberId).map((r) => r.id);
+  const agreements = await tx.guidelinesAgreement.findMany({
+    where: { OR: [{ memberId: { in: memberIds } }, { attendeeId: { in: volunteerIds } }] },
+    select: { memberId: true, attendeeId: true, version: true },
   });
-  return latest?.version ?? null;
+  const newest = new Map<string, number>();
+  for (const a of agreements) {
+    const key = a.memberId ?? a.attendeeId;
+    newest.set(key, Math.max(newest.get(key) ?? 0, a.version));
+  }
+  return new Map(rows.map((r) => [r.id, newest.get(r.memberId ?? r.id) ?? null]));
 }
 
-export async function attendeeFacts(tx: Tx, a: AttendeeRow): Promise<AttendeeFacts> {
+function attendeeFactsOf(a: AttendeeRow, agreedGuidelinesVersion: number | null): AttendeeFacts {
   return {
     kind: a.kind as AttendeeFacts["kind"],
     displayName: a.displayName,
@@ -77,14 +87,58 @@ export async function attendeeFacts(tx: Tx, a: AttendeeRow): Promise<AttendeeFac
     livesWithCarer: a.member?.livesWithCarer ?? false,
     consents: consentFacts(a.member?.consents ?? []),
     carerPresent: a.confirmations[0]?.present ?? null,
-    agreedGuidelinesVersion: await agreedVersion(tx, a),
+    agreedGuidelinesVersion,
   };
+}
+
+export async function attendeeFacts(tx: Tx, a: AttendeeRow): Promise<AttendeeFacts> {
+  return attendeeFactsOf(a, (await agreedVersions(tx, [a])).get(a.id) ?? null);
 }
 
 /** The link facts of the link in hand, or of the attendee's current invite link. */
 export function linkFacts(a: AttendeeRow, link?: { revokedAt: Date | null }): LinkFacts {
   const current = link ?? a.links[0];
   return { revoked: !current || current.revokedAt !== null };
+}
+
+export async function findAttendees(tx: Tx, ids: string[]): Promise<AttendeeRow[]> {
+  return tx.attendee.findMany({ where: { id: { in: ids } }, include: attendeeInclude, orderBy: { createdAt: "asc" } });
+}
+
+/**
+ * The facts for admitting several people of one session, with the shared facts (settings,
+ * guidelines, staff in the room, agreements) read once. `link` is the link in hand, when a
+ * person asks with their own link; otherwise each person's current invite link is judged.
+ */
+export async function gatherAdmitFactsMany(
+  ctx: Ctx,
+  tx: Tx,
+  rows: AttendeeRow[],
+  stage: AdmitStage,
+  actorFor: (a: AttendeeRow) => StaffActor | null,
+  link?: { revokedAt: Date | null },
+): Promise<AdmitFacts[]> {
+  const first = rows[0];
+  if (!first) return [];
+  if (rows.some((r) => r.sessionId !== first.sessionId)) throw new Error("gatherAdmitFactsMany: one session at a time");
+  const [settings, guidelines, agreed, connected] = await Promise.all([
+    readSettings(tx),
+    currentText(tx, "member"),
+    agreedVersions(tx, rows),
+    staffConnected(tx, first.session),
+  ]);
+  const now = ctx.now();
+  return rows.map((a) => ({
+    stage,
+    now,
+    session: sessionFacts(a.session),
+    link: linkFacts(a, link),
+    attendee: attendeeFactsOf(a, agreed.get(a.id) ?? null),
+    currentGuidelinesVersion: guidelines.version,
+    staffConnected: connected,
+    agreedHours: agreedHoursOf(settings),
+    actor: actorFor(a),
+  }));
 }
 
 export async function gatherAdmitFacts(
@@ -95,21 +149,6 @@ export async function gatherAdmitFacts(
   actor: StaffActor | null,
   link?: { revokedAt: Date | null },
 ): Promise<AdmitFacts> {
-  const [settings, guidelines, attendee, connected] = await Promise.all([
-    readSettings(tx),
-    currentText(tx, "member"),
-    attendeeFacts(tx, a),
-    staffConnected(tx, a.session),
-  ]);
-  return {
-    stage,
-    now: ctx.now(),
-    session: sessionFacts(a.session),
-    link: linkFacts(a, link),
-    attendee,
-    currentGuidelinesVersion: guidelines.version,
-    staffConnected: connected,
-    agreedHours: agreedHoursOf(settings),
-    actor,
-  };
+  const [facts] = await gatherAdmitFactsMany(ctx, tx, [a], stage, () => actor, link);
+  return facts!;
 }

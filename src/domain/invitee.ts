@@ -43,18 +43,24 @@ function publicSession(a: Awaited<ReturnType<typeof findAttendee>>, settings: Se
   };
 }
 
+/** The facts and the decision for entering the waiting room; a dead link is 410 straight away. */
+async function enterFacts(tx: Tx, link: { revokedAt: Date | null }, attendee: AttendeeRow, agreesNow: boolean) {
+  const [settings, guidelines, facts] = await Promise.all([readSettings(tx), currentText(tx, "member"), attendeeFacts(tx, attendee)]);
+  const decision = decideEnterWaiting({
+    session: sessionFacts(attendee.session),
+    link: linkFacts(attendee, link),
+    attendee: facts,
+    currentGuidelinesVersion: guidelines.version,
+    agreesNow,
+  });
+  assertLinkAlive(decision.checks.find((c) => c.rule === "R10.valid-invite")!);
+  return { settings, guidelines, facts, decision };
+}
+
 export async function describeInvite(ctx: Ctx, token: string) {
   return ctx.database.db.$transaction(async (tx) => {
     const { link, attendee } = await openLink(tx, token, "invite");
-    const [settings, guidelines, facts] = await Promise.all([readSettings(tx), currentText(tx, "member"), attendeeFacts(tx, attendee)]);
-    const decision = decideEnterWaiting({
-      session: sessionFacts(attendee.session),
-      link: linkFacts(attendee, link),
-      attendee: facts,
-      currentGuidelinesVersion: guidelines.version,
-      agreesNow: false,
-    });
-    assertLinkAlive(decision.checks.find((c) => c.rule === "R10.valid-invite")!);
+    const { settings, guidelines, facts } = await enterFacts(tx, link, attendee, false);
     return {
       session: publicSession(attendee, settings),
       attendee: { id: attendee.id, displayName: attendee.displayName, state: attendee.state },
@@ -69,15 +75,7 @@ export async function enterWaitingRoom(ctx: Ctx, token: string, agreedToGuidelin
     const { link, attendee: first } = await openLink(tx, token, "invite");
     await lockSession(tx, ctx.database.provider, first.sessionId);
     const attendee = await findAttendee(tx, first.id);
-    const [settings, guidelines, facts] = await Promise.all([readSettings(tx), currentText(tx, "member"), attendeeFacts(tx, attendee)]);
-    const decision = decideEnterWaiting({
-      session: sessionFacts(attendee.session),
-      link: linkFacts(attendee, link),
-      attendee: facts,
-      currentGuidelinesVersion: guidelines.version,
-      agreesNow: agreedToGuidelines,
-    });
-    assertLinkAlive(decision.checks.find((c) => c.rule === "R10.valid-invite")!);
+    const { settings, guidelines, facts, decision } = await enterFacts(tx, link, attendee, agreedToGuidelines);
     if (!decision.allowed) return { ok: false as const, checks: decision.checks };
 
     const audit = { actorType: "attendee" as const, actorId: attendee.id, sessionId: attendee.sessionId, subjectId: attendee.id };

@@ -6,7 +6,7 @@ import { presentIdentities } from "./attendance.ts";
 import { appendAudit } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
-import { findAttendee, gatherAdmitFacts, linkFacts, lockSession } from "./facts.ts";
+import { findAttendee, findAttendees, gatherAdmitFacts, gatherAdmitFactsMany, linkFacts, lockSession } from "./facts.ts";
 import { connectInTx, openLink } from "./invitee.ts";
 import { publishArrival } from "./notify.ts";
 import { findSession, viewSession } from "./sessions.ts";
@@ -134,14 +134,16 @@ export async function consoleSnapshot(ctx: Ctx, sessionId: string, staff: StaffV
     const session = await findSession(tx, sessionId);
     const settings = await readSettings(tx);
     const now = ctx.now();
-    const waiting = [];
-    for (const row of session.attendees.filter((a) => inWaitingList.includes(a.state))) {
-      const attendee = await findAttendee(tx, row.id);
-      const decision = decideAdmission(
-        await gatherAdmitFacts(ctx, tx, attendee, "admit", { staffId: staff.id, active: true, isLead: true, isAssigned: true }),
-      );
+    const rows = await findAttendees(
+      tx,
+      session.attendees.filter((a) => inWaitingList.includes(a.state)).map((a) => a.id),
+    );
+    const actor = { staffId: staff.id, active: true, isLead: true, isAssigned: true };
+    const facts = await gatherAdmitFactsMany(ctx, tx, rows, "admit", () => actor);
+    const waiting = rows.map((row, i) => {
+      const decision = decideAdmission(facts[i]!);
       const waitingSeconds = Math.max(0, Math.round((now.getTime() - row.stateChangedAt.getTime()) / 1000));
-      waiting.push({
+      return {
         attendeeId: row.id,
         displayName: row.displayName,
         state: row.state,
@@ -150,8 +152,8 @@ export async function consoleSnapshot(ctx: Ctx, sessionId: string, staff: StaffV
         longWait: waitingSeconds >= settings.longWaitSeconds,
         eligible: decision.allowed,
         checks: decision.checks,
-      });
-    }
+      };
+    });
     const present = await presentIdentities(tx, sessionId);
     const names = new Map<string, string>(session.attendees.map((a) => [a.id, a.displayName]));
     if (session.lead) names.set(`staff:${session.lead.id}`, session.lead.name);

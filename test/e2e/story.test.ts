@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { password } from "../helpers/app.ts";
-import { chromiumAvailable, expectNoAxeViolations, expectNoSidewaysScroll, launch, screenshot } from "../helpers/browser.ts";
+import { buildPages, chromiumAvailable, expectNoAxeViolations, expectNoSidewaysScroll, launch, screenshot } from "../helpers/browser.ts";
 import { addMember, call, clock, enterWaiting, joinRoom, type Org, schedule, startOrg } from "../helpers/scenario.ts";
 
 // bypassCSP lets axe-core be injected; the pages themselves allow no inline script.
@@ -21,6 +21,7 @@ describe.skipIf(!chromiumAvailable)("the whole story in Chromium", () => {
 
   beforeAll(async () => {
     clock.now = new Date("2026-03-03T13:50:00Z");
+    buildPages();
     org = await startOrg("sqlite", {}, undefined, { listen: true });
     browser = await launch();
     staffContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "UTC", bypassCSP: true });
@@ -142,6 +143,23 @@ describe.skipIf(!chromiumAvailable)("the whole story in Chromium", () => {
     expect(request.refused).toBeUndefined();
     await screenshot(member, "member-admitted-320");
     await expectNoSidewaysScroll(member);
+    await expectNoAxeViolations(member, "member in the call");
+  });
+
+  it("ending the session tells the member's page, in words, with no way back in", async () => {
+    await console_.getByRole("button", { name: "End session" }).click();
+    await member.getByRole("heading", { name: "The group has finished" }).waitFor();
+    expect(await member.getByRole("button", { name: "Leave" }).count()).toBe(0);
+    await expectNoAxeViolations(member, "member after the end");
+    await screenshot(member, "member-ended-320");
+  });
+
+  it("the DSL's safeguarding page verifies the audit trail and lists the R3 waiver", async () => {
+    await console_.getByRole("link", { name: "Safeguarding" }).click();
+    await console_.getByText("Second worker is off sick today").waitFor();
+    await console_.getByRole("button", { name: "Verify the audit trail" }).click();
+    await console_.getByText(/The audit trail is intact: \d+ events/).waitFor();
+    await expectNoAxeViolations(console_, "console safeguarding");
   });
 
   it("a member who cannot be let in is told why in easy-read words, and sees a refusal's message", async () => {

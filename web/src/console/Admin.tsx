@@ -1,8 +1,9 @@
 // For admins: organisation settings (agreed hours, time zone, emergency contact) and staff accounts.
 import { useState } from "react";
-import { type ApiError, api } from "../shared/api.ts";
+import { api } from "../shared/api.ts";
 import { useOnMount } from "../shared/use-on-mount.ts";
 import type { Staff } from "./types.ts";
+import { Notice, useAction } from "./use-action.tsx";
 
 const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 type Hours = Record<(typeof days)[number], { start: string; end: string }[]>;
@@ -12,7 +13,6 @@ export function Admin() {
   const [timeZone, setTimeZone] = useState("Europe/London");
   const [contact, setContact] = useState({ name: "", phone: "" });
   const [staff, setStaff] = useState<Staff[]>([]);
-  const [notice, setNotice] = useState<{ text: string; bad?: boolean } | null>(null);
   const [newStaff, setNewStaff] = useState({ email: "", name: "", password: "", dsl: false, admin: false });
 
   const load = async () => {
@@ -24,17 +24,8 @@ export function Admin() {
     setHours(Object.fromEntries(days.map((d) => [d, settings.agreedHours[d].map((i) => `${i.start}-${i.end}`).join(", ")])));
     setStaff((await api<{ staff: Staff[] }>("GET", "/api/staff")).staff);
   };
+  const { notice, act } = useAction(load);
   useOnMount(load);
-
-  const act = async (what: () => Promise<unknown>, done: string) => {
-    try {
-      await what();
-      setNotice({ text: done });
-      await load();
-    } catch (err) {
-      setNotice({ text: (err as ApiError).message, bad: true });
-    }
-  };
 
   const saveSettings = (e: React.FormEvent) => {
     e.preventDefault();
@@ -57,9 +48,7 @@ export function Admin() {
   return (
     <>
       <h1>Settings</h1>
-      <div role="status" aria-live="polite">
-        {notice && <p className={`notice ${notice.bad ? "bad" : ""}`}>{notice.text}</p>}
-      </div>
+      <Notice notice={notice} />
       <form onSubmit={saveSettings}>
         <label htmlFor="tz">Time zone</label>
         <input id="tz" value={timeZone} onChange={(e) => setTimeZone(e.target.value)} required />

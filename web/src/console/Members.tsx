@@ -1,26 +1,17 @@
 // Members: add them with their carers, record and withdraw consent, consent state at a glance.
 import { useState } from "react";
-import { type ApiError, api } from "../shared/api.ts";
+import { api } from "../shared/api.ts";
 import { useOnMount } from "../shared/use-on-mount.ts";
 import type { Member } from "./types.ts";
+import { Notice, useAction } from "./use-action.tsx";
 
 export function Members() {
   const [members, setMembers] = useState<Member[]>([]);
-  const [notice, setNotice] = useState<{ text: string; bad?: boolean } | null>(null);
   const [form, setForm] = useState({ displayName: "", livesWithCarer: true, carerName: "", carerEmail: "", carerPhone: "" });
 
   const load = async () => setMembers((await api<{ members: Member[] }>("GET", "/api/members")).members);
+  const { notice, act } = useAction(load);
   useOnMount(load);
-
-  const act = async (what: () => Promise<unknown>, done: string) => {
-    try {
-      await what();
-      setNotice({ text: done });
-      await load();
-    } catch (err) {
-      setNotice({ text: (err as ApiError).message, bad: true });
-    }
-  };
 
   const add = (e: React.FormEvent) => {
     e.preventDefault();
@@ -43,9 +34,7 @@ export function Members() {
   return (
     <>
       <h1>Members</h1>
-      <div role="status" aria-live="polite">
-        {notice && <p className={`notice ${notice.bad ? "bad" : ""}`}>{notice.text}</p>}
-      </div>
+      <Notice notice={notice} />
       {members.map((m) => (
         <article key={m.id} className="person" aria-labelledby={`mem-${m.id}`}>
           <h2 id={`mem-${m.id}`}>{m.displayName}</h2>

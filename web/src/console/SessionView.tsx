@@ -2,11 +2,12 @@
 // the console socket, with waiting times and a chip per rule; admit, admit all eligible, refuse
 // with a message, send back, remove (with a reason), message one or all; who is in the room;
 // alerts with a sound that can be muted (at most one knock every 10 s); and the call itself.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Call } from "../call/Call.tsx";
 import { type ApiError, api, socketUrl } from "../shared/api.ts";
 import { Chips } from "./Chips.tsx";
 import type { Session, Snapshot, Staff, WaitingPerson } from "./types.ts";
+import { Notice, useAction } from "./use-action.tsx";
 
 interface Alert {
   id: number;
@@ -38,7 +39,7 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
   const [snap, setSnap] = useState<Snapshot | null>(null);
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [muted, setMuted] = useState(false);
-  const [notice, setNotice] = useState<{ text: string; bad?: boolean } | null>(null);
+  const { notice, setNotice, act: run } = useAction();
   const [call, setCall] = useState<{ token: string; url: string } | null>(null);
   const [broadcast, setBroadcast] = useState("");
   const lastKnock = useRef(0);
@@ -76,17 +77,6 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
     };
   }, [sessionId]);
 
-  const run = useCallback(async (what: () => Promise<unknown>, done?: string) => {
-    try {
-      await what();
-      if (done) setNotice({ text: done });
-    } catch (err) {
-      const e = err as ApiError;
-      const failing = (e.checks ?? []).filter((c) => c.outcome === "fail").map((c) => `${c.rule}: ${c.reason}`);
-      setNotice({ text: [e.message, ...failing].join(" "), bad: true });
-    }
-  }, []);
-
   const start = async (reason?: string) => {
     try {
       const res = await api<{ token: string; livekitUrl: string }>(
@@ -123,9 +113,7 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
         {new Date(session.startsAt).toLocaleString("en-GB")} to {new Date(session.endsAt).toLocaleTimeString("en-GB")} ·{" "}
         {session.delivery === "home" ? "in members' homes" : "at a venue"} · <strong>{session.status}</strong>
       </p>
-      <div role="status" aria-live="polite">
-        {notice && <p className={`notice ${notice.bad ? "bad" : ""}`}>{notice.text}</p>}
-      </div>
+      <Notice notice={notice} />
       <div className="actions">
         {session.status === "scheduled" && isLead && (
           <button type="button" onClick={() => start()}>

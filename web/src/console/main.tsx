@@ -6,16 +6,23 @@ import { type ApiError, api } from "../shared/api.ts";
 import { Admin } from "./Admin.tsx";
 import { Concerns } from "./Concerns.tsx";
 import { Members } from "./Members.tsx";
+import { Safeguarding } from "./Safeguarding.tsx";
 import { Sessions } from "./Sessions.tsx";
 import { SessionView } from "./SessionView.tsx";
 import type { Staff } from "./types.ts";
 
-type Route = { page: "sessions" } | { page: "session"; id: string } | { page: "members" } | { page: "concerns" } | { page: "admin" };
+type Route =
+  | { page: "sessions" }
+  | { page: "session"; id: string }
+  | { page: "members" }
+  | { page: "concerns" }
+  | { page: "admin" }
+  | { page: "safeguarding" };
 
 function parse(hash: string): Route {
   const [, page = "sessions", id = ""] = hash.replace(/^#/, "").split("/");
   if (page === "sessions" && id) return { page: "session", id };
-  if (page === "members" || page === "concerns" || page === "admin") return { page };
+  if (page === "members" || page === "concerns" || page === "admin" || page === "safeguarding") return { page };
   return { page: "sessions" };
 }
 
@@ -83,6 +90,7 @@ function App() {
     ["#/sessions", "Sessions"],
     ["#/members", "Members"],
     ["#/concerns", "Concerns"],
+    ...(me.roles.includes("dsl") || me.roles.includes("admin") ? ([["#/safeguarding", "Safeguarding"]] as [string, string][]) : []),
     ...(me.roles.includes("admin") ? ([["#/admin", "Settings and staff"]] as [string, string][]) : []),
   ];
 
@@ -121,6 +129,7 @@ function App() {
         {route.page === "members" && <Members />}
         {route.page === "concerns" && <Concerns me={me} />}
         {route.page === "admin" && <Admin />}
+        {route.page === "safeguarding" && <Safeguarding />}
       </main>
     </>
   );

@@ -1,0 +1,133 @@
+// For the DSL (and admins): the audit trail filtered by session, person, staff and time, its
+// verification, the R3 waivers, and exports of each as CSV or JSON.
+import { useState } from "react";
+import { api } from "../shared/api.ts";
+import { useOnMount } from "../shared/use-on-mount.ts";
+import { Notice, useAction } from "./use-action.tsx";
+
+interface AuditEvent {
+  seq: number;
+  at: string;
+  actorType: string;
+  actorId: string | null;
+  action: string;
+  sessionId: string | null;
+  subjectId: string | null;
+}
+
+interface Waiver {
+  id: string;
+  sessionTitle: string;
+  reason: string;
+  staffId: string;
+  createdAt: string;
+}
+
+const fields = [
+  ["sessionId", "Session id"],
+  ["subjectId", "Person id (member, attendee or staff)"],
+  ["actorId", "Done by (staff id)"],
+  ["from", "From (date and time)"],
+  ["to", "To (date and time)"],
+] as const;
+
+export function Safeguarding() {
+  const [filters, setFilters] = useState<Record<string, string>>({});
+  const [events, setEvents] = useState<AuditEvent[]>([]);
+  const [waivers, setWaivers] = useState<Waiver[]>([]);
+  const query = () => {
+    const q = new URLSearchParams();
+    for (const [key, value] of Object.entries(filters)) {
+      if (value) q.set(key, key === "from" || key === "to" ? new Date(value).toISOString() : value);
+    }
+    return q;
+  };
+  const load = async () => {
+    setEvents((await api<{ events: AuditEvent[] }>("GET", `/api/audit?${query()}`)).events);
+    setWaivers((await api<{ waivers: Waiver[] }>("GET", "/api/waivers")).waivers);
+  };
+  const { notice, setNotice, act } = useAction(load);
+  useOnMount(load);
+
+  const verify = () =>
+    act(async () => {
+      const result = await api<{ ok: boolean; count: number; firstBroken?: { seq: number; reason: string } }>("GET", "/api/audit/verify");
+      setNotice(
+        result.ok
+          ? { text: `The audit trail is intact: ${result.count} events, every link checked.` }
+          : { text: `The audit trail is broken at event ${result.firstBroken?.seq}: ${result.firstBroken?.reason}.`, bad: true },
+      );
+    });
+
+  return (
+    <>
+      <h1>Safeguarding</h1>
+      <Notice notice={notice} />
+      <div className="actions">
+        <button type="button" onClick={verify}>
+          Verify the audit trail
+        </button>
+      </div>
+      <h2>Audit trail</h2>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void act(load);
+        }}
+      >
+        {fields.map(([key, label]) => (
+          <div key={key}>
+            <label htmlFor={`f-${key}`}>{label}</label>
+            <input
+              id={`f-${key}`}
+              type={key === "from" || key === "to" ? "datetime-local" : "text"}
+              value={filters[key] ?? ""}
+              onChange={(e) => setFilters({ ...filters, [key]: e.target.value })}
+            />
+          </div>
+        ))}
+        <div className="actions">
+          <button type="submit">Filter</button>
+          <a href={`/api/audit?${query()}&format=csv`}>Export as CSV</a>
+          <a href={`/api/audit?${query()}&format=json`}>Export as JSON</a>
+        </div>
+      </form>
+      <table>
+        <caption className="visually-hidden">Audit events</caption>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">When</th>
+            <th scope="col">What</th>
+            <th scope="col">Who</th>
+            <th scope="col">About</th>
+          </tr>
+        </thead>
+        <tbody>
+          {events.map((e) => (
+            <tr key={e.seq}>
+              <td>{e.seq}</td>
+              <td>{new Date(e.at).toLocaleString("en-GB")}</td>
+              <td>{e.action}</td>
+              <td>
+                {e.actorType} {e.actorId ?? ""}
+              </td>
+              <td>{e.subjectId ?? ""}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Sessions run without a second member of staff (R3 waivers)</h2>
+      <p>
+        <a href="/api/waivers?format=csv">Export waivers as CSV</a>
+      </p>
+      <ul>
+        {waivers.map((w) => (
+          <li key={w.id}>
+            {new Date(w.createdAt).toLocaleString("en-GB")}, {w.sessionTitle}: {w.reason}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
