@@ -11,9 +11,17 @@ import { consentFacts } from "./members.ts";
 import { agreedHoursOf, currentText, readSettings } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
 
-export async function lockSession(tx: Tx, provider: Provider, sessionId: string): Promise<void> {
-  // SQLite transactions already hold the single write lock (the adapter serialises them).
-  if (provider === "postgresql") await tx.$queryRaw`SELECT id FROM "Session" WHERE id = ${sessionId} FOR UPDATE`;
+/**
+ * Locks the session row for the rest of the transaction. "update" (the default) serialises
+ * decisions that change the session or its people with each other and with ending it. "share"
+ * is for minting a token: an end still waits for it (so no token is minted for an ended
+ * session), but pages fetching their tokens do not queue behind each other.
+ * SQLite transactions already hold the single write lock (the adapter serialises them).
+ */
+export async function lockSession(tx: Tx, provider: Provider, sessionId: string, mode: "update" | "share" = "update"): Promise<void> {
+  if (provider !== "postgresql") return;
+  if (mode === "share") await tx.$queryRaw`SELECT id FROM "Session" WHERE id = ${sessionId} FOR SHARE`;
+  else await tx.$queryRaw`SELECT id FROM "Session" WHERE id = ${sessionId} FOR UPDATE`;
 }
 
 export const sessionInclude = { lead: true, second: true } as const;

@@ -111,15 +111,15 @@ export async function enterWaitingRoom(ctx: Ctx, token: string, agreedToGuidelin
 export async function connectionDetails(ctx: Ctx, token: string) {
   return ctx.database.db.$transaction(async (tx) => {
     const { link, attendee } = await openLink(tx, token, "invite");
-    await lockSession(tx, ctx.database.provider, attendee.sessionId);
+    await lockSession(tx, ctx.database.provider, attendee.sessionId, "share");
     return connectInTx(ctx, tx, link, await findAttendee(tx, attendee.id));
   });
 }
 
 /**
  * Every rule is asked again and, when none fails, the token is minted inside the caller's
- * transaction, with the session row locked: an end that races with this waits, so no token is
- * ever minted for a session that has ended.
+ * transaction, with the session row locked (at least shared): an end that races with this waits,
+ * so no token is ever minted for a session that has ended.
  */
 export async function connectInTx(ctx: Ctx, tx: Tx, link: { revokedAt: Date | null }, attendee: AttendeeRow) {
   const decision = decideAdmission(await gatherAdmitFacts(ctx, tx, attendee, "connect", null, link));

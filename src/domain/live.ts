@@ -39,7 +39,7 @@ export function startsSentence(startsAt: Date, timeZone: string): string {
 export async function pageState(ctx: Ctx, token: string): Promise<PageState> {
   return ctx.database.db.$transaction(async (tx): Promise<PageState> => {
     const { link, attendee: found } = await openLink(tx, token, "invite");
-    if (found.state === "admitted") await lockSession(tx, ctx.database.provider, found.sessionId);
+    if (found.state === "admitted") await lockSession(tx, ctx.database.provider, found.sessionId, "share");
     const attendee = found.state === "admitted" ? await findAttendee(tx, found.id) : found;
     if (attendee.session.status === "ended") return { type: "state", state: "ended", reasons: ["The group has finished."] };
     if (linkFacts(attendee, link).revoked)

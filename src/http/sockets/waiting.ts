@@ -43,7 +43,12 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
       send(page, message ? { ...state, message } : state);
       if (state.state === "ended") page.socket.close(1000, "ended");
     } catch (err) {
-      app.log.warn({ err, attendeeId: page.attendeeId }, "could not refresh a waiting page");
+      // The page must not be left showing an old state (a lost token, say): try again shortly.
+      app.log.warn({ err, attendeeId: page.attendeeId }, "could not refresh a waiting page; retrying");
+      page.message ??= message;
+      setTimeout(() => {
+        if (page.socket.readyState === page.socket.OPEN) refreshSoon(page);
+      }, 500).unref();
     }
   };
 
