@@ -55,7 +55,7 @@ async function start(url: string, env: Record<string, string> = {}, existingLead
   const config = loadConfig({
     NODE_ENV: "development",
     DATABASE_URL: url,
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "silent",
     RECONCILE_SECONDS: "0",
     LOGIN_RATE_LIMIT: "100000",
     ...env,

@@ -115,7 +115,7 @@ export async function findAttendees(tx: Tx, ids: string[]): Promise<AttendeeRow[
 
 /**
  * The facts for admitting several people of one session, with the shared facts (settings,
- * guidelines, staff in the room, agreements) read once. `link` is the link in hand, when a
+ * guidelines, staff in the room, agreements) read once. `linkFor` gives the link in hand, when a
  * person asks with their own link; otherwise each person's current invite link is judged.
  */
 export async function gatherAdmitFactsMany(
@@ -124,7 +124,7 @@ export async function gatherAdmitFactsMany(
   rows: AttendeeRow[],
   stage: AdmitStage,
   actorFor: (a: AttendeeRow) => StaffActor | null,
-  link?: { revokedAt: Date | null },
+  linkFor: (a: AttendeeRow) => { revokedAt: Date | null } | undefined = () => undefined,
 ): Promise<AdmitFacts[]> {
   const first = rows[0];
   if (!first) return [];
@@ -140,7 +140,7 @@ export async function gatherAdmitFactsMany(
     stage,
     now,
     session: sessionFacts(a.session),
-    link: linkFacts(a, link),
+    link: linkFacts(a, linkFor(a)),
     attendee: attendeeFactsOf(a, agreed.get(a.id) ?? null),
     currentGuidelinesVersion: guidelines.version,
     staffConnected: connected,
@@ -157,6 +157,13 @@ export async function gatherAdmitFacts(
   actor: StaffActor | null,
   link?: { revokedAt: Date | null },
 ): Promise<AdmitFacts> {
-  const [facts] = await gatherAdmitFactsMany(ctx, tx, [a], stage, () => actor, link);
+  const [facts] = await gatherAdmitFactsMany(
+    ctx,
+    tx,
+    [a],
+    stage,
+    () => actor,
+    () => link,
+  );
   return facts!;
 }

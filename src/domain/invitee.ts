@@ -4,10 +4,10 @@ import type { Tx } from "../adapters/db/client.ts";
 import { decideAdmission, decideEnterWaiting } from "../policy/engine.ts";
 import { attendeeToken } from "../policy/grants.ts";
 import type { Check } from "../policy/types.ts";
-import { appendAudit } from "./audit.ts";
+import { appendAudit, appendAuditBatch } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
-import { type AttendeeRow, attendeeFacts, findAttendee, gatherAdmitFacts, linkFacts, lockSession, sessionFacts } from "./facts.ts";
+import { type AttendeeRow, attendeeFacts, findAttendee, gatherAdmitFactsMany, linkFacts, lockSession, sessionFacts } from "./facts.ts";
 import { findLink, type LinkKind } from "./links.ts";
 import { publishArrival } from "./notify.ts";
 import { currentText, readSettings, type SettingsView } from "./settings.ts";
@@ -122,29 +122,59 @@ export async function connectionDetails(ctx: Ctx, token: string) {
  * so no token is ever minted for a session that has ended.
  */
 export async function connectInTx(ctx: Ctx, tx: Tx, link: { revokedAt: Date | null }, attendee: AttendeeRow) {
-  const decision = decideAdmission(await gatherAdmitFacts(ctx, tx, attendee, "connect", null, link));
-  if (!decision.allowed) return { ok: false as const, checks: decision.checks };
-  const participantToken = await ctx.tokens.mint(
-    attendeeToken({
-      attendeeId: attendee.id,
-      displayName: attendee.displayName,
-      room: attendee.session.roomName,
-      allowData: attendee.session.allowData,
-      admissionSeq: attendee.admissionSeq,
-    }),
+  const [result] = await connectManyInTx(ctx, tx, [{ link, attendee }]);
+  return result!;
+}
+
+export type Connection = { ok: true; server_url: string; participant_token: string } | { ok: false; checks: Check[] };
+
+/** connectInTx for several people of one session: each decided on their own facts, one audit write. */
+export async function connectManyInTx(
+  ctx: Ctx,
+  tx: Tx,
+  items: { link: { revokedAt: Date | null }; attendee: AttendeeRow }[],
+): Promise<Connection[]> {
+  const links = new Map(items.map((i) => [i.attendee.id, i.link]));
+  const facts = await gatherAdmitFactsMany(
+    ctx,
+    tx,
+    items.map((i) => i.attendee),
+    "connect",
+    () => null,
+    (a) => links.get(a.id),
   );
-  await appendAudit(
+  const results: Connection[] = [];
+  const issued: AttendeeRow[] = [];
+  for (const [i, { attendee }] of items.entries()) {
+    const decision = decideAdmission(facts[i]!);
+    if (!decision.allowed) {
+      results.push({ ok: false, checks: decision.checks });
+      continue;
+    }
+    const participantToken = await ctx.tokens.mint(
+      attendeeToken({
+        attendeeId: attendee.id,
+        displayName: attendee.displayName,
+        room: attendee.session.roomName,
+        allowData: attendee.session.allowData,
+        admissionSeq: attendee.admissionSeq,
+      }),
+    );
+    issued.push(attendee);
+    results.push({ ok: true, server_url: ctx.config.LIVEKIT_URL, participant_token: participantToken });
+  }
+  await appendAuditBatch(
     tx,
     ctx.database.provider,
-    {
-      actorType: "attendee",
-      actorId: attendee.id,
+    issued.map((a) => ({
+      actorType: "attendee" as const,
+      actorId: a.id,
       action: "token.issued",
-      sessionId: attendee.sessionId,
-      subjectId: attendee.id,
-      data: { admission: attendee.admissionSeq },
-    },
+      sessionId: a.sessionId,
+      subjectId: a.id,
+      data: { admission: a.admissionSeq },
+    })),
     ctx.now(),
   );
-  return { ok: true as const, server_url: ctx.config.LIVEKIT_URL, participant_token: participantToken };
+  return results;
 }

@@ -6,9 +6,10 @@ import { presentIdentities } from "./attendance.ts";
 import { appendAudit } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
-import { findAttendee, findAttendees, gatherAdmitFacts, gatherAdmitFactsMany, linkFacts, lockSession } from "./facts.ts";
-import { connectInTx, openLink } from "./invitee.ts";
+import { type AttendeeRow, findAttendee, findAttendees, gatherAdmitFactsMany, linkFacts, lockSession } from "./facts.ts";
+import { connectManyInTx, openLink } from "./invitee.ts";
 import { publishArrival } from "./notify.ts";
+import { hashToken } from "./secrets.ts";
 import { findSession, viewSession } from "./sessions.ts";
 import { readSettings } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
@@ -35,41 +36,94 @@ export function startsSentence(startsAt: Date, timeZone: string): string {
   return `The group starts on ${day} at ${time}.`;
 }
 
-/** The page's current state for the person holding this invite link, read in one transaction. */
-export async function pageState(ctx: Ctx, token: string): Promise<PageState> {
-  return ctx.database.db.$transaction(async (tx): Promise<PageState> => {
-    const { link, attendee: found } = await openLink(tx, token, "invite");
-    if (found.state === "admitted") await lockSession(tx, ctx.database.provider, found.sessionId, "share");
-    const attendee = found.state === "admitted" ? await findAttendee(tx, found.id) : found;
-    if (attendee.session.status === "ended") return { type: "state", state: "ended", reasons: ["The group has finished."] };
-    if (linkFacts(attendee, link).revoked)
-      return { type: "state", state: "ended", reasons: ["This link does not work any more. Ask staff for a new one."] };
-    if (attendee.state === "refused" || attendee.state === "removed") {
-      const last = await tx.admissionDecision.findFirst({
-        where: { attendeeId: attendee.id, action: "refuse" },
-        orderBy: { createdAt: "desc" },
-      });
-      return {
-        type: "state",
-        state: "refused",
-        message:
-          attendee.state === "refused" ? (last?.message ?? "Staff cannot let you in today.") : "Staff have asked you to leave the group.",
-      };
+const waitingActor = { staffId: "", active: true, isLead: true, isAssigned: true };
+
+/**
+ * The current state of many waiting pages, read in one transaction: each person decided on
+ * their own facts by the policy engine, the shared facts read once, tokens minted only for those
+ * whose admission holds now. Tokens unknown as invite links are left out of the answer.
+ */
+export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string, PageState>> {
+  return ctx.database.db.$transaction(async (tx) => {
+    const hashes = new Map(tokens.map((t) => [hashToken(t), t]));
+    const links = await tx.link.findMany({ where: { tokenHash: { in: [...hashes.keys()] }, kind: "invite" } });
+    const first = await findAttendees(tx, [...new Set(links.map((l) => l.attendeeId))]);
+    // Minting a token takes a share lock on its session, in a fixed order (no deadlocks).
+    const minting = [...new Set(first.filter((a) => a.state === "admitted").map((a) => a.sessionId))].sort();
+    for (const sessionId of minting) await lockSession(tx, ctx.database.provider, sessionId, "share");
+    const rows = new Map(
+      (minting.length
+        ? await findAttendees(
+            tx,
+            first.map((a) => a.id),
+          )
+        : first
+      ).map((a) => [a.id, a]),
+    );
+    const settings = await readSettings(tx);
+    const refusals = await tx.admissionDecision.findMany({
+      where: { attendeeId: { in: first.filter((a) => a.state === "refused").map((a) => a.id) }, action: "refuse" },
+      orderBy: { createdAt: "asc" },
+    });
+    const refusal = new Map(refusals.map((r) => [r.attendeeId, r.message]));
+
+    const states = new Map<string, PageState>();
+    const admitted: { token: string; link: (typeof links)[number]; attendee: AttendeeRow }[] = [];
+    const waiting: { token: string; attendee: AttendeeRow }[] = [];
+    for (const link of links) {
+      const token = hashes.get(link.tokenHash)!;
+      const attendee = rows.get(link.attendeeId)!;
+      if (attendee.session.status === "ended") states.set(token, { type: "state", state: "ended", reasons: ["The group has finished."] });
+      else if (linkFacts(attendee, link).revoked)
+        states.set(token, { type: "state", state: "ended", reasons: ["This link does not work any more. Ask staff for a new one."] });
+      else if (attendee.state === "refused")
+        states.set(token, { type: "state", state: "refused", message: refusal.get(attendee.id) ?? "Staff cannot let you in today." });
+      else if (attendee.state === "removed")
+        states.set(token, { type: "state", state: "refused", message: "Staff have asked you to leave the group." });
+      else if (attendee.state === "admitted") admitted.push({ token, link, attendee });
+      else waiting.push({ token, attendee });
     }
-    if (attendee.state === "admitted") {
-      const connection = await connectInTx(ctx, tx, link, attendee);
-      if (connection.ok)
-        return { type: "state", state: "admitted", token: connection.participant_token, livekitUrl: connection.server_url };
-      // Admitted, but something changed since (a carer withdrew, staff left): still waiting.
-      return { type: "state", state: "waiting", reasons: easyReasons(connection.checks) };
+
+    for (const group of bySession(admitted)) {
+      const connections = await connectManyInTx(ctx, tx, group);
+      for (const [i, c] of connections.entries()) {
+        states.set(
+          group[i]!.token,
+          c.ok
+            ? { type: "state", state: "admitted", token: c.participant_token, livekitUrl: c.server_url }
+            : // Admitted, but something changed since (a carer withdrew, staff left): still waiting.
+              { type: "state", state: "waiting", reasons: easyReasons(c.checks) },
+        );
+      }
     }
-    // Waiting: why. The admission is previewed as if staff were letting them in now.
-    const facts = await gatherAdmitFacts(ctx, tx, attendee, "admit", { staffId: "", active: true, isLead: true, isAssigned: true });
-    const reasons = easyReasons(decideAdmission(facts).checks, false);
-    if (attendee.session.status === "scheduled") reasons.push(startsSentence(attendee.session.startsAt, (await readSettings(tx)).timeZone));
-    if (reasons.length === 0) reasons.push("Staff will let you in soon.");
-    return { type: "state", state: attendee.state === "returned" ? "returned" : "waiting", reasons };
+    for (const group of bySession(waiting)) {
+      // Why they wait: the admission is previewed as if staff were letting them in now.
+      const facts = await gatherAdmitFactsMany(
+        ctx,
+        tx,
+        group.map((g) => g.attendee),
+        "admit",
+        () => waitingActor,
+      );
+      for (const [i, { token, attendee }] of group.entries()) {
+        const reasons = easyReasons(decideAdmission(facts[i]!).checks, false);
+        if (attendee.session.status === "scheduled") reasons.push(startsSentence(attendee.session.startsAt, settings.timeZone));
+        if (reasons.length === 0) reasons.push("Staff will let you in soon.");
+        states.set(token, { type: "state", state: attendee.state === "returned" ? "returned" : "waiting", reasons });
+      }
+    }
+    return states;
   });
+}
+
+function bySession<T extends { attendee: AttendeeRow }>(items: T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(item.attendee.sessionId);
+    if (group) group.push(item);
+    else groups.set(item.attendee.sessionId, [item]);
+  }
+  return [...groups.values()];
 }
 
 /** The easy-read words of the failing checks, each once. */

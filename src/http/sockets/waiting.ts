@@ -7,7 +7,7 @@ import type { WebSocket } from "@fastify/websocket";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { BusEvent } from "../../adapters/bus/events.ts";
-import { pageConnected, pageGone, pageOwner, pageState } from "../../domain/live.ts";
+import { pageConnected, pageGone, pageOwner, pageStates } from "../../domain/live.ts";
 import { linkToken } from "../schemas.ts";
 import { Heartbeat } from "./heartbeat.ts";
 
@@ -16,9 +16,7 @@ interface Page {
   token: string;
   attendeeId: string;
   sessionId: string;
-  /** A refresh is running; another event meanwhile marks it dirty, and one more refresh follows. */
-  refreshing?: boolean;
-  dirty?: boolean;
+  /** A staff message to show with the next state. */
   message?: string | null;
 }
 
@@ -35,38 +33,46 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
     if (page.socket.readyState === page.socket.OPEN) page.socket.send(JSON.stringify(message));
   };
 
-  const refresh = async (page: Page) => {
-    const message = page.message;
-    page.message = undefined;
-    try {
-      const state = await pageState(ctx, page.token);
-      send(page, message ? { ...state, message } : state);
-      if (state.state === "ended") page.socket.close(1000, "ended");
-    } catch (err) {
-      // The page must not be left showing an old state (a lost token, say): try again shortly.
-      app.log.warn({ err, attendeeId: page.attendeeId }, "could not refresh a waiting page; retrying");
-      page.message ??= message;
-      setTimeout(() => {
-        if (page.socket.readyState === page.socket.OPEN) refreshSoon(page);
-      }, 500).unref();
-    }
-  };
+  // Pages whose state may have changed. One loop refreshes them, up to 200 in one transaction:
+  // a lone change goes out at once, and "admit all" becomes a few transactions, not hundreds.
+  const dirty = new Set<Page>();
+  let flushing = false;
 
-  /** Refreshes at once; events that arrive meanwhile become one more refresh, not many. */
   const refreshSoon = (page: Page, message?: string | null) => {
     if (message) page.message = message;
-    if (page.refreshing) {
-      page.dirty = true;
-      return;
+    dirty.add(page);
+    void flush();
+  };
+
+  const flush = async () => {
+    if (flushing) return;
+    flushing = true;
+    try {
+      while (dirty.size) {
+        const batch = [...dirty].slice(0, 200);
+        for (const page of batch) dirty.delete(page);
+        const open = batch.filter((page) => page.socket.readyState === page.socket.OPEN);
+        try {
+          const states = await pageStates(ctx, [...new Set(open.map((page) => page.token))]);
+          for (const page of open) {
+            const state = states.get(page.token);
+            if (!state) continue;
+            const message = page.message;
+            page.message = undefined;
+            send(page, message ? { ...state, message } : state);
+            if (state.state === "ended") page.socket.close(1000, "ended");
+          }
+        } catch (err) {
+          // A page must not be left showing an old state (a lost token, say): try again shortly.
+          app.log.warn({ err, pages: open.length }, "could not refresh waiting pages; retrying");
+          setTimeout(() => {
+            for (const page of open) if (page.socket.readyState === page.socket.OPEN) refreshSoon(page);
+          }, 500).unref();
+        }
+      }
+    } finally {
+      flushing = false;
     }
-    page.refreshing = true;
-    void (async () => {
-      do {
-        page.dirty = false;
-        await refresh(page);
-      } while (page.dirty && page.socket.readyState === page.socket.OPEN);
-      page.refreshing = false;
-    })();
   };
 
   const cancelGrace = (attendeeId: string) => {
@@ -148,7 +154,7 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
       void (async () => {
         await ctx.bus.publish({ type: "page.connected", attendeeId: page.attendeeId });
         await pageConnected(ctx, page.attendeeId);
-        await refresh(page);
+        refreshSoon(page);
       })().catch((err) => app.log.warn({ err }, "could not open a waiting page"));
     },
   );
