@@ -24,7 +24,9 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
     provider === "sqlite"
       ? await import("./generated/sqlite/client.ts")
       : ((await import("./generated/postgresql/client.ts")) as unknown as typeof import("./generated/sqlite/client.ts"));
-  const db = new PrismaClient({ adapter: adapterFactory(url) });
+  // Prisma's defaults (2 s to get a connection, 5 s to finish) fail requests under bursts of
+  // load; decisions are short, but they queue behind one session's lock.
+  const db = new PrismaClient({ adapter: adapterFactory(url), transactionOptions: { maxWait: 10_000, timeout: 20_000 } });
   if (provider === "sqlite") {
     // WAL lets readers run beside the writer; synchronous=FULL because these rows are
     // safeguarding records: a power cut must not lose a committed admission or consent.

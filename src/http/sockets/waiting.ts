@@ -37,11 +37,20 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
   // a lone change goes out at once, and "admit all" becomes a few transactions, not hundreds.
   const dirty = new Set<Page>();
   let flushing = false;
+  let scheduled = false;
 
+  // The flush starts on the next turn of the event loop, after every event already queued has
+  // marked its page. Started at once, a refresh on SQLite (synchronous underneath) would run to
+  // its end before the next event's handler, making batches of one and holding up responses.
   const refreshSoon = (page: Page, message?: string | null) => {
     if (message) page.message = message;
     dirty.add(page);
-    void flush();
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      void flush();
+    });
   };
 
   const flush = async () => {
