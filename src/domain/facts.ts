@@ -56,10 +56,8 @@ export function staffActor(staff: StaffView, s: Pick<SessionRow, "leadStaffId" |
 const attendeeInclude = {
   session: { include: sessionInclude },
   member: { include: { consents: { include: { withdrawal: true } } } },
-  // Newest first; a person has only a few of each. No `take: 1` here: Prisma cannot load that
-  // for many people in one query, and falls back to one query per person.
-  confirmations: { orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }] },
-  links: { where: { kind: "invite" }, orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }] },
+  confirmations: { orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }], take: 1 },
+  links: { where: { kind: "invite" }, orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }], take: 1 },
 };
 
 export async function findAttendee(tx: Tx, attendeeId: string) {
