@@ -59,6 +59,8 @@ async function start(url: string, env: Record<string, string> = {}, existingLead
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "error",
     RECONCILE_SECONDS: "0",
     LOGIN_RATE_LIMIT: "100000",
+    // Closed pages from one phase must be gone before the next phase's memory baseline.
+    WAITING_GRACE_SECONDS: "1",
     ...env,
   });
   const database = await openDatabase(url);
@@ -171,6 +173,7 @@ async function capacityAndLatency(r: Running) {
   const s = await liveSession(r.database, r.leadId, total, new Date());
   const clients = new Clients();
   const rows: string[] = [];
+  await new Promise((res) => setTimeout(res, 3000)); // past the grace period of earlier pages
   const base = serverStats();
   let opened = 0;
   let latency: { p50: number; p99: number; n: number; waiting: number } | undefined;
