@@ -317,7 +317,7 @@ async function benchProvider(provider: Provider) {
     for (const row of cap.rows) out(row);
     out();
     out(
-      "Per-socket figures are (server RSS or heap after − before) ÷ sockets, after a forced GC; clients run in a separate process. Target: 10,000 sockets at no more than 20 KiB each.",
+      "Per-socket figures are (server RSS or heap after − before) ÷ sockets, after a forced GC; clients run in a separate process. RSS deltas at the first steps can be negative: the allocator returns memory freed after earlier phases, so the 10,000 row and the heap column are the meaningful ones. Target: 10,000 sockets at no more than 20 KiB each.",
     );
     out();
     out("### 3. Admit → token on the waiting page");
