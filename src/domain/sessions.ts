@@ -243,26 +243,45 @@ function mintStaffToken(ctx: Ctx, session: { roomName: string }, staff: StaffVie
 
 export type StartResult = { ok: true; session: ReturnType<typeof viewSession>; token: string } | { ok: false; checks: Check[] };
 
+/** The start decision for a session, with the checks that come before the policy (who, state). */
+async function decideStartNow(ctx: Ctx, tx: Tx, sessionId: string, waiverReason: string | null, actor: StaffView) {
+  const session = await findSession(tx, sessionId);
+  assertAssigned(session, actor);
+  if (session.leadStaffId !== actor.id) throw forbidden("Only the session's lead can start it.");
+  if (session.status === "live") throw conflict("already_live", "The session is already live: join it instead.");
+  if (session.status === "ended") throw conflict("session_ended", "The session has ended.");
+  const decision = decideStart({
+    now: ctx.now(),
+    session: sessionFacts(session),
+    actor: staffActor(actor, session),
+    waiverReason,
+    agreedHours: agreedHoursOf(await readSettings(tx)),
+  });
+  return { session, decision };
+}
+
+/**
+ * Starts a session: decide, create the LiveKit room, then decide again under the session lock
+ * and mark it live. The room is created outside any transaction, so a slow or unreachable video
+ * server never holds the database (on SQLite, the whole waiting room) for the network's timeout;
+ * when it cannot be reached the session stays scheduled (never a pretend room).
+ */
 export async function startSession(ctx: Ctx, sessionId: string, waiverReason: string | null, actor: StaffView): Promise<StartResult> {
+  const audit = { actorType: "staff" as const, actorId: actor.id, sessionId };
+  const refuse = async (checks: Check[]) => {
+    await ctx.database.db.$transaction((tx) =>
+      appendAudit(tx, ctx.database.provider, { ...audit, action: "session.start_refused", data: { checks } }, ctx.now()),
+    );
+    return { ok: false as const, checks };
+  };
+  const first = await decideStartNow(ctx, ctx.database.db, sessionId, waiverReason, actor);
+  if (!first.decision.allowed) return refuse(first.decision.checks);
+  await createRoom(ctx, first.session);
+
   const result = await ctx.database.db.$transaction(async (tx) => {
     await lockSession(tx, ctx.database.provider, sessionId);
-    const session = await findSession(tx, sessionId);
-    assertAssigned(session, actor);
-    if (session.leadStaffId !== actor.id) throw forbidden("Only the session's lead can start it.");
-    if (session.status === "live") throw conflict("already_live", "The session is already live: join it instead.");
-    if (session.status === "ended") throw conflict("session_ended", "The session has ended.");
-    const decision = decideStart({
-      now: ctx.now(),
-      session: sessionFacts(session),
-      actor: staffActor(actor, session),
-      waiverReason,
-      agreedHours: agreedHoursOf(await readSettings(tx)),
-    });
-    const audit = { actorType: "staff" as const, actorId: actor.id, sessionId, data: { checks: decision.checks } };
-    if (!decision.allowed) {
-      await appendAudit(tx, ctx.database.provider, { ...audit, action: "session.start_refused" }, ctx.now());
-      return { ok: false as const, checks: decision.checks };
-    }
+    const { session, decision } = await decideStartNow(ctx, tx, sessionId, waiverReason, actor);
+    if (!decision.allowed) return { ok: false as const, checks: decision.checks };
     const waiver = decision.checks.find((c) => c.outcome === "waived");
     if (waiver && waiverReason) {
       await tx.waiver.create({ data: { sessionId, rule: waiver.rule, reason: waiverReason.trim(), staffId: actor.id } });
@@ -273,15 +292,14 @@ export async function startSession(ctx: Ctx, sessionId: string, waiverReason: st
         ctx.now(),
       );
     }
-    // The room exists before the session is marked live; when LiveKit cannot be reached the
-    // transaction rolls back and the session stays scheduled (never a pretend room).
-    await createRoom(ctx, session);
     await tx.session.update({ where: { id: sessionId }, data: { status: "live", startedAt: ctx.now() } });
-    await appendAudit(tx, ctx.database.provider, { ...audit, action: "session.started" }, ctx.now());
+    await appendAudit(tx, ctx.database.provider, { ...audit, action: "session.started", data: { checks: decision.checks } }, ctx.now());
     const token = await mintStaffToken(ctx, session, actor);
     return { ok: true as const, session: viewSession(await findSession(tx, sessionId)), token };
   });
-  if (result.ok) await publishSessionChanged(ctx, sessionId);
+  // Refused on the second look (the rules changed in between): the empty room expires by itself.
+  if (!result.ok) return refuse(result.checks);
+  await publishSessionChanged(ctx, sessionId);
   return result;
 }
 

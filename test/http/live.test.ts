@@ -226,6 +226,33 @@ describe.each(providers)("live waiting room on %s", (provider) => {
   });
 });
 
+describe("LiveKit slow", () => {
+  it("a video server that has not answered yet does not hold up the waiting room while a session starts", async () => {
+    const org = await startOrg("sqlite");
+    let release = () => {};
+    try {
+      const member = await addMember(org);
+      const s = await schedule(org, [member.id]);
+      org.livekit.gate = new Promise((resolve) => {
+        release = resolve;
+      });
+      const starting = call(org, "POST", `/api/sessions/${s.id}/start`, org.lead, {});
+      await expect.poll(() => org.livekit.calls.some((c) => c.method === "CreateRoom")).toBe(true);
+      // CreateRoom is still unanswered: a write must go through all the same.
+      const confirmed = await call(org, "POST", `/api/carer/${s.attendees[0]!.carer}/confirm`, undefined, {
+        present: true,
+        agreedToTerms: true,
+      });
+      expect(confirmed.statusCode).toBe(200);
+      release();
+      expect((await starting).statusCode).toBe(200);
+    } finally {
+      release();
+      await org.t.close();
+    }
+  });
+});
+
 describe("LiveKit unreachable", () => {
   it("a session cannot start, the waiting room keeps working, and /readyz says so", async () => {
     const org = await startOrg("sqlite");

@@ -69,6 +69,8 @@ export class LiveKitStandIn {
   private webhookQueue: Promise<void> = Promise.resolve();
   /** When false, every request is answered as if the server were down (connection reset). */
   up = true;
+  /** While set, every RoomService call waits for it before it is answered (a slow server). */
+  gate: Promise<void> | undefined;
   /** Signalling requests from real clients (livekit-client in a browser): who, and with which token. */
   readonly signalRequests: { path: string; token: string; identity?: string; refused?: string }[] = [];
   private readonly signalling = new WebSocketServer({ noServer: true });
@@ -157,6 +159,7 @@ export class LiveKitStandIn {
       return this.sendTwirp(res, twirpError(400, "malformed", "the json request could not be decoded"));
     }
     this.calls.push({ method, body });
+    if (this.gate) await this.gate;
     const grant = requiredGrant[method];
     if (!grant) return this.sendTwirp(res, twirpError(404, "bad_route", `no handler for path "/twirp/livekit.RoomService/${method}"`));
     const video = claims.video ?? {};
