@@ -9,7 +9,7 @@ import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
 import { type AttendeeRow, attendeeFacts, findAttendee, gatherAdmitFactsMany, linkFacts, lockSession, sessionFacts } from "./facts.ts";
 import { findLink, type LinkKind } from "./links.ts";
-import { publishArrival } from "./notify.ts";
+import { publishArrival, publishChange } from "./notify.ts";
 import { currentText, readSettings, type SettingsView } from "./settings.ts";
 
 export const linkNotFound = () =>
@@ -99,11 +99,13 @@ export async function enterWaitingRoom(ctx: Ctx, token: string, agreedToGuidelin
     return {
       ok: true as const,
       arrived: state !== attendee.state,
+      agreedNow: agreedToGuidelines && facts.agreedGuidelinesVersion !== guidelines.version,
       attendee: { id: attendee.id, state, displayName: attendee.displayName },
       session: publicSession(attendee, settings),
     };
   });
   if (result.ok && result.arrived) await publishArrival(ctx, result.session.id, result.attendee.id);
+  else if (result.ok && result.agreedNow) await publishChange(ctx, result.session.id, result.attendee.id, result.attendee.state);
   return result;
 }
 

@@ -22,6 +22,8 @@ export interface PageState {
   message?: string;
   token?: string;
   livekitUrl?: string;
+  /** The group guidelines changed (or were never agreed): the page asks again (R13). */
+  needsAgreement?: true;
 }
 
 const inWaitingList = ["waiting", "returned"];
@@ -92,7 +94,7 @@ export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string
           c.ok
             ? { type: "state", state: "admitted", token: c.participant_token, livekitUrl: c.server_url }
             : // Admitted, but something changed since (a carer withdrew, staff left): still waiting.
-              { type: "state", state: "waiting", reasons: easyReasons(c.checks) },
+              { type: "state", state: "waiting", reasons: easyReasons(c.checks), ...agreement(c.checks) },
         );
       }
     }
@@ -106,10 +108,11 @@ export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string
         () => waitingActor,
       );
       for (const [i, { token, attendee }] of group.entries()) {
-        const reasons = easyReasons(decideAdmission(facts[i]!).checks, false);
+        const checks = decideAdmission(facts[i]!).checks;
+        const reasons = easyReasons(checks, false);
         if (attendee.session.status === "scheduled") reasons.push(startsSentence(attendee.session.startsAt, settings.timeZone));
         if (reasons.length === 0) reasons.push("Staff will let you in soon.");
-        states.set(token, { type: "state", state: attendee.state === "returned" ? "returned" : "waiting", reasons });
+        states.set(token, { type: "state", state: attendee.state === "returned" ? "returned" : "waiting", reasons, ...agreement(checks) });
       }
     }
     return states;
@@ -124,6 +127,10 @@ function bySession<T extends { attendee: AttendeeRow }>(items: T[]): T[][] {
     else groups.set(item.attendee.sessionId, [item]);
   }
   return [...groups.values()];
+}
+
+function agreement(checks: Check[]): { needsAgreement?: true } {
+  return checks.some((c) => c.rule === "R13.guidelines-agreed" && c.outcome === "fail") ? { needsAgreement: true } : {};
 }
 
 /** The easy-read words of the failing checks, each once. */

@@ -55,7 +55,7 @@ export interface SettingsInput {
 }
 
 export async function updateSettings(ctx: Ctx, input: SettingsInput, actorId: string): Promise<SettingsView> {
-  return ctx.database.db.$transaction(async (tx) => {
+  const updated = await ctx.database.db.$transaction(async (tx) => {
     const data = {
       timeZone: input.timeZone,
       agreedHours: JSON.stringify(input.agreedHours),
@@ -73,6 +73,9 @@ export async function updateSettings(ctx: Ctx, input: SettingsInput, actorId: st
     );
     return readSettings(tx);
   });
+  // Agreed hours change why people wait: every open waiting page re-reads.
+  await ctx.bus.publish({ type: "pages.changed" });
+  return updated;
 }
 
 export type Audience = "member" | "carer";
@@ -102,7 +105,7 @@ export async function currentText(tx: Tx, audience: Audience): Promise<TextVersi
 
 /** Publishes a new version; everyone is asked to agree again. Old versions are kept (R8). */
 export async function publishText(ctx: Ctx, audience: Audience, lines: string[], actorId: string): Promise<TextVersion> {
-  return ctx.database.db.$transaction(async (tx) => {
+  const published = await ctx.database.db.$transaction(async (tx) => {
     const current = await currentText(tx, audience);
     const existing = await tx.guidelinesVersion.count({ where: { audience } });
     // Version 1 is implicit until the first publication; write it down so that history is whole.
@@ -117,4 +120,7 @@ export async function publishText(ctx: Ctx, audience: Audience, lines: string[],
     );
     return { audience, version, lines };
   });
+  // Everyone waiting is asked to agree again, at once (R13).
+  await ctx.bus.publish({ type: "pages.changed" });
+  return published;
 }

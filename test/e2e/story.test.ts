@@ -125,6 +125,19 @@ describe.skipIf(!chromiumAvailable)("the whole story in Chromium", () => {
     await expectNoAxeViolations(console_, "console live session");
   });
 
+  it("when the group rules change, the waiting member is shown them again and agrees", async () => {
+    const res = await call(org, "PUT", "/api/guidelines/member", org.admin, {
+      lines: ["Be kind.", "Do not take photos of the screen.", "Tell staff if you feel upset.", "Wave to say hello."],
+    });
+    expect(res.statusCode).toBe(201);
+    await member.getByRole("heading", { name: "Group rules" }).waitFor();
+    await member.getByText("Wave to say hello.").waitFor();
+    await member.getByRole("button", { name: "Yes, I agree" }).click();
+    await member.getByRole("heading", { name: "Waiting room" }).waitFor();
+    const alex = console_.getByRole("article", { name: /Alex/ });
+    await expect.poll(async () => (await alex.locator(".chip.fail").count()) === 0).toBe(true);
+  });
+
   it("staff admit by keyboard alone, and the member's page joins the call with its own token", async () => {
     await console_.locator("body").focus();
     let focused = "";

@@ -167,6 +167,23 @@ describe.each(providers)("live waiting room on %s", (provider) => {
     await second.close();
   });
 
+  it("R13: when the guidelines change, open waiting pages are asked to agree again at once", async () => {
+    const { s, a } = await readyToAdmit(org);
+    const p = await page(a.invite);
+    await p.next(state("waiting"));
+    const published = await call(org, "PUT", "/api/guidelines/member", org.admin, { lines: ["Be kind.", "Mute when others talk."] });
+    expect(published.statusCode).toBe(201);
+    const asked = await p.next((m) => m.type === "state" && m.needsAgreement === true);
+    expect(asked.reasons).toContain("Please read the group rules and say yes.");
+    expect((await call(org, "POST", `/api/sessions/${s.id}/attendees/${a.id}/admit`, org.lead)).statusCode).toBe(409);
+    p.clear();
+    expect((await call(org, "POST", `/api/join/${a.invite}`, undefined, { agreedToGuidelines: true })).statusCode).toBe(200);
+    const again = await p.next(state("waiting"));
+    expect(again.needsAgreement).toBeUndefined();
+    expect((await call(org, "POST", `/api/sessions/${s.id}/attendees/${a.id}/admit`, org.lead)).statusCode).toBe(200);
+    await p.close();
+  });
+
   it("staff messages reach the waiting page at once", async () => {
     const { s, a } = await readyToAdmit(org);
     const p = await page(a.invite);

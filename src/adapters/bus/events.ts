@@ -12,6 +12,8 @@ export type BusEvent =
   | { type: "session.changed"; sessionId: string }
   /** A fact every waiting page of the session depends on changed: started, staff came or went. */
   | { type: "room.changed"; sessionId: string }
+  /** Organisation-wide facts changed (guidelines, agreed hours): every waiting page re-reads. */
+  | { type: "pages.changed" }
   | { type: "session.ended"; sessionId: string }
   | { type: "alert"; sessionId: string; kind: AlertKind; text: string; attendeeId?: string }
   /** A waiting page (re)connected on some instance: cancel any pending "page gone" timer. */

@@ -101,6 +101,9 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
       case "session.ended":
         for (const set of pages.values()) for (const page of set) if (page.sessionId === event.sessionId) refreshSoon(page);
         break;
+      case "pages.changed":
+        for (const set of pages.values()) for (const page of set) refreshSoon(page);
+        break;
       case "page.connected":
         cancelGrace(event.attendeeId);
         break;

@@ -24,6 +24,8 @@ interface PageState {
   message?: string;
   token?: string;
   livekitUrl?: string;
+  /** The group rules changed while they waited: ask again. */
+  needsAgreement?: true;
 }
 
 type Screen =
@@ -172,6 +174,21 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
       socket?.close();
     };
   }, []);
+
+  const [rules, setRules] = useState<Invite["guidelines"] | null>(null);
+  useEffect(() => {
+    if (!state?.needsAgreement) return setRules(null);
+    void api<Invite>("GET", `/api/join/${token}`).then((fresh) => setRules(fresh.guidelines));
+  }, [state?.needsAgreement]);
+
+  if (rules) {
+    return (
+      <Rules
+        invite={{ ...invite, guidelines: rules }}
+        onAgree={() => void api("POST", `/api/join/${token}`, { agreedToGuidelines: true })}
+      />
+    );
+  }
 
   const current = state?.state ?? "waiting";
   const admitted = current === "admitted" && state?.token && state.livekitUrl;
