@@ -114,23 +114,18 @@ export async function connectionDetails(ctx: Ctx, token: string) {
   return ctx.database.db.$transaction(async (tx) => {
     const { link, attendee } = await openLink(tx, token, "invite");
     await lockSession(tx, ctx.database.provider, attendee.sessionId, "share");
-    return connectInTx(ctx, tx, link, await findAttendee(tx, attendee.id));
+    const [result] = await connectManyInTx(ctx, tx, [{ link, attendee: await findAttendee(tx, attendee.id) }]);
+    return result!;
   });
-}
-
-/**
- * Every rule is asked again and, when none fails, the token is minted inside the caller's
- * transaction, with the session row locked (at least shared): an end that races with this waits,
- * so no token is ever minted for a session that has ended.
- */
-export async function connectInTx(ctx: Ctx, tx: Tx, link: { revokedAt: Date | null }, attendee: AttendeeRow) {
-  const [result] = await connectManyInTx(ctx, tx, [{ link, attendee }]);
-  return result!;
 }
 
 export type Connection = { ok: true; server_url: string; participant_token: string } | { ok: false; checks: Check[] };
 
-/** connectInTx for several people of one session: each decided on their own facts, one audit write. */
+/**
+ * Tokens for admitted people of one session, each decided again on their own facts; one audit
+ * write. Runs in the caller's transaction with the session row locked (at least shared): an end
+ * that races with this waits, so no token is ever minted for a session that has ended.
+ */
 export async function connectManyInTx(
   ctx: Ctx,
   tx: Tx,

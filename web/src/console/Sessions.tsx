@@ -50,6 +50,26 @@ export function Links({ attendees }: { attendees: Attendee[] }) {
   );
 }
 
+function StaffSelect(props: {
+  id: string;
+  staff: Staff[];
+  empty: string;
+  value: string;
+  onChange: (id: string) => void;
+  required?: boolean;
+}) {
+  return (
+    <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.target.value)} required={props.required}>
+      <option value="">{props.empty}</option>
+      {props.staff.map((s) => (
+        <option key={s.id} value={s.id}>
+          {s.name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export function Sessions({ open }: { open: (id: string) => void }) {
   const [sessions, setSessions] = useState<Session[]>([]);
   const [staff, setStaff] = useState<Staff[]>([]);
@@ -165,23 +185,22 @@ export function Sessions({ open }: { open: (id: string) => void }) {
           <option value="venue">at a venue</option>
         </select>
         <label htmlFor="s-lead">Lead</label>
-        <select id="s-lead" value={form.leadStaffId} onChange={(e) => setForm({ ...form, leadStaffId: e.target.value })} required>
-          <option value="">Choose…</option>
-          {staff.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
+        <StaffSelect
+          id="s-lead"
+          staff={staff}
+          empty="Choose…"
+          value={form.leadStaffId}
+          onChange={(leadStaffId) => setForm({ ...form, leadStaffId })}
+          required
+        />
         <label htmlFor="s-second">Second member of staff</label>
-        <select id="s-second" value={form.secondStaffId} onChange={(e) => setForm({ ...form, secondStaffId: e.target.value })}>
-          <option value="">None</option>
-          {staff.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
+        <StaffSelect
+          id="s-second"
+          staff={staff}
+          empty="None"
+          value={form.secondStaffId}
+          onChange={(secondStaffId) => setForm({ ...form, secondStaffId })}
+        />
         <fieldset>
           <legend>Members</legend>
           {members.map((m) => (
