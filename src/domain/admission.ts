@@ -6,7 +6,8 @@ import type { Check, Decision } from "../policy/types.ts";
 import { appendAudit, appendAuditBatch } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { conflict, notFound } from "./errors.ts";
-import { type AttendeeRow, findAttendee, findAttendees, gatherAdmitFacts, gatherAdmitFactsMany, lockSession, staffActor } from "./facts.ts";
+import { type AttendeeRow, findAttendee, findAttendees, gatherAdmitFactsMany, lockSession, staffActor } from "./facts.ts";
+import { groupCommit, type Settled, settle } from "./group-commit.ts";
 import { publishChange } from "./notify.ts";
 import { assertAssigned, findSession } from "./sessions.ts";
 import type { StaffView } from "./staff.ts";
@@ -19,22 +20,15 @@ async function attendeeOf(tx: Tx, sessionId: string, attendeeId: string): Promis
   return attendee;
 }
 
-async function record(
-  ctx: Ctx,
-  tx: Tx,
-  a: AttendeeRow,
-  action: string,
-  staffId: string,
-  extra: { checks?: Check[]; message?: string | null } = {},
-): Promise<void> {
+async function record(ctx: Ctx, tx: Tx, a: AttendeeRow, action: string, staffId: string, message: string | null = null): Promise<void> {
   await tx.admissionDecision.create({
     data: {
       sessionId: a.sessionId,
       attendeeId: a.id,
       action,
-      checks: JSON.stringify(extra.checks ?? []),
+      checks: "[]",
       staffId,
-      message: extra.message ?? null,
+      message,
     },
   });
   await appendAudit(
@@ -46,17 +40,17 @@ async function record(
       action: `attendee.${action}`,
       sessionId: a.sessionId,
       subjectId: a.id,
-      data: { checks: extra.checks, message: extra.message },
+      data: { message },
     },
     ctx.now(),
   );
 }
 
 /** Moves an attendee from one of `from` to `to`; false when someone else changed it first. */
-async function transition(ctx: Ctx, tx: Tx, a: AttendeeRow, from: string[], to: string, bumpAdmission = false): Promise<boolean> {
+async function transition(ctx: Ctx, tx: Tx, a: AttendeeRow, from: string[], to: string): Promise<boolean> {
   const { count } = await tx.attendee.updateMany({
     where: { id: a.id, state: { in: from }, admissionSeq: a.admissionSeq },
-    data: { state: to, stateChangedAt: ctx.now(), ...(bumpAdmission ? { admissionSeq: { increment: 1 } } : {}) },
+    data: { state: to, stateChangedAt: ctx.now() },
   });
   return count === 1;
 }
@@ -68,35 +62,121 @@ export interface AdmitOutcome {
   checks: Check[];
 }
 
-async function admitInTx(ctx: Ctx, tx: Tx, a: AttendeeRow, staff: StaffView): Promise<AdmitOutcome> {
-  const facts = await gatherAdmitFacts(ctx, tx, a, "admit", staffActor(staff, a.session));
-  const decision: Decision = decideAdmission(facts);
-  const admitted = decision.allowed && (await transition(ctx, tx, a, inWaitingRoom, "admitted", true));
-  await record(ctx, tx, a, admitted ? "admit" : "denied", staff.id, { checks: decision.checks });
-  return { attendeeId: a.id, displayName: a.displayName, admitted, checks: decision.checks };
-}
-
-export async function admitAttendee(ctx: Ctx, sessionId: string, attendeeId: string, staff: StaffView): Promise<AdmitOutcome> {
-  const outcome = await ctx.database.db.$transaction(async (tx) => {
-    await lockSession(tx, ctx.database.provider, sessionId);
-    const a = await attendeeOf(tx, sessionId, attendeeId);
-    assertAssigned(a.session, staff);
-    return admitInTx(ctx, tx, a, staff);
+/**
+ * Decides admitting people of one session, each on their own facts (the shared facts read once),
+ * admits those allowed and stores every decision with its audit event, in the caller's
+ * transaction with the session row locked. `staffFor(i)` is who is letting the i-th person in.
+ */
+async function admitManyInTx(
+  ctx: Ctx,
+  tx: Tx,
+  sessionId: string,
+  rows: AttendeeRow[],
+  staffFor: (index: number) => StaffView,
+): Promise<AdmitOutcome[]> {
+  const facts = await gatherAdmitFactsMany(ctx, tx, rows, "admit", (a, i) => staffActor(staffFor(i), a.session));
+  const decided = rows.map((a, i) => ({ a, staff: staffFor(i), decision: decideAdmission(facts[i]!) }));
+  const admitted = decided.filter((d) => d.decision.allowed).map((d) => d.a.id);
+  if (admitted.length) {
+    const { count } = await tx.attendee.updateMany({
+      where: { id: { in: admitted }, state: { in: inWaitingRoom } },
+      data: { state: "admitted", stateChangedAt: ctx.now(), admissionSeq: { increment: 1 } },
+    });
+    // The session row is locked, so nobody else can have moved them meanwhile.
+    if (count !== admitted.length) throw new Error("admit: waiting list changed under the session lock");
+  }
+  const action = (allowed: boolean) => (allowed ? "admit" : "denied");
+  await tx.admissionDecision.createMany({
+    data: decided.map(({ a, staff, decision }) => ({
+      sessionId,
+      attendeeId: a.id,
+      action: action(decision.allowed),
+      checks: JSON.stringify(decision.checks),
+      staffId: staff.id,
+    })),
   });
-  await publishOutcome(ctx, sessionId, outcome);
-  return outcome;
+  await appendAuditBatch(
+    tx,
+    ctx.database.provider,
+    decided.map(({ a, staff, decision }) => ({
+      actorType: "staff" as const,
+      actorId: staff.id,
+      action: `attendee.${action(decision.allowed)}`,
+      sessionId,
+      subjectId: a.id,
+      data: { checks: decision.checks },
+    })),
+    ctx.now(),
+  );
+  return decided.map(({ a, decision }) => ({
+    attendeeId: a.id,
+    displayName: a.displayName,
+    admitted: decision.allowed,
+    checks: decision.checks,
+  }));
 }
 
-/** The token goes only to the admitted person's open waiting page, which hears of it here. */
-async function publishOutcome(ctx: Ctx, sessionId: string, outcome: AdmitOutcome): Promise<void> {
-  if (outcome.admitted) await publishChange(ctx, sessionId, outcome.attendeeId, "admitted");
-  else await ctx.bus.publish({ type: "session.changed", sessionId });
+/** Admitted people's pages hear of it (the token goes only to them); the console refreshes. */
+async function publishOutcomes(ctx: Ctx, sessionId: string, outcomes: AdmitOutcome[]): Promise<void> {
+  for (const outcome of outcomes)
+    if (outcome.admitted) await ctx.bus.publish({ type: "attendee.changed", sessionId, attendeeId: outcome.attendeeId, state: "admitted" });
+  await ctx.bus.publish({ type: "session.changed", sessionId });
 }
 
 /**
- * Admits every eligible waiting person, each decided on their own facts, in one transaction
- * (the shared facts read once, the decisions and audit events written together); reports the rest.
+ * Staff letting one person in. Admits for the same session arriving at the same moment are
+ * decided together in one transaction (group commit), each on their own facts and staff member.
  */
+export function admitAttendee(ctx: Ctx, sessionId: string, attendeeId: string, staff: StaffView): Promise<AdmitOutcome> {
+  return admitTogether(ctx, sessionId, { attendeeId, staff });
+}
+
+const admitTogether = groupCommit<Ctx, { attendeeId: string; staff: StaffView }, AdmitOutcome>({
+  // Two admits of one person go one after the other: the second sees the first's result.
+  distinct: (r) => r.attendeeId,
+  async run(ctx, sessionId, requests) {
+    const answers = await ctx.database.db.$transaction(async (tx) => {
+      await lockSession(tx, ctx.database.provider, sessionId);
+      const rows = new Map(
+        (
+          await findAttendees(
+            tx,
+            requests.map((r) => r.attendeeId),
+          )
+        ).map((a) => [a.id, a]),
+      );
+      const answers: Settled<AdmitOutcome>[] = [];
+      const valid: { index: number; a: AttendeeRow; staff: StaffView }[] = [];
+      for (const [index, { attendeeId, staff }] of requests.entries()) {
+        const a = rows.get(attendeeId);
+        try {
+          if (!a || a.sessionId !== sessionId) throw notFound("Attendee");
+          assertAssigned(a.session, staff);
+          valid.push({ index, a, staff });
+        } catch (error) {
+          answers[index] = settle.error(error);
+        }
+      }
+      const outcomes = await admitManyInTx(
+        ctx,
+        tx,
+        sessionId,
+        valid.map((v) => v.a),
+        (i) => valid[i]!.staff,
+      );
+      for (const [i, outcome] of outcomes.entries()) answers[valid[i]!.index] = settle.value(outcome);
+      return answers;
+    });
+    await publishOutcomes(
+      ctx,
+      sessionId,
+      answers.flatMap((a) => (a.ok ? [a.value] : [])),
+    );
+    return answers;
+  },
+});
+
+/** Admits every eligible waiting person, each decided on their own facts, in one transaction. */
 export async function admitAll(ctx: Ctx, sessionId: string, staff: StaffView): Promise<AdmitOutcome[]> {
   const outcomes = await ctx.database.db.$transaction(
     async (tx) => {
@@ -107,52 +187,11 @@ export async function admitAll(ctx: Ctx, sessionId: string, staff: StaffView): P
         tx,
         session.attendees.filter((a) => inWaitingRoom.includes(a.state)).map((a) => a.id),
       );
-      const facts = await gatherAdmitFactsMany(ctx, tx, rows, "admit", (a) => staffActor(staff, a.session));
-      const decided = rows.map((a, i) => ({ a, decision: decideAdmission(facts[i]!) }));
-      const admitted = decided.filter((d) => d.decision.allowed).map((d) => d.a.id);
-      if (admitted.length) {
-        const { count } = await tx.attendee.updateMany({
-          where: { id: { in: admitted }, state: { in: inWaitingRoom } },
-          data: { state: "admitted", stateChangedAt: ctx.now(), admissionSeq: { increment: 1 } },
-        });
-        // The session row is locked, so nobody else can have moved them meanwhile.
-        if (count !== admitted.length) throw new Error("admit all: waiting list changed under the session lock");
-      }
-      const action = (allowed: boolean) => (allowed ? "admit" : "denied");
-      await tx.admissionDecision.createMany({
-        data: decided.map(({ a, decision }) => ({
-          sessionId,
-          attendeeId: a.id,
-          action: action(decision.allowed),
-          checks: JSON.stringify(decision.checks),
-          staffId: staff.id,
-        })),
-      });
-      await appendAuditBatch(
-        tx,
-        ctx.database.provider,
-        decided.map(({ a, decision }) => ({
-          actorType: "staff" as const,
-          actorId: staff.id,
-          action: `attendee.${action(decision.allowed)}`,
-          sessionId,
-          subjectId: a.id,
-          data: { checks: decision.checks },
-        })),
-        ctx.now(),
-      );
-      return decided.map(({ a, decision }) => ({
-        attendeeId: a.id,
-        displayName: a.displayName,
-        admitted: decision.allowed,
-        checks: decision.checks,
-      }));
+      return admitManyInTx(ctx, tx, sessionId, rows, () => staff);
     },
     { timeout: 60_000 },
   );
-  for (const outcome of outcomes)
-    if (outcome.admitted) await ctx.bus.publish({ type: "attendee.changed", sessionId, attendeeId: outcome.attendeeId, state: "admitted" });
-  await ctx.bus.publish({ type: "session.changed", sessionId });
+  await publishOutcomes(ctx, sessionId, outcomes);
   return outcomes;
 }
 
@@ -168,7 +207,7 @@ async function staffAction(
     const a = await attendeeOf(tx, sessionId, attendeeId);
     assertAssigned(a.session, staff);
     if (!(await transition(ctx, tx, a, action.from, action.to))) throw conflict("wrong_state", action.wrongState);
-    await record(ctx, tx, a, action.name, staff.id, { message: action.message });
+    await record(ctx, tx, a, action.name, staff.id, action.message);
     return { ...a, state: action.to, livesWithCarer: a.member?.livesWithCarer ?? false };
   });
   if (action.leavesRoom) {
@@ -244,3 +283,6 @@ export async function previewAdmissions(ctx: Ctx, sessionId: string, staff: Staf
     return new Map(rows.map((a, i) => [a.id, decideAdmission(facts[i]!)]));
   });
 }
+
+/** How admits were grouped into transactions (benchmarks and tests). */
+export const admissionGrouping = (ctx: Ctx) => admitTogether.stats(ctx);

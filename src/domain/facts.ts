@@ -109,6 +109,17 @@ export function linkFacts(a: AttendeeRow, link?: { revokedAt: Date | null }): Li
   return { revoked: !current || current.revokedAt !== null };
 }
 
+/** Items grouped by session, in the order each session first appears. */
+export function bySession<T>(items: T[], sessionOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(sessionOf(item));
+    if (group) group.push(item);
+    else groups.set(sessionOf(item), [item]);
+  }
+  return [...groups.values()];
+}
+
 export async function findAttendees(tx: Tx, ids: string[]): Promise<AttendeeRow[]> {
   return tx.attendee.findMany({ where: { id: { in: ids } }, include: attendeeInclude, orderBy: { createdAt: "asc" } });
 }
@@ -123,8 +134,8 @@ export async function gatherAdmitFactsMany(
   tx: Tx,
   rows: AttendeeRow[],
   stage: AdmitStage,
-  actorFor: (a: AttendeeRow) => StaffActor | null,
-  linkFor: (a: AttendeeRow) => { revokedAt: Date | null } | undefined = () => undefined,
+  actorFor: (a: AttendeeRow, index: number) => StaffActor | null,
+  linkFor: (a: AttendeeRow, index: number) => { revokedAt: Date | null } | undefined = () => undefined,
 ): Promise<AdmitFacts[]> {
   const first = rows[0];
   if (!first) return [];
@@ -136,34 +147,15 @@ export async function gatherAdmitFactsMany(
     staffConnected(tx, first.session),
   ]);
   const now = ctx.now();
-  return rows.map((a) => ({
+  return rows.map((a, i) => ({
     stage,
     now,
     session: sessionFacts(a.session),
-    link: linkFacts(a, linkFor(a)),
+    link: linkFacts(a, linkFor(a, i)),
     attendee: attendeeFactsOf(a, agreed.get(a.id) ?? null),
     currentGuidelinesVersion: guidelines.version,
     staffConnected: connected,
     agreedHours: agreedHoursOf(settings),
-    actor: actorFor(a),
+    actor: actorFor(a, i),
   }));
-}
-
-export async function gatherAdmitFacts(
-  ctx: Ctx,
-  tx: Tx,
-  a: AttendeeRow,
-  stage: AdmitStage,
-  actor: StaffActor | null,
-  link?: { revokedAt: Date | null },
-): Promise<AdmitFacts> {
-  const [facts] = await gatherAdmitFactsMany(
-    ctx,
-    tx,
-    [a],
-    stage,
-    () => actor,
-    () => link,
-  );
-  return facts!;
 }

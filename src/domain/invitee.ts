@@ -3,13 +3,25 @@
 import type { Tx } from "../adapters/db/client.ts";
 import { decideAdmission, decideEnterWaiting } from "../policy/engine.ts";
 import { attendeeToken } from "../policy/grants.ts";
-import type { Check } from "../policy/types.ts";
+import type { Check, Decision } from "../policy/types.ts";
 import { appendAudit, appendAuditBatch } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
-import { type AttendeeRow, attendeeFacts, findAttendee, gatherAdmitFactsMany, linkFacts, lockSession, sessionFacts } from "./facts.ts";
+import {
+  type AttendeeRow,
+  attendeeFacts,
+  bySession,
+  findAttendee,
+  findAttendees,
+  gatherAdmitFactsMany,
+  linkFacts,
+  lockSession,
+  sessionFacts,
+} from "./facts.ts";
+import { groupCommit, settle } from "./group-commit.ts";
 import { findLink, type LinkKind } from "./links.ts";
 import { publishArrival, publishChange } from "./notify.ts";
+import { hashToken } from "./secrets.ts";
 import { currentText, readSettings, type SettingsView } from "./settings.ts";
 
 export const linkNotFound = () =>
@@ -109,41 +121,81 @@ export async function enterWaitingRoom(ctx: Ctx, token: string, agreedToGuidelin
   return result;
 }
 
-/** LiveKit's token-endpoint answer, for an admitted person whose admission still holds. */
-export async function connectionDetails(ctx: Ctx, token: string) {
-  return ctx.database.db.$transaction(async (tx) => {
-    const { link, attendee } = await openLink(tx, token, "invite");
-    await lockSession(tx, ctx.database.provider, attendee.sessionId, "share");
-    const [result] = await connectManyInTx(ctx, tx, [{ link, attendee: await findAttendee(tx, attendee.id) }]);
-    return result!;
+/**
+ * The invite links that tokens name, each with its attendee read after locking (shared) every
+ * session involved, in a fixed order: from here to commit none of them can end or change its
+ * people. Tokens that name no invite link are left out.
+ */
+export async function openLinksLocked(ctx: Ctx, tx: Tx, tokens: string[]) {
+  const hashes = new Map(tokens.map((t) => [hashToken(t), t]));
+  const links = await tx.link.findMany({
+    where: { tokenHash: { in: [...hashes.keys()] }, kind: "invite" },
+    include: { attendee: { select: { sessionId: true } } },
   });
+  for (const sessionId of [...new Set(links.map((l) => l.attendee.sessionId))].sort())
+    await lockSession(tx, ctx.database.provider, sessionId, "share");
+  const rows = new Map((await findAttendees(tx, [...new Set(links.map((l) => l.attendeeId))])).map((a) => [a.id, a]));
+  return new Map(links.map((link) => [hashes.get(link.tokenHash)!, { link, attendee: rows.get(link.attendeeId)! }]));
 }
+
+/**
+ * LiveKit's token-endpoint answer, for an admitted person whose admission still holds. Pages
+ * asking at the same moment are decided together in one transaction (group commit), each on
+ * their own facts; the token goes out only after its decision is committed.
+ */
+export function connectionDetails(ctx: Ctx, token: string): Promise<Connection> {
+  return connectTogether(ctx, "connect", token);
+}
+
+const connectTogether = groupCommit<Ctx, string, Connection>({
+  run: (ctx, _key, tokens) =>
+    ctx.database.db.$transaction(async (tx) => {
+      const opened = await openLinksLocked(ctx, tx, tokens);
+      const connections = await connectManyInTx(
+        ctx,
+        tx,
+        tokens.flatMap((t) => opened.get(t) ?? []),
+      );
+      let next = 0;
+      return tokens.map((t) => (opened.has(t) ? settle.value(connections[next++]!) : settle.error(linkNotFound())));
+    }),
+});
+
+/** How token requests were grouped into transactions (benchmarks and tests). */
+export const connectionGrouping = (ctx: Ctx) => connectTogether.stats(ctx);
 
 export type Connection = { ok: true; server_url: string; participant_token: string } | { ok: false; checks: Check[] };
 
 /**
- * Tokens for admitted people of one session, each decided again on their own facts; one audit
- * write. Runs in the caller's transaction with the session row locked (at least shared): an end
- * that races with this waits, so no token is ever minted for a session that has ended.
+ * Tokens for admitted people, each decided again on their own facts; one audit write. Runs in
+ * the caller's transaction with every session involved locked (at least shared): an end that
+ * races with this waits, so no token is ever minted for a session that has ended.
  */
 export async function connectManyInTx(
   ctx: Ctx,
   tx: Tx,
   items: { link: { revokedAt: Date | null }; attendee: AttendeeRow }[],
 ): Promise<Connection[]> {
-  const links = new Map(items.map((i) => [i.attendee.id, i.link]));
-  const facts = await gatherAdmitFactsMany(
-    ctx,
-    tx,
-    items.map((i) => i.attendee),
-    "connect",
-    () => null,
-    (a) => links.get(a.id),
-  );
+  // Decided per item, not per person: an old link and a new one of the same person differ.
+  const decisions: Decision[] = [];
+  for (const group of bySession(
+    items.map((item, index) => ({ ...item, index })),
+    (i) => i.attendee.sessionId,
+  )) {
+    const facts = await gatherAdmitFactsMany(
+      ctx,
+      tx,
+      group.map((g) => g.attendee),
+      "connect",
+      () => null,
+      (_a, i) => group[i]!.link,
+    );
+    for (const [i, g] of group.entries()) decisions[g.index] = decideAdmission(facts[i]!);
+  }
   const results: Connection[] = [];
   const issued: AttendeeRow[] = [];
-  for (const [i, { attendee }] of items.entries()) {
-    const decision = decideAdmission(facts[i]!);
+  for (const [index, { attendee }] of items.entries()) {
+    const decision = decisions[index]!;
     if (!decision.allowed) {
       results.push({ ok: false, checks: decision.checks });
       continue;

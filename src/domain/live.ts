@@ -6,10 +6,9 @@ import { presentIdentities } from "./attendance.ts";
 import { appendAudit } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
-import { type AttendeeRow, findAttendee, findAttendees, gatherAdmitFactsMany, linkFacts, lockSession } from "./facts.ts";
-import { connectManyInTx, openLink } from "./invitee.ts";
+import { type AttendeeRow, bySession, findAttendee, findAttendees, gatherAdmitFactsMany, linkFacts, lockSession } from "./facts.ts";
+import { connectManyInTx, openLink, openLinksLocked } from "./invitee.ts";
 import { publishArrival } from "./notify.ts";
-import { hashToken } from "./secrets.ts";
 import { findSession, viewSession } from "./sessions.ts";
 import { readSettings } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
@@ -47,34 +46,19 @@ const waitingActor = { staffId: "", active: true, isLead: true, isAssigned: true
  */
 export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string, PageState>> {
   return ctx.database.db.$transaction(async (tx) => {
-    const hashes = new Map(tokens.map((t) => [hashToken(t), t]));
-    const links = await tx.link.findMany({ where: { tokenHash: { in: [...hashes.keys()] }, kind: "invite" } });
-    const first = await findAttendees(tx, [...new Set(links.map((l) => l.attendeeId))]);
-    // Minting a token takes a share lock on its session, in a fixed order (no deadlocks).
-    const minting = [...new Set(first.filter((a) => a.state === "admitted").map((a) => a.sessionId))].sort();
-    for (const sessionId of minting) await lockSession(tx, ctx.database.provider, sessionId, "share");
-    const rows = new Map(
-      (minting.length
-        ? await findAttendees(
-            tx,
-            first.map((a) => a.id),
-          )
-        : first
-      ).map((a) => [a.id, a]),
-    );
+    const opened = await openLinksLocked(ctx, tx, tokens);
+    const people = [...opened.values()].map((o) => o.attendee);
     const settings = await readSettings(tx);
     const refusals = await tx.admissionDecision.findMany({
-      where: { attendeeId: { in: first.filter((a) => a.state === "refused").map((a) => a.id) }, action: "refuse" },
+      where: { attendeeId: { in: people.filter((a) => a.state === "refused").map((a) => a.id) }, action: "refuse" },
       orderBy: { createdAt: "asc" },
     });
     const refusal = new Map(refusals.map((r) => [r.attendeeId, r.message]));
 
     const states = new Map<string, PageState>();
-    const admitted: { token: string; link: (typeof links)[number]; attendee: AttendeeRow }[] = [];
+    const admitted: { token: string; link: { revokedAt: Date | null }; attendee: AttendeeRow }[] = [];
     const waiting: { token: string; attendee: AttendeeRow }[] = [];
-    for (const link of links) {
-      const token = hashes.get(link.tokenHash)!;
-      const attendee = rows.get(link.attendeeId)!;
+    for (const [token, { link, attendee }] of opened) {
       if (attendee.session.status === "ended") states.set(token, { type: "state", state: "ended", reasons: ["The group has finished."] });
       else if (linkFacts(attendee, link).revoked)
         states.set(token, { type: "state", state: "ended", reasons: ["This link does not work any more. Ask staff for a new one."] });
@@ -86,19 +70,17 @@ export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string
       else waiting.push({ token, attendee });
     }
 
-    for (const group of bySession(admitted)) {
-      const connections = await connectManyInTx(ctx, tx, group);
-      for (const [i, c] of connections.entries()) {
-        states.set(
-          group[i]!.token,
-          c.ok
-            ? { type: "state", state: "admitted", token: c.participant_token, livekitUrl: c.server_url }
-            : // Admitted, but something changed since (a carer withdrew, staff left): still waiting.
-              { type: "state", state: "waiting", reasons: easyReasons(c.checks), ...agreement(c.checks) },
-        );
-      }
+    const connections = await connectManyInTx(ctx, tx, admitted);
+    for (const [i, c] of connections.entries()) {
+      states.set(
+        admitted[i]!.token,
+        c.ok
+          ? { type: "state", state: "admitted", token: c.participant_token, livekitUrl: c.server_url }
+          : // Admitted, but something changed since (a carer withdrew, staff left): still waiting.
+            { type: "state", state: "waiting", reasons: easyReasons(c.checks), ...agreement(c.checks) },
+      );
     }
-    for (const group of bySession(waiting)) {
+    for (const group of bySession(waiting, (w) => w.attendee.sessionId)) {
       // Why they wait: the admission is previewed as if staff were letting them in now.
       const facts = await gatherAdmitFactsMany(
         ctx,
@@ -117,16 +99,6 @@ export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string
     }
     return states;
   });
-}
-
-function bySession<T extends { attendee: AttendeeRow }>(items: T[]): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const group = groups.get(item.attendee.sessionId);
-    if (group) group.push(item);
-    else groups.set(item.attendee.sessionId, [item]);
-  }
-  return [...groups.values()];
 }
 
 function agreement(checks: Check[]): { needsAgreement?: true } {

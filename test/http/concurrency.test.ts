@@ -1,7 +1,20 @@
 // Races that must never hand out a second admission or a token for an ended session.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { admissionGrouping } from "../../src/domain/admission.ts";
+import { connectionGrouping } from "../../src/domain/invitee.ts";
 import { providers } from "../helpers/db.ts";
-import { call, type Org, readyToAdmit, startOrg } from "../helpers/scenario.ts";
+import {
+  addMember,
+  call,
+  confirmCarer,
+  enterWaiting,
+  failingRules,
+  type Org,
+  readyToAdmit,
+  schedule,
+  startOrg,
+  startSession,
+} from "../helpers/scenario.ts";
 
 describe.each(providers)("concurrency on %s", (provider) => {
   let org: Org;
@@ -53,5 +66,59 @@ describe.each(providers)("concurrency on %s", (provider) => {
       expect(issued.at(-1)?.action).toBe("session.ended");
       for (const conn of [conn1, conn2]) expect([201, 409]).toContain(conn.statusCode);
     }
+  });
+
+  it("admits and token requests arriving together are decided together, each on their own facts", async () => {
+    const members = [await addMember(org, { name: "Ana" }), await addMember(org, { name: "Ben" }), await addMember(org, { name: "Cal" })];
+    const s = await schedule(
+      org,
+      members.map((m) => m.id),
+    );
+    const [ana, ben, cal] = s.attendees as [(typeof s.attendees)[number], (typeof s.attendees)[number], (typeof s.attendees)[number]];
+    // Ben's carer has not said they are there (R2 fails for Ben alone).
+    for (const a of [ana, cal]) await confirmCarer(org, a.carer!);
+    for (const a of s.attendees) await enterWaiting(org, a.invite);
+    await startSession(org, s.id);
+
+    const before = admissionGrouping(org.app.ctx);
+    const admits = await Promise.all([
+      call(org, "POST", `/api/sessions/${s.id}/attendees/${ana.id}/admit`, org.lead),
+      call(org, "POST", `/api/sessions/${s.id}/attendees/${ben.id}/admit`, org.second),
+      call(org, "POST", `/api/sessions/${s.id}/attendees/${cal.id}/admit`, org.second),
+      call(org, "POST", `/api/sessions/${s.id}/attendees/${crypto.randomUUID()}/admit`, org.lead),
+      // Staff not assigned to this session cannot let anyone in, even in company.
+      call(org, "POST", `/api/sessions/${s.id}/attendees/${cal.id}/admit`, org.other),
+    ]);
+    const after = admissionGrouping(org.app.ctx);
+    expect(after.items - before.items).toBe(5);
+    expect(after.batches - before.batches, "the admits shared transactions").toBeLessThan(5);
+    expect(admits.map((r) => r.statusCode)).toEqual([200, 409, 200, 404, 403]);
+    expect(failingRules(admits[1]!.json())).toEqual(["R2.carer-present"]);
+
+    const decisions = await org.t.database.db.admissionDecision.findMany({ where: { sessionId: s.id }, orderBy: { createdAt: "asc" } });
+    expect(decisions.map((d) => [d.attendeeId, d.action, d.staffId]).sort()).toEqual(
+      [
+        [ana.id, "admit", org.leadId],
+        [ben.id, "denied", org.secondId],
+        [cal.id, "admit", org.secondId],
+      ].sort(),
+    );
+
+    // Ana's link is reissued: her old link and her new one ask at the same moment as the others.
+    const reissued = await call(org, "POST", `/api/sessions/${s.id}/attendees/${ana.id}/reissue`, org.lead);
+    expect(reissued.statusCode, reissued.body).toBe(200);
+    const newInvite = new URL(reissued.json().attendee.inviteUrl).pathname.split("/").pop()!;
+    const beforeTokens = connectionGrouping(org.app.ctx);
+    const tokens = await Promise.all(
+      [ana.invite, newInvite, ben.invite, cal.invite, "x".repeat(43)].map((t) => call(org, "POST", `/api/join/${t}/connection`)),
+    );
+    const afterTokens = connectionGrouping(org.app.ctx);
+    expect(afterTokens.batches - beforeTokens.batches, "the token requests shared transactions").toBeLessThan(5);
+    expect(tokens.map((r) => r.statusCode)).toEqual([409, 201, 409, 201, 404]);
+    expect(failingRules(tokens[0]!.json())).toContain("R10.valid-invite");
+    const identity = (r: (typeof tokens)[number]) => JSON.parse(atob(r.json().participant_token.split(".")[1])).sub;
+    expect([identity(tokens[1]!), identity(tokens[3]!)]).toEqual([ana.id, cal.id]);
+    const issued = await org.t.database.db.auditEvent.findMany({ where: { sessionId: s.id, action: "token.issued" } });
+    expect(issued.map((e) => e.subjectId).sort()).toEqual([ana.id, cal.id].sort());
   });
 });
