@@ -2,10 +2,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admissionGrouping } from "../../src/domain/admission.ts";
 import { connectionGrouping } from "../../src/domain/invitee.ts";
+import { liveSession } from "../helpers/crowd.ts";
 import { providers } from "../helpers/db.ts";
 import {
   addMember,
   call,
+  clock,
   confirmCarer,
   enterWaiting,
   failingRules,
@@ -120,5 +122,16 @@ describe.each(providers)("concurrency on %s", (provider) => {
     expect([identity(tokens[1]!), identity(tokens[3]!)]).toEqual([ana.id, cal.id]);
     const issued = await org.t.database.db.auditEvent.findMany({ where: { sessionId: s.id, action: "token.issued" } });
     expect(issued.map((e) => e.subjectId).sort()).toEqual([ana.id, cal.id].sort());
+  });
+
+  it("a session of 1,200 waiting people is listed, and admit all lets every one of them in", async () => {
+    const crowd = await liveSession(org.t.database, org.leadId, 1200, clock.now);
+    const listed = await call(org, "GET", `/api/sessions/${crowd.sessionId}`, org.lead);
+    expect(listed.statusCode, listed.body.slice(0, 300)).toBe(200);
+    expect(listed.json().session.attendees).toHaveLength(1200);
+    const all = await call(org, "POST", `/api/sessions/${crowd.sessionId}/admit-all`, org.lead);
+    expect(all.statusCode, all.body.slice(0, 300)).toBe(200);
+    expect(all.json().admitted).toHaveLength(1200);
+    expect(await org.t.database.db.attendee.count({ where: { sessionId: crowd.sessionId, state: "admitted" } })).toBe(1200);
   });
 });

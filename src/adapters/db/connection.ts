@@ -24,13 +24,25 @@ export function pgConfig(url: string, database?: string): PoolConfig {
   return database ? { ...config, database } : config;
 }
 
+/**
+ * The SQLite that better-sqlite3 builds takes 32,766 bound values in one statement, but its
+ * Prisma adapter does not say so, and Prisma then assumes 999 and refuses (P2029) to read a
+ * session of a thousand people. This tells Prisma the real limit.
+ */
+class SqliteAdapterFactory extends PrismaBetterSqlite3 {
+  override async connect() {
+    const adapter = await super.connect();
+    return Object.assign(adapter, { getConnectionInfo: () => ({ maxBindValues: 32_766, supportsRelationJoins: false }) });
+  }
+}
+
 export function adapterFactory(url: string): PrismaBetterSqlite3 | PrismaPg {
   if (providerOf(url) === "sqlite") {
     const path = sqlitePath(url);
     mkdirSync(dirname(path), { recursive: true });
     // Wait up to 5 s for another connection's lock (another process, or the migration engine)
     // instead of failing with SQLITE_BUSY at once.
-    return new PrismaBetterSqlite3({ url: `file:${path}`, timeout: 5000 });
+    return new SqliteAdapterFactory({ url: `file:${path}`, timeout: 5000 });
   }
   return new PrismaPg(pgConfig(url));
 }

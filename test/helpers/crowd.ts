@@ -1,9 +1,9 @@
-// Bench data written straight into the database (the API would take minutes for thousands of
-// people): a live home session whose lead is in the room, and members who each have a carer,
+// A crowd written straight into the database, for benchmarks and large-session tests (the API
+// would take minutes for thousands of people): a live home session whose lead is in the room, and members who each have a carer,
 // video consent, a carer's confirmation, agreement to the guidelines, and an invite link.
 import { randomBytes } from "node:crypto";
-import type { Database } from "../src/adapters/db/client.ts";
-import { hashToken, newToken } from "../src/domain/secrets.ts";
+import type { Database } from "../../src/adapters/db/client.ts";
+import { hashToken, newToken } from "../../src/domain/secrets.ts";
 
 export interface BenchSession {
   sessionId: string;
