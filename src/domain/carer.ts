@@ -20,7 +20,8 @@ async function openCarerLink(tx: Tx, token: string) {
 export async function describeCarerLink(ctx: Ctx, token: string) {
   return ctx.database.db.$transaction(async (tx) => {
     const { attendee } = await openCarerLink(tx, token);
-    const [settings, terms] = await Promise.all([readSettings(tx), currentText(tx, "carer")]);
+    const settings = await readSettings(tx);
+    const terms = await currentText(tx, "carer");
     const latest = attendee.confirmations[0];
     return {
       session: {
@@ -43,7 +44,8 @@ export async function confirmPresence(ctx: Ctx, token: string) {
   const confirmed = await ctx.database.db.$transaction(async (tx) => {
     const { link, attendee } = await openCarerLink(tx, token);
     await lockSession(tx, ctx.database.provider, attendee.sessionId);
-    const [settings, terms] = await Promise.all([readSettings(tx), currentText(tx, "carer")]);
+    const settings = await readSettings(tx);
+    const terms = await currentText(tx, "carer");
     const opensAt = new Date(attendee.session.startsAt.getTime() - settings.carerConfirmLeadMinutes * 60_000);
     if (ctx.now() < opensAt) {
       throw conflict("R2.too-early", `You can say you are there from ${settings.carerConfirmLeadMinutes} minutes before the group starts.`);

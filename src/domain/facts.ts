@@ -24,7 +24,9 @@ export async function lockSession(tx: Tx, provider: Provider, sessionId: string,
   else await tx.$queryRaw`SELECT id FROM "Session" WHERE id = ${sessionId} FOR UPDATE`;
 }
 
-export const sessionInclude = { lead: true, second: true } as const;
+/** Only what decisions and pages need of the two staff (never their password hashes). */
+const staffSummary = { select: { id: true, name: true, active: true } } as const;
+export const sessionInclude = { lead: staffSummary, second: staffSummary } as const;
 
 type SessionRow = {
   id: string;
@@ -140,12 +142,12 @@ export async function gatherAdmitFactsMany(
   const first = rows[0];
   if (!first) return [];
   if (rows.some((r) => r.sessionId !== first.sessionId)) throw new Error("gatherAdmitFactsMany: one session at a time");
-  const [settings, guidelines, agreed, connected] = await Promise.all([
-    readSettings(tx),
-    currentText(tx, "member"),
-    agreedVersions(tx, rows),
-    staffConnected(tx, first.session),
-  ]);
+  // One after another: a transaction is one connection, which runs one query at a time (pg
+  // warns about overlapping queries on one client, and its next major version refuses them).
+  const settings = await readSettings(tx);
+  const guidelines = await currentText(tx, "member");
+  const agreed = await agreedVersions(tx, rows);
+  const connected = await staffConnected(tx, first.session);
   const now = ctx.now();
   return rows.map((a, i) => ({
     stage,

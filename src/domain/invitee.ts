@@ -57,7 +57,9 @@ function publicSession(a: Awaited<ReturnType<typeof findAttendee>>, settings: Se
 
 /** The facts and the decision for entering the waiting room; a dead link is 410 straight away. */
 async function enterFacts(tx: Tx, link: { revokedAt: Date | null }, attendee: AttendeeRow, agreesNow: boolean) {
-  const [settings, guidelines, facts] = await Promise.all([readSettings(tx), currentText(tx, "member"), attendeeFacts(tx, attendee)]);
+  const settings = await readSettings(tx);
+  const guidelines = await currentText(tx, "member");
+  const facts = await attendeeFacts(tx, attendee);
   const decision = decideEnterWaiting({
     session: sessionFacts(attendee.session),
     link: linkFacts(attendee, link),

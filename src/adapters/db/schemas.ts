@@ -25,7 +25,7 @@ export function renderSchema(provider: Provider, models = readModels()): string 
 generator client {
   provider     = "prisma-client"
   output       = "../../src/adapters/db/generated/${provider}"
-  moduleFormat = "esm"
+  moduleFormat = "esm"${provider === "postgresql" ? '\n  previewFeatures = ["relationJoins"]' : ""}
 }
 
 datasource db {
