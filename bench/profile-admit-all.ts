@@ -7,8 +7,8 @@ import { buildApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { admitAll } from "../src/domain/admission.ts";
 import { createStaff } from "../src/domain/staff.ts";
-import { scratchDatabase } from "../test/helpers/db.ts";
 import { liveSession } from "../test/helpers/crowd.ts";
+import { scratchDatabase } from "../test/helpers/db.ts";
 
 const people = Number(process.argv[2] ?? 500);
 const provider = (process.argv[3] ?? "sqlite") as Provider;

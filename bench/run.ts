@@ -5,21 +5,18 @@
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import type { FastifyInstance } from "fastify";
 import { Pool } from "undici";
-import { type Database, openDatabase } from "../src/adapters/db/client.ts";
+import type { Database } from "../src/adapters/db/client.ts";
 import type { Provider } from "../src/adapters/db/schemas.ts";
-import { buildApp } from "../src/app.ts";
-import { loadConfig } from "../src/config.ts";
 import { admissionGrouping } from "../src/domain/admission.ts";
 import type { GroupCommitStats } from "../src/domain/group-commit.ts";
 import { connectionGrouping } from "../src/domain/invitee.ts";
 import { createStaff } from "../src/domain/staff.ts";
-import { attendeeToken } from "../src/policy/grants.ts";
-import { postgresAvailable, redisAvailable, redisUrl, type ScratchDatabase, scratchDatabase } from "../test/helpers/db.ts";
 import { liveSession } from "../test/helpers/crowd.ts";
+import { postgresAvailable, redisAvailable, redisUrl, type ScratchDatabase, scratchDatabase } from "../test/helpers/db.ts";
+import { benchApp } from "./app.ts";
 
 const { values } = parseArgs({
   options: { quick: { type: "boolean", default: false }, providers: { type: "string" }, phases: { type: "string" } },
@@ -59,38 +56,62 @@ interface Running {
   cookie: string;
 }
 
-async function start(url: string, env: Record<string, string> = {}, existingLead?: string): Promise<Running> {
-  const config = loadConfig({
-    NODE_ENV: "development",
-    DATABASE_URL: url,
-    // Errors (a failed admission, say) go to stderr so that a run records why.
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "error",
-    RECONCILE_SECONDS: "0",
-    LOGIN_RATE_LIMIT: "100000",
-    // Closed pages from one phase must be gone before the next phase's memory baseline.
-    WAITING_GRACE_SECONDS: "1",
-    ...env,
-  });
-  const database = await openDatabase(url);
-  const app = await buildApp({ config, database });
-  const tokens = app.ctx.tokens;
-  // The floor: a bare route in the same process that only mints the same kind of token.
-  app.post("/bench/floor", async () => ({
-    server_url: config.LIVEKIT_URL,
-    participant_token: await tokens.mint(
-      attendeeToken({ attendeeId: crypto.randomUUID(), displayName: "Member", room: "gk_bench", allowData: false, admissionSeq: 1 }),
-    ),
-  }));
-  const address = await app.listen({ port: 0, host: "127.0.0.1" });
-  const leadId =
-    existingLead ?? (await createStaff(database, { email: "lead@bench.example", name: "Lead", password, roles: ["staff"] }, null)).id;
-  const login = await fetch(`${address}/api/auth/login`, {
+async function login(base: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email: "lead@bench.example", password }),
   });
-  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  return { app, base: address, database, leadId, cookie };
+  return (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+}
+
+async function start(url: string, env: Record<string, string> = {}, existingLead?: string): Promise<Running> {
+  const { app, database, base } = await benchApp(url, env);
+  const leadId =
+    existingLead ?? (await createStaff(database, { email: "lead@bench.example", name: "Lead", password, roles: ["staff"] }, null)).id;
+  return { app, base, database, leadId, cookie: await login(base) };
+}
+
+/** bench/server.ts in a child process: the capacity phase measures that process alone. */
+class ServerProcess {
+  private replies: ((m: Record<string, unknown>) => void)[] = [];
+  private constructor(
+    private child: ChildProcess,
+    readonly base: string,
+    readonly cookie = "",
+  ) {}
+  static async start(url: string): Promise<ServerProcess> {
+    const child = fork(new URL("./server.ts", import.meta.url).pathname, [], {
+      execArgv: ["--expose-gc", "--import", "tsx"],
+      env: { ...process.env, DATABASE_URL: url },
+    });
+    const base = await new Promise<string>((resolve, reject) => {
+      child.once("message", (m: { base: string }) => resolve(m.base));
+      child.once("exit", () => reject(new Error("the server process exited")));
+    });
+    const server = new ServerProcess(child, base, await login(base));
+    child.on("message", (m: Record<string, unknown>) => server.replies.shift()?.(m));
+    return server;
+  }
+  private ask<T>(type: string): Promise<T> {
+    return new Promise((resolve) => {
+      this.replies.push(resolve as (m: Record<string, unknown>) => void);
+      this.child.send({ type });
+    });
+  }
+  stats() {
+    return this.ask<{ rss: number; heap: number; cpu: NodeJS.CpuUsage }>("stats");
+  }
+  startDelay() {
+    this.child.send({ type: "delay.start" });
+  }
+  async stopDelay(): Promise<number> {
+    return (await this.ask<{ p99: number }>("delay.stop")).p99;
+  }
+  async close() {
+    this.child.send({ type: "exit" });
+    await new Promise((resolve) => this.child.once("exit", resolve));
+  }
 }
 
 /** Runs `total` requests with `concurrency` keep-alive connections; per-request latencies in ms. */
@@ -199,49 +220,43 @@ class Clients {
   }
 }
 
-function serverStats() {
-  global.gc?.();
-  return { rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed, cpu: process.cpuUsage() };
-}
-
-async function capacityAndLatency(r: Running) {
+async function capacityAndLatency(r: Running, url: string) {
   const total = scale.sockets.at(-1)!;
   const s = await liveSession(r.database, r.leadId, total, new Date());
+  const server = await ServerProcess.start(url);
   const clients = new Clients();
   const rows: string[] = [];
-  await new Promise((res) => setTimeout(res, 3000)); // past the grace period of earlier pages
-  const base = serverStats();
+  const base = await server.stats();
   let opened = 0;
   let latency: { p50: number; p99: number; n: number; waiting: number } | undefined;
   for (const step of scale.sockets) {
-    const delay = monitorEventLoopDelay({ resolution: 10 });
-    delay.enable();
-    const cpuBefore = process.cpuUsage();
+    server.startDelay();
+    const before = await server.stats();
     const wall = now();
     const { ms: openMs } = await clients.open(
-      r.base,
+      server.base,
       s.attendees.slice(opened, step).map((a) => a.invite),
     );
-    const cpu = process.cpuUsage(cpuBefore);
-    const cpuShare = (cpu.user + cpu.system) / 1000 / (now() - wall);
-    delay.disable();
+    const after = await server.stats();
+    const cpuShare = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000 / (now() - wall);
+    const opening = await server.stopDelay();
     opened = step;
     await new Promise((res) => setTimeout(res, 1000));
-    const idle = monitorEventLoopDelay({ resolution: 10 });
-    idle.enable();
+    server.startDelay();
     await new Promise((res) => setTimeout(res, 2000));
-    idle.disable();
-    const stats = serverStats();
+    const idle = await server.stopDelay();
+    const stats = await server.stats();
     rows.push(
-      `| ${step} | ${((stats.rss - base.rss) / step / 1024).toFixed(1)} KiB | ${((stats.heap - base.heap) / step / 1024).toFixed(1)} KiB | ${(openMs / 1000).toFixed(1)} s | ${(cpuShare * 100).toFixed(0)} % | ${ms(delay.percentile(99) / 1e6)} | ${ms(idle.percentile(99) / 1e6)} |`,
+      `| ${step} | ${((stats.rss - base.rss) / step / 1024).toFixed(1)} KiB | ${((stats.heap - base.heap) / step / 1024).toFixed(1)} KiB | ${(openMs / 1000).toFixed(1)} s | ${(cpuShare * 100).toFixed(0)} % | ${ms(opening)} | ${ms(idle)} |`,
     );
     // Admit → token on the waiting page, one at a time, while this many are waiting.
     if (!latency && (step >= 5000 || step === scale.sockets.at(-1))) {
-      const pool = new Pool(r.base, { connections: 1 });
+      const pool = new Pool(server.base, { connections: 1 });
       const samples: number[] = [];
       for (const a of s.attendees.slice(0, scale.latencyAdmits)) {
         const sent = now();
-        if ((await post(pool, `/api/sessions/${s.sessionId}/attendees/${a.id}/admit`, r.cookie)) !== 200) throw new Error("admit failed");
+        if ((await post(pool, `/api/sessions/${s.sessionId}/attendees/${a.id}/admit`, server.cookie)) !== 200)
+          throw new Error("admit failed");
         samples.push((await clients.admittedAt(a.invite)) - sent);
       }
       await pool.close();
@@ -249,6 +264,7 @@ async function capacityAndLatency(r: Running) {
     }
   }
   clients.close();
+  await server.close();
   return { rows, latency: latency! };
 }
 
@@ -347,11 +363,9 @@ async function benchProvider(provider: Provider) {
       out();
     }
 
-    // Admit all runs before the capacity phase: closing 10,000 sockets there leaves 10,000
-    // "page gone" updates behind, which would otherwise be measured here.
     if (phases.has("pages")) {
       const all = await admitAllOf(r);
-      const cap = await capacityAndLatency(r);
+      const cap = await capacityAndLatency(r, scratch.url);
       out("### 2. Waiting-room capacity (one instance)");
       out();
       out(
@@ -361,7 +375,7 @@ async function benchProvider(provider: Provider) {
       for (const row of cap.rows) out(row);
       out();
       out(
-        "Per-socket figures are (server RSS or heap after − before) ÷ sockets, after a forced GC; clients run in a separate process. RSS deltas at the first steps can be negative: the allocator returns memory freed after earlier phases, so the 10,000 row and the heap column are the meaningful ones. Target: 10,000 sockets at no more than 20 KiB each.",
+        "The server runs in a process of its own for this phase (bench/server.ts), with the clients in another. Per-socket figures are (that process's RSS or heap after − before opening any) ÷ sockets, after a forced GC; the first step also carries the code loaded for the first pages, so the 10,000 row is the meaningful one. Target: 10,000 sockets at no more than 20 KiB each.",
       );
       out();
       out("### 3. Admit → token on the waiting page");
