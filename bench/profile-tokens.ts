@@ -4,30 +4,17 @@
 // alone (not the set-up) to open in Chrome DevTools.
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { openDatabase } from "../src/adapters/db/client.ts";
 import type { Provider } from "../src/adapters/db/schemas.ts";
-import { buildApp } from "../src/app.ts";
-import { loadConfig } from "../src/config.ts";
 import { admitAll } from "../src/domain/admission.ts";
 import { connectionDetails, connectionGrouping } from "../src/domain/invitee.ts";
-import { createStaff } from "../src/domain/staff.ts";
-import { liveSession } from "../test/helpers/crowd.ts";
-import { scratchDatabase } from "../test/helpers/db.ts";
+import { profileSetup } from "./profile-setup.ts";
 
 const people = Number(process.argv[2] ?? 2000);
 const group = Number(process.argv[3] ?? 32);
 const provider = (process.argv[4] ?? "sqlite") as Provider;
 const profileTo = process.argv[5];
-const scratch = await scratchDatabase(provider);
-const database = await openDatabase(scratch.url);
-const app = await buildApp({ config: loadConfig({ DATABASE_URL: scratch.url, LOG_LEVEL: "silent", RECONCILE_SECONDS: "0" }), database });
-const staff = await createStaff(
-  database,
-  { email: "lead@bench.example", name: "Lead", password: "bench password 12345", roles: ["staff"] },
-  null,
-);
-const s = await liveSession(database, staff.id, people, new Date());
-await admitAll(app.ctx, s.sessionId, staff);
+const { ctx, staff, session: s, close } = await profileSetup(provider, people);
+await admitAll(ctx, s.sessionId, staff);
 const inspector = new Session();
 if (profileTo) {
   inspector.connect();
@@ -36,14 +23,13 @@ if (profileTo) {
 }
 const t = performance.now();
 for (let i = 0; i < people; i += group) {
-  const answers = await Promise.all(s.attendees.slice(i, i + group).map((a) => connectionDetails(app.ctx, a.invite)));
+  const answers = await Promise.all(s.attendees.slice(i, i + group).map((a) => connectionDetails(ctx, a.invite)));
   if (answers.some((a) => !a.ok)) throw new Error("a token was refused");
 }
 const elapsed = performance.now() - t;
 if (profileTo) writeFileSync(profileTo, JSON.stringify((await inspector.post("Profiler.stop")).profile));
-const grouped = connectionGrouping(app.ctx);
+const grouped = connectionGrouping(ctx);
 console.log(
   `${provider}: ${people} token requests in groups of ${group}: ${(elapsed / people).toFixed(3)} ms each; ${(grouped.items / grouped.batches).toFixed(1)} per transaction`,
 );
-await app.close();
-await scratch.drop();
+await close();

@@ -137,14 +137,11 @@ const admitTogether = groupCommit<Ctx, { attendeeId: string; staff: StaffView },
   async run(ctx, sessionId, requests) {
     const answers = await ctx.database.db.$transaction(async (tx) => {
       await lockSession(tx, ctx.database.provider, sessionId);
-      const rows = new Map(
-        (
-          await findAttendees(
-            tx,
-            requests.map((r) => r.attendeeId),
-          )
-        ).map((a) => [a.id, a]),
+      const found = await findAttendees(
+        tx,
+        requests.map((r) => r.attendeeId),
       );
+      const rows = new Map(found.map((a) => [a.id, a]));
       const answers: Settled<AdmitOutcome>[] = [];
       const valid: { index: number; a: AttendeeRow; staff: StaffView }[] = [];
       for (const [index, { attendeeId, staff }] of requests.entries()) {
