@@ -24,7 +24,8 @@ if (profileTo) {
 const t = performance.now();
 for (let i = 0; i < people; i += group) {
   const answers = await Promise.all(s.attendees.slice(i, i + group).map((a) => connectionDetails(ctx, a.invite)));
-  if (answers.some((a) => !a.ok)) throw new Error("a token was refused");
+  const refused = answers.find((a) => !a.ok);
+  if (refused) throw new Error(`a token was refused: ${JSON.stringify(refused)}`);
 }
 const elapsed = performance.now() - t;
 if (profileTo) writeFileSync(profileTo, JSON.stringify((await inspector.post("Profiler.stop")).profile));

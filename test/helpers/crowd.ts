@@ -4,14 +4,34 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "../../src/adapters/db/client.ts";
 import { hashToken, newToken } from "../../src/domain/secrets.ts";
+import { readSettings } from "../../src/domain/settings.ts";
 
 export interface BenchSession {
   sessionId: string;
   attendees: { id: string; invite: string }[];
 }
 
+/**
+ * A fixed-offset time zone in which `now` is around midday, so that a session from a few minutes
+ * ago to three hours on lies inside the default agreed hours (08:00-21:00) at whatever hour a
+ * benchmark runs (Etc/GMT-N is N hours ahead of UTC).
+ */
+export function middayTimeZone(now: Date): string {
+  const ahead = 12 - now.getUTCHours();
+  return ahead >= 0 ? `Etc/GMT-${ahead}` : `Etc/GMT+${-ahead}`;
+}
+
+/** Also sets the organisation's time zone to `middayTimeZone(now)`, keeping its other settings. */
 export async function liveSession(database: Database, leadId: string, people: number, now: Date): Promise<BenchSession> {
   const { db } = database;
+  const settings = await readSettings(db);
+  const row = {
+    timeZone: middayTimeZone(now),
+    agreedHours: JSON.stringify(settings.agreedHours),
+    emergencyName: settings.emergencyContact.name,
+    emergencyPhone: settings.emergencyContact.phone,
+  };
+  await db.settings.upsert({ where: { id: "org" }, create: { id: "org", ...row }, update: { timeZone: row.timeZone } });
   const session = await db.session.create({
     data: {
       title: "Bench group",
