@@ -21,7 +21,7 @@ process.on("message", async (command: Command) => {
       break;
     case "delay.stop":
       delay.disable();
-      process.send!({ type: "delay", p99: delay.percentile(99) / 1e6 });
+      process.send!({ type: "delay", p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 });
       break;
     case "exit":
       await app.close();

@@ -32,7 +32,7 @@ export async function consoleSocketRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
   const watchers = new Set<Watcher>();
   const staffOf = new WeakMap<FastifyRequest, StaffView>();
-  const heartbeat = new Heartbeat(15_000);
+  const heartbeat = new Heartbeat();
 
   const send = (w: Watcher, message: object) => {
     if (w.socket.readyState === w.socket.OPEN) w.socket.send(JSON.stringify(message));

@@ -27,7 +27,7 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
   const pages = new Map<string, Set<Page>>();
   const graceTimers = new Map<string, NodeJS.Timeout>();
   const owners = new WeakMap<FastifyRequest, { attendeeId: string; sessionId: string }>();
-  const heartbeat = new Heartbeat(15_000);
+  const heartbeat = new Heartbeat();
 
   const send = (page: Page, message: object) => {
     if (page.socket.readyState === page.socket.OPEN) page.socket.send(JSON.stringify(message));
