@@ -47,12 +47,11 @@ const waitingActor = { staffId: "", active: true, isLead: true, isAssigned: true
 export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string, PageState>> {
   return ctx.database.db.$transaction(async (tx) => {
     const opened = await openLinksLocked(ctx, tx, tokens);
-    const people = [...opened.values()].map((o) => o.attendee);
-    const settings = await readSettings(tx);
-    const refusals = await tx.admissionDecision.findMany({
-      where: { attendeeId: { in: people.filter((a) => a.state === "refused").map((a) => a.id) }, action: "refuse" },
-      orderBy: { createdAt: "asc" },
-    });
+    const refused = [...opened.values()].flatMap((o) => (o.attendee.state === "refused" ? [o.attendee.id] : []));
+    // Most refreshes are of people waiting or admitted: no statement for the refusal messages.
+    const refusals = refused.length
+      ? await tx.admissionDecision.findMany({ where: { attendeeId: { in: refused }, action: "refuse" }, orderBy: { createdAt: "asc" } })
+      : [];
     const refusal = new Map(refusals.map((r) => [r.attendeeId, r.message]));
 
     const states = new Map<string, PageState>();
@@ -92,7 +91,8 @@ export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string
       for (const [i, { token, attendee }] of group.entries()) {
         const checks = decideAdmission(facts[i]!).checks;
         const reasons = easyReasons(checks, false);
-        if (attendee.session.status === "scheduled") reasons.push(startsSentence(attendee.session.startsAt, settings.timeZone));
+        if (attendee.session.status === "scheduled")
+          reasons.push(startsSentence(attendee.session.startsAt, facts[i]!.agreedHours.timeZone));
         if (reasons.length === 0) reasons.push("Staff will let you in soon.");
         states.set(token, { type: "state", state: attendee.state === "returned" ? "returned" : "waiting", reasons, ...agreement(checks) });
       }
