@@ -16,6 +16,7 @@ import type { StaffView } from "../../domain/staff.ts";
 import { currentStaff, requireStaff } from "../plugins/auth.ts";
 import { idParam } from "../schemas.ts";
 import { Heartbeat } from "./heartbeat.ts";
+import { releaseUpgrade } from "./upgraded.ts";
 
 interface Watcher {
   socket: WebSocket;
@@ -121,7 +122,7 @@ export async function consoleSocketRoutes(app: FastifyInstance): Promise<void> {
         else if (parsed.data.type === "refresh") soon(w);
         else send(w, { type: "pong" });
       });
-      socket.on("error", (err) => app.log.warn({ err }, "console socket error"));
+      releaseUpgrade(socket, request, (err) => app.log.warn({ err }, "console socket error"));
       socket.on("close", () => {
         clearTimeout(w.pending);
         watchers.delete(w);

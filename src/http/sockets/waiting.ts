@@ -10,6 +10,7 @@ import type { BusEvent } from "../../adapters/bus/events.ts";
 import { pageConnected, pageGone, pageOwner, pageStates } from "../../domain/live.ts";
 import { linkToken } from "../schemas.ts";
 import { Heartbeat } from "./heartbeat.ts";
+import { releaseUpgrade } from "./upgraded.ts";
 
 interface Page {
   socket: WebSocket;
@@ -141,7 +142,7 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
         const parsed = incoming.safeParse(safeJson(raw.toString()));
         send(page, parsed.success ? { type: "pong" } : { type: "error", message: "Unknown message." });
       });
-      socket.on("error", (err) => app.log.warn({ err }, "waiting page socket error"));
+      releaseUpgrade(socket, request, (err) => app.log.warn({ err }, "waiting page socket error"));
       socket.on("close", () => {
         const set = pages.get(page.attendeeId);
         set?.delete(page);

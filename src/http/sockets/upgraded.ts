@@ -1,0 +1,21 @@
+// What an open page socket keeps of the HTTP request that opened it: nothing.
+//
+// @fastify/websocket routes the upgrade through Fastify with a ServerResponse assigned to the TCP
+// socket, and listens for the WebSocket's errors with a closure over the request and the reply.
+// Both live as long as the socket, so every waiting page held its request, response, headers and
+// a child logger: about 2 KiB of a page's 8 KiB of heap (a heap snapshot of 2,000 pages, read with
+// bench/RESULTS.md's capacity phase). After the upgrade they are never used again.
+import type { Socket } from "node:net";
+import type { WebSocket } from "@fastify/websocket";
+import type { FastifyRequest } from "fastify";
+
+/** Lets go of the upgrade's request and response; errors then go to `onError` alone. */
+export function releaseUpgrade(socket: WebSocket, request: FastifyRequest, onError: (err: Error) => void): void {
+  // Node's own link from a socket to the response it is serving (undocumented, but what
+  // ServerResponse.detachSocket exists to undo).
+  const tcp = request.raw.socket as Socket & { _httpMessage?: { detachSocket(socket: Socket): void } | null };
+  tcp._httpMessage?.detachSocket(tcp);
+  // The plugin's listener holds the request and reply; ours logs, and ws closes the socket itself.
+  socket.removeAllListeners("error");
+  socket.on("error", onError);
+}
