@@ -16,7 +16,7 @@ export interface BenchSession {
  * ago to three hours on lies inside the default agreed hours (08:00-21:00) at whatever hour a
  * benchmark runs (Etc/GMT-N is N hours ahead of UTC).
  */
-export function middayTimeZone(now: Date): string {
+function middayTimeZone(now: Date): string {
   const ahead = 12 - now.getUTCHours();
   return ahead >= 0 ? `Etc/GMT-${ahead}` : `Etc/GMT+${-ahead}`;
 }

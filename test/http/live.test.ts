@@ -248,57 +248,57 @@ describe.each(providers)("live waiting room on %s", (provider) => {
 });
 
 describe("page sockets", () => {
+  let org: Org;
+  let base: string;
+  beforeAll(async () => {
+    org = await startOrg("sqlite");
+    base = (await org.app.listen({ port: 0, host: "127.0.0.1" })).replace("http:", "ws:");
+  });
+  afterAll(async () => org.t.close());
+
+  /** The waiting-page address of a new member who has entered the waiting room. */
+  async function waitingPageUrl(): Promise<string> {
+    const member = await addMember(org);
+    const s = await schedule(org, [member.id]);
+    await enterWaiting(org, s.attendees[0]!.invite);
+    return `${base}/ws/join/${s.attendees[0]!.invite}`;
+  }
+
   it("an open waiting page keeps nothing of the HTTP request that opened it", async () => {
     setFlagsFromString("--expose-gc");
     const gc = runInNewContext("gc") as () => void;
-    const org = await startOrg("sqlite");
-    try {
-      const base = (await org.app.listen({ port: 0, host: "127.0.0.1" })).replace("http:", "ws:");
-      const member = await addMember(org);
-      const s = await schedule(org, [member.id]);
-      await enterWaiting(org, s.attendees[0]!.invite);
-      let request: WeakRef<IncomingMessage> | undefined;
-      org.app.websocketServer.once("connection", (_socket: unknown, req: IncomingMessage) => {
-        request = new WeakRef(req);
-      });
-      const page = await TestSocket.open(`${base}/ws/join/${s.attendees[0]!.invite}`);
-      await page.next(state("waiting"));
-      expect(request).toBeDefined();
-      // A WeakRef made in this job holds its target until the job ends: collect in later ones.
-      await expect
-        .poll(async () => {
-          await new Promise((r) => setTimeout(r, 10));
-          gc();
-          return request!.deref();
-        })
-        .toBeUndefined();
-      // The page still works without it.
-      page.ws.send(JSON.stringify({ type: "ping" }));
-      await page.next((m) => m.type === "pong");
-      page.ws.close();
-    } finally {
-      await org.t.close();
-    }
+    const url = await waitingPageUrl();
+    let request: WeakRef<IncomingMessage> | undefined;
+    org.app.websocketServer.once("connection", (_socket: unknown, req: IncomingMessage) => {
+      request = new WeakRef(req);
+    });
+    const page = await TestSocket.open(url);
+    await page.next(state("waiting"));
+    expect(request).toBeDefined();
+    // A WeakRef made in this job holds its target until the job ends: collect in later ones.
+    await expect
+      .poll(async () => {
+        await new Promise((r) => setTimeout(r, 10));
+        gc();
+        return request!.deref();
+      })
+      .toBeUndefined();
+    // The page still works without it.
+    page.ws.send(JSON.stringify({ type: "ping" }));
+    await page.next((m) => m.type === "pong");
+    page.ws.close();
   });
 
   it("a page that sends a broken frame is closed as a protocol error, and the server carries on", async () => {
-    const org = await startOrg("sqlite");
-    try {
-      const base = (await org.app.listen({ port: 0, host: "127.0.0.1" })).replace("http:", "ws:");
-      const member = await addMember(org);
-      const s = await schedule(org, [member.id]);
-      await enterWaiting(org, s.attendees[0]!.invite);
-      const broken = await TestSocket.open(`${base}/ws/join/${s.attendees[0]!.invite}`);
-      await broken.next(state("waiting"));
-      // A final frame with opcode 3, which RFC 6455 reserves.
-      (broken.ws as unknown as { _socket: Socket })._socket.write(Buffer.from([0x83, 0x80, 0, 0, 0, 0]));
-      expect(await broken.closed).toBe(1002);
-      const again = await TestSocket.open(`${base}/ws/join/${s.attendees[0]!.invite}`);
-      await again.next(state("waiting"));
-      again.ws.close();
-    } finally {
-      await org.t.close();
-    }
+    const url = await waitingPageUrl();
+    const broken = await TestSocket.open(url);
+    await broken.next(state("waiting"));
+    // A final frame with opcode 3, which RFC 6455 reserves.
+    (broken.ws as unknown as { _socket: Socket })._socket.write(Buffer.from([0x83, 0x80, 0, 0, 0, 0]));
+    expect(await broken.closed).toBe(1002);
+    const again = await TestSocket.open(url);
+    await again.next(state("waiting"));
+    again.ws.close();
   });
 });
 
