@@ -3,8 +3,8 @@
 // @fastify/websocket routes the upgrade through Fastify with a ServerResponse assigned to the TCP
 // socket, and listens for the WebSocket's errors with a closure over the request and the reply.
 // Both live as long as the socket, so every waiting page held its request, response, headers and
-// a child logger: about 2 KiB of a page's 8 KiB of heap (a heap snapshot of 2,000 pages, read with
-// bench/RESULTS.md's capacity phase). After the upgrade they are never used again.
+// a child logger: about 3 of the 7 KiB of heap a page cost (heap snapshots of 2,000 open pages;
+// bench/RESULTS.md, third round). After the upgrade they are never used again.
 import type { Socket } from "node:net";
 import type { WebSocket } from "@fastify/websocket";
 import type { FastifyRequest } from "fastify";
