@@ -112,7 +112,7 @@ export function linkFacts(a: AttendeeRow, link?: { revokedAt: Date | null }): Li
 }
 
 /** Items grouped by session, in the order each session first appears. */
-export function bySession<T>(items: T[], sessionOf: (item: T) => string): T[][] {
+function bySession<T>(items: T[], sessionOf: (item: T) => string): T[][] {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const group = groups.get(sessionOf(item));
@@ -160,4 +160,35 @@ export async function gatherAdmitFactsMany(
     agreedHours: agreedHoursOf(settings),
     actor: actorFor(a, i),
   }));
+}
+
+/**
+ * The admission facts of people from any number of sessions, in the order given, the shared
+ * facts read once per session. Each item is judged on its own link and actor: an old link and a
+ * new one of the same person differ.
+ */
+export async function gatherAdmitFactsEach<T extends { attendee: AttendeeRow }>(
+  ctx: Ctx,
+  tx: Tx,
+  items: T[],
+  stage: AdmitStage,
+  actorFor: (item: T) => StaffActor | null,
+  linkFor?: (item: T) => { revokedAt: Date | null },
+): Promise<AdmitFacts[]> {
+  const facts: AdmitFacts[] = [];
+  for (const group of bySession(
+    items.map((item, index) => ({ item, index })),
+    (g) => g.item.attendee.sessionId,
+  )) {
+    const gathered = await gatherAdmitFactsMany(
+      ctx,
+      tx,
+      group.map((g) => g.item.attendee),
+      stage,
+      (_a, i) => actorFor(group[i]!.item),
+      linkFor && ((_a, i) => linkFor(group[i]!.item)),
+    );
+    for (const [i, g] of group.entries()) facts[g.index] = gathered[i]!;
+  }
+  return facts;
 }

@@ -3,17 +3,16 @@
 import type { Tx } from "../adapters/db/client.ts";
 import { decideAdmission, decideEnterWaiting } from "../policy/engine.ts";
 import { attendeeToken } from "../policy/grants.ts";
-import type { Check, Decision } from "../policy/types.ts";
+import type { Check } from "../policy/types.ts";
 import { appendAudit, appendAuditBatch } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
 import {
   type AttendeeRow,
   attendeeFacts,
-  bySession,
   findAttendee,
   findAttendees,
-  gatherAdmitFactsMany,
+  gatherAdmitFactsEach,
   linkFacts,
   lockSession,
   sessionFacts,
@@ -178,22 +177,15 @@ export async function connectManyInTx(
   tx: Tx,
   items: { link: { revokedAt: Date | null }; attendee: AttendeeRow }[],
 ): Promise<Connection[]> {
-  // Decided per item, not per person: an old link and a new one of the same person differ.
-  const decisions: Decision[] = [];
-  for (const group of bySession(
-    items.map((item, index) => ({ ...item, index })),
-    (i) => i.attendee.sessionId,
-  )) {
-    const facts = await gatherAdmitFactsMany(
-      ctx,
-      tx,
-      group.map((g) => g.attendee),
-      "connect",
-      () => null,
-      (_a, i) => group[i]!.link,
-    );
-    for (const [i, g] of group.entries()) decisions[g.index] = decideAdmission(facts[i]!);
-  }
+  const facts = await gatherAdmitFactsEach(
+    ctx,
+    tx,
+    items,
+    "connect",
+    () => null,
+    (item) => item.link,
+  );
+  const decisions = facts.map(decideAdmission);
   const results: Connection[] = [];
   const issued: AttendeeRow[] = [];
   for (const [index, { attendee }] of items.entries()) {

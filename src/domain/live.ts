@@ -6,7 +6,15 @@ import { presentIdentities } from "./attendance.ts";
 import { appendAudit } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
-import { type AttendeeRow, bySession, findAttendee, findAttendees, gatherAdmitFactsMany, linkFacts, lockSession } from "./facts.ts";
+import {
+  type AttendeeRow,
+  findAttendee,
+  findAttendees,
+  gatherAdmitFactsEach,
+  gatherAdmitFactsMany,
+  linkFacts,
+  lockSession,
+} from "./facts.ts";
 import { connectManyInTx, openLink, openLinksLocked } from "./invitee.ts";
 import { publishArrival } from "./notify.ts";
 import { findSession, viewSession } from "./sessions.ts";
@@ -79,23 +87,14 @@ export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string
             { type: "state", state: "waiting", reasons: easyReasons(c.checks), ...agreement(c.checks) },
       );
     }
-    for (const group of bySession(waiting, (w) => w.attendee.sessionId)) {
-      // Why they wait: the admission is previewed as if staff were letting them in now.
-      const facts = await gatherAdmitFactsMany(
-        ctx,
-        tx,
-        group.map((g) => g.attendee),
-        "admit",
-        () => waitingActor,
-      );
-      for (const [i, { token, attendee }] of group.entries()) {
-        const checks = decideAdmission(facts[i]!).checks;
-        const reasons = easyReasons(checks, false);
-        if (attendee.session.status === "scheduled")
-          reasons.push(startsSentence(attendee.session.startsAt, facts[i]!.agreedHours.timeZone));
-        if (reasons.length === 0) reasons.push("Staff will let you in soon.");
-        states.set(token, { type: "state", state: attendee.state === "returned" ? "returned" : "waiting", reasons, ...agreement(checks) });
-      }
+    // Why they wait: the admission is previewed as if staff were letting them in now.
+    const facts = await gatherAdmitFactsEach(ctx, tx, waiting, "admit", () => waitingActor);
+    for (const [i, { token, attendee }] of waiting.entries()) {
+      const checks = decideAdmission(facts[i]!).checks;
+      const reasons = easyReasons(checks, false);
+      if (attendee.session.status === "scheduled") reasons.push(startsSentence(attendee.session.startsAt, facts[i]!.agreedHours.timeZone));
+      if (reasons.length === 0) reasons.push("Staff will let you in soon.");
+      states.set(token, { type: "state", state: attendee.state === "returned" ? "returned" : "waiting", reasons, ...agreement(checks) });
     }
     return states;
   });
