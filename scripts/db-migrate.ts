@@ -17,7 +17,7 @@ if (!values.name || !/^[a-z0-9_]+$/.test(values.name)) {
 
 const urls: Record<Provider, string> = {
   sqlite: `file:${join(tmpdir(), `gatekeeper-migrate-${process.pid}.db`)}`,
-  postgresql: process.env.MIGRATE_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+  postgresql: process.env.MIGRATE_POSTGRES_URL ?? "postgresql://gatekeeper_test@127.0.0.1:5432/postgres",
 };
 const sqliteScratch = urls.sqlite.slice("file:".length);
 const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);

@@ -10,7 +10,7 @@ import { pgConfig } from "../../src/adapters/db/connection.ts";
 import { adminQuery } from "../../src/adapters/db/migrate.ts";
 import type { Provider } from "../../src/adapters/db/schemas.ts";
 
-export const postgresServerUrl = process.env.GATEKEEPER_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+export const postgresServerUrl = process.env.GATEKEEPER_TEST_POSTGRES_URL ?? "postgresql://gatekeeper_test@127.0.0.1:5432/postgres";
 const postgresRequired = process.env.GATEKEEPER_REQUIRE_POSTGRES === "1";
 
 async function postgresAnswers(): Promise<boolean> {

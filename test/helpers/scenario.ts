@@ -1,8 +1,6 @@
 // A small organisation for API tests: an admin, a lead, a second member of staff and an
 // unassigned colleague, agreed hours all day, and helpers to add members and schedule sessions.
 
-import type { AddressInfo } from "node:net";
-import { createServer } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { expect } from "vitest";
 import type { Provider } from "../../src/adapters/db/schemas.ts";
@@ -10,6 +8,7 @@ import type { Role } from "../../src/domain/roles.ts";
 import { viewStaff } from "../../src/domain/staff.ts";
 import { LiveKitStandIn } from "../livekit/stand-in.ts";
 import { addStaff, signIn, startTestApp, type TestApp } from "./app.ts";
+import { freePort, startRealLiveKit, WebhookRelay } from "./livekit.ts";
 
 export { signIn };
 
@@ -42,28 +41,62 @@ export async function startOrg(
   scratch?: ScratchDatabase,
   options: { reuseStaff?: boolean; listen?: boolean } = {},
 ): Promise<Org & { base: string }> {
-  const port = options.listen ? await freePort() : 3000;
-  const base = `http://127.0.0.1:${port}`;
-  if (options.listen) env = { PUBLIC_URL: base, PORT: String(port), ...env };
   const livekit = new LiveKitStandIn();
   const url = await livekit.start();
-  const t = await startTestApp(
-    provider,
-    { LOGIN_RATE_LIMIT: "1000", LIVEKIT_URL: url.replace("http:", "ws:"), RECONCILE_SECONDS: "0", ...env },
-    { now: () => clock.now, scratch },
-  );
+  const org = await startOrgWith(provider, env, scratch, options, url.replace("http:", "ws:"), () => livekit.stop());
   livekit.deliver = async (body, authorization) =>
     (
-      await t.app.inject({
+      await org.app.inject({
         method: "POST",
         url: "/webhooks/livekit",
         headers: { "content-type": "application/webhook+json", authorization },
         payload: body,
       })
     ).statusCode;
+  return { ...org, livekit };
+}
+
+/**
+ * The app listening on a port of its own, in front of LiveKit's own server, whose webhooks reach
+ * it over HTTP through a relay that can lose them. Reconciliation runs every second.
+ */
+export async function startOrgOnLiveKit(provider: Provider, env: Record<string, string> = {}) {
+  const port = await freePort();
+  const relay = new WebhookRelay(`http://127.0.0.1:${port}/webhooks/livekit`);
+  const real = await startRealLiveKit(await relay.start());
+  const org = await startOrgWith(
+    provider,
+    { PORT: String(port), RECONCILE_SECONDS: "1", ...env },
+    undefined,
+    { listen: true },
+    real.url,
+    async () => {
+      await real.stop();
+      await relay.stop();
+    },
+  );
+  return { ...org, real, relay };
+}
+
+async function startOrgWith(
+  provider: Provider,
+  env: Record<string, string>,
+  scratch: ScratchDatabase | undefined,
+  options: { reuseStaff?: boolean; listen?: boolean },
+  livekitUrl: string,
+  stopLiveKit: () => Promise<void>,
+): Promise<Omit<Org, "livekit"> & { base: string }> {
+  const port = options.listen ? Number(env.PORT ?? (await freePort())) : 3000;
+  const base = `http://127.0.0.1:${port}`;
+  if (options.listen) env = { PUBLIC_URL: base, PORT: String(port), ...env };
+  const t = await startTestApp(
+    provider,
+    { LOGIN_RATE_LIMIT: "1000", LIVEKIT_URL: livekitUrl, RECONCILE_SECONDS: "0", ...env },
+    { now: () => clock.now, scratch },
+  );
   const close = t.close.bind(t);
   t.close = async () => {
-    await livekit.stop();
+    await stopLiveKit();
     await close();
   };
   const ensure = async (email: string, roles: Role[], name: string) =>
@@ -76,7 +109,6 @@ export async function startOrg(
   await ensure("admin@example.org", ["admin", "staff"], "Ada Admin");
   const org = {
     t,
-    livekit,
     app: t.app,
     admin: await signIn(t.app, "admin@example.org"),
     lead: await signIn(t.app, "lead@example.org"),
@@ -94,14 +126,6 @@ export async function startOrg(
   });
   expect(res.statusCode).toBe(200);
   return { ...org, base };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export async function call(org: Org, method: "GET" | "POST" | "PUT", url: string, cookie?: string, payload?: object) {
