@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { password } from "../helpers/app.ts";
-import { buildPages, chromiumAvailable, expectNoAxeViolations, expectNoSidewaysScroll, launch, screenshot } from "../helpers/browser.ts";
+import { chromiumAvailable, expectNoAxeViolations, expectNoSidewaysScroll, launch, screenshot } from "../helpers/browser.ts";
 import { addMember, call, clock, enterWaiting, joinRoom, type Org, schedule, startOrg } from "../helpers/scenario.ts";
 
 // bypassCSP lets axe-core be injected; the pages themselves allow no inline script.
@@ -21,7 +21,6 @@ describe.skipIf(!chromiumAvailable)("the whole story in Chromium", () => {
 
   beforeAll(async () => {
     clock.now = new Date("2026-03-03T13:50:00Z");
-    buildPages();
     org = await startOrg("sqlite", {}, undefined, { listen: true });
     browser = await launch();
     staffContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "UTC", bypassCSP: true });

@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
 // Real Chromium through playwright-core. Skips loudly where Chromium is missing, unless
 // GATEKEEPER_REQUIRE_CHROMIUM=1 (set by .ci/run) makes it required.
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -13,11 +12,6 @@ if (!chromiumAvailable) {
   if (process.env.GATEKEEPER_REQUIRE_CHROMIUM === "1")
     throw new Error(`GATEKEEPER_REQUIRE_CHROMIUM=1 but there is no Chromium at ${chromiumPath}`);
   console.warn(`\n!!! No Chromium at ${chromiumPath}: the browser tests are SKIPPED (npm run test:setup installs it)\n`);
-}
-
-/** Builds the pages from the current sources, so that a browser test never runs stale ones. */
-export function buildPages(): void {
-  execFileSync("npm", ["run", "build:web"], { stdio: ["ignore", "ignore", "inherit"] });
 }
 
 export function launch(): Promise<Browser> {

@@ -22,9 +22,9 @@ export const endsAt = "2026-03-03T15:00:00Z";
 const allDay = [{ start: "00:00", end: "24:00" }];
 export const allDayHours = { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay };
 
-export interface Org {
+/** The organisation and its app, whichever video server stands behind it. */
+export interface OrgApp {
   t: TestApp;
-  livekit: LiveKitStandIn;
   app: FastifyInstance;
   admin: string;
   lead: string;
@@ -32,6 +32,10 @@ export interface Org {
   other: string;
   leadId: string;
   secondId: string;
+}
+
+export interface Org extends OrgApp {
+  livekit: LiveKitStandIn;
 }
 
 /** The app, with a LiveKit stand-in whose webhooks go straight to the app. */
@@ -85,7 +89,7 @@ async function startOrgWith(
   options: { reuseStaff?: boolean; listen?: boolean },
   livekitUrl: string,
   stopLiveKit: () => Promise<void>,
-): Promise<Omit<Org, "livekit"> & { base: string }> {
+): Promise<OrgApp & { base: string }> {
   const port = options.listen ? Number(env.PORT ?? (await freePort())) : 3000;
   const base = `http://127.0.0.1:${port}`;
   if (options.listen) env = { PUBLIC_URL: base, PORT: String(port), ...env };
@@ -128,12 +132,12 @@ async function startOrgWith(
   return { ...org, base };
 }
 
-export async function call(org: Org, method: "GET" | "POST" | "PUT", url: string, cookie?: string, payload?: object) {
+export async function call(org: OrgApp, method: "GET" | "POST" | "PUT", url: string, cookie?: string, payload?: object) {
   return org.app.inject({ method, url, headers: cookie ? { cookie } : {}, ...(payload ? { payload } : {}) });
 }
 
 /** A member (with a carer unless `livesWithCarer` is false) and, unless `consent` is false, video consent. */
-export async function addMember(org: Org, opts: { livesWithCarer?: boolean; consent?: boolean; name?: string } = {}) {
+export async function addMember(org: OrgApp, opts: { livesWithCarer?: boolean; consent?: boolean; name?: string } = {}) {
   const livesWithCarer = opts.livesWithCarer ?? true;
   const res = await call(org, "POST", "/api/members", org.lead, {
     displayName: opts.name ?? "Alex",
@@ -163,7 +167,7 @@ export interface ScheduledAttendee {
   carer?: string;
 }
 
-export async function schedule(org: Org, memberIds: string[], over: Record<string, unknown> = {}) {
+export async function schedule(org: OrgApp, memberIds: string[], over: Record<string, unknown> = {}) {
   const res = await call(org, "POST", "/api/sessions", org.lead, {
     title: "Art club",
     startsAt,
@@ -184,12 +188,12 @@ export async function schedule(org: Org, memberIds: string[], over: Record<strin
   return { id: session.id as string, session, attendees };
 }
 
-export async function confirmCarer(org: Org, carerToken: string) {
+export async function confirmCarer(org: OrgApp, carerToken: string) {
   const res = await call(org, "POST", `/api/carer/${carerToken}/confirm`, undefined, { present: true, agreedToTerms: true });
   expect(res.statusCode, res.body).toBe(200);
 }
 
-export async function enterWaiting(org: Org, invite: string) {
+export async function enterWaiting(org: OrgApp, invite: string) {
   const res = await call(org, "POST", `/api/join/${invite}`, undefined, { agreedToGuidelines: true });
   expect(res.statusCode, res.body).toBe(200);
   return res.json();

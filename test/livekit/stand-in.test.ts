@@ -1,5 +1,6 @@
-// The stand-in must accept what LiveKit accepts and refuse what LiveKit refuses, as seen by
-// livekit-server-sdk's own RoomServiceClient, TokenVerifier and WebhookReceiver.
+// What only the stand-in can show without a browser: participants "connecting" with a token, as
+// LiveKit's signalling checks it, and the webhooks that follow. The RoomService and signalling
+// checks it shares with LiveKit's own server are in contract.test.ts.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AccessToken, RoomServiceClient, type WebhookEvent, WebhookReceiver } from "livekit-server-sdk";
@@ -40,15 +41,8 @@ describe("LiveKit stand-in", () => {
     return at.toJwt();
   };
 
-  it("creates rooms idempotently and lists them, with the SDK's client", async () => {
-    const room = await rooms.createRoom({ name: "r1", maxParticipants: 3, emptyTimeout: 120, departureTimeout: 10 });
-    expect(room).toMatchObject({ name: "r1", maxParticipants: 3, emptyTimeout: 120 });
-    const again = await rooms.createRoom({ name: "r1", maxParticipants: 9 });
-    expect(again.sid).toBe(room.sid);
-    expect((await rooms.listRooms()).map((r) => r.name)).toContain("r1");
-  });
-
   it("connects a participant whose token is valid, and LiveKit's webhook verifier accepts what it sends", async () => {
+    await rooms.createRoom({ name: "r1" });
     await standIn.connect(await tokenFor("alice", { roomJoin: true, room: "r1" }));
     expect((await rooms.listParticipants("r1")).map((p) => p.identity)).toEqual(["alice"]);
     await standIn.flushWebhooks();
@@ -69,29 +63,6 @@ describe("LiveKit stand-in", () => {
     await rooms.createRoom({ name: "tiny", maxParticipants: 1 });
     await standIn.connect(await tokenFor("one", { roomJoin: true, room: "tiny" }));
     await expect(standIn.connect(await tokenFor("two", { roomJoin: true, room: "tiny" }))).rejects.toThrow(/full/);
-  });
-
-  it("checks RoomService grants: roomAdmin must name the room", async () => {
-    const call = async (token: string) =>
-      fetch(`${standIn.url}/twirp/livekit.RoomService/ListParticipants`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-        body: JSON.stringify({ room: "r1" }),
-      });
-    const wrongRoom = await call(await tokenFor("x", { roomAdmin: true, room: "other" }));
-    expect(wrongRoom.status).toBe(401);
-    expect(wrongRoom.headers.get("content-type")).toBe("application/json");
-    expect(await wrongRoom.json()).toEqual({ code: "unauthenticated", msg: "permissions denied" });
-    const badSignature = await call(await tokenFor("x", { roomAdmin: true, room: "r1" }, "nope"));
-    expect(badSignature.status).toBe(401);
-    expect(badSignature.headers.get("content-type")).toBe("text/plain");
-    expect((await call(await tokenFor("x", { roomAdmin: true, room: "r1" }))).status).toBe(200);
-  });
-
-  it("answers unknown rooms and participants as LiveKit does", async () => {
-    expect(await rooms.listParticipants("nowhere")).toEqual([]);
-    await expect(rooms.removeParticipant("r1", "nobody")).rejects.toMatchObject({ status: 404, code: "not_found" });
-    await expect(rooms.deleteRoom("nowhere")).rejects.toMatchObject({ status: 404, code: "not_found" });
   });
 
   it("removing a participant and deleting a room send participant_left and room_finished", async () => {

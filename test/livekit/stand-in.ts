@@ -37,8 +37,12 @@ export interface Connected {
   metadata: string;
 }
 
-type Twirp = { status: number; code: string; msg: string };
+type Twirp = { status: number; code: string; msg: string; meta?: Record<string, string> };
 const twirpError = (status: number, code: string, msg: string): Twirp => ({ status, code, msg });
+
+function invalidToken(res: ServerResponse, token: string): void {
+  res.writeHead(401, { "Content-Type": "text/plain; charset=utf-8" }).end(`invalid token: ${token}\n`);
+}
 
 const requiredGrant: Record<string, "roomCreate" | "roomList" | "roomAdmin"> = {
   CreateRoom: "roomCreate",
@@ -100,7 +104,7 @@ export class LiveKitStandIn {
         },
         (err: Error) => {
           entry.refused = err.message;
-          socket.end("HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\n\r\ninvalid token\n");
+          socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain; charset=utf-8\r\n\r\ninvalid token: ${token}\n`);
         },
       );
     });
@@ -134,6 +138,8 @@ export class LiveKitStandIn {
       return;
     }
     const match = /^\/twirp\/livekit\.RoomService\/(\w+)$/.exec(req.url ?? "");
+    const url = new URL(req.url ?? "/", "http://stand-in");
+    if (req.method === "GET" && url.pathname === "/rtc/validate") return this.validate(res, url.searchParams.get("access_token") ?? "");
     if (req.method !== "POST" || !match) {
       res.writeHead(404, { "Content-Type": "text/plain" }).end("404 page not found\n");
       return;
@@ -142,15 +148,17 @@ export class LiveKitStandIn {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const method = match[1]!;
 
-    let claims: ClaimGrants;
-    try {
-      const auth = req.headers.authorization ?? "";
-      if (!auth.startsWith("Bearer ")) throw new Error("no token");
-      claims = await this.verifier.verify(auth.slice("Bearer ".length), 60);
-    } catch {
-      // LiveKit answers a missing, malformed or badly signed token with a plain-text 401.
-      res.writeHead(401, { "Content-Type": "text/plain" }).end("invalid token\n");
-      return;
+    // LiveKit answers a request with no token as one without the grant, and a malformed or badly
+    // signed token with a plain-text 401.
+    const auth = req.headers.authorization ?? "";
+    let claims: ClaimGrants = {};
+    if (auth.startsWith("Bearer ")) {
+      const token = auth.slice("Bearer ".length);
+      try {
+        claims = await this.verifier.verify(token, 60);
+      } catch {
+        return invalidToken(res, token);
+      }
     }
     let body: Record<string, unknown>;
     try {
@@ -161,7 +169,13 @@ export class LiveKitStandIn {
     this.calls.push({ method, body });
     if (this.gate) await this.gate;
     const grant = requiredGrant[method];
-    if (!grant) return this.sendTwirp(res, twirpError(404, "bad_route", `no handler for path "/twirp/livekit.RoomService/${method}"`));
+    if (!grant) {
+      const route = `/twirp/livekit.RoomService/${method}`;
+      return this.sendTwirp(res, {
+        ...twirpError(404, "bad_route", `no handler for path "${route}"`),
+        meta: { twirp_invalid_route: `POST ${route}` },
+      });
+    }
     const video = claims.video ?? {};
     const roomMatches = grant !== "roomAdmin" || (video.room !== undefined && video.room === body.room);
     if (!video[grant] || !roomMatches) return this.sendTwirp(res, twirpError(401, "unauthenticated", "permissions denied"));
@@ -174,16 +188,27 @@ export class LiveKitStandIn {
     }
   }
 
+  /** GET /rtc/validate: livekit-client asks it why a signalling connection failed. */
+  private async validate(res: ServerResponse, token: string): Promise<void> {
+    try {
+      await this.verifier.verify(token);
+    } catch {
+      return invalidToken(res, token);
+    }
+    res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8" }).end("success");
+  }
+
   private sendTwirp(res: ServerResponse, err: Twirp): void {
-    res.writeHead(err.status, { "Content-Type": "application/json" }).end(JSON.stringify({ code: err.code, msg: err.msg }));
+    const { status, ...body } = err;
+    res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
   }
 
   private async call(method: string, body: Record<string, unknown>): Promise<unknown> {
     const roomName = String(body.room ?? "");
     switch (method) {
       case "CreateRoom": {
+        // LiveKit creates a room even with an empty name; the gatekeeper never asks for one.
         const name = String(body.name ?? "");
-        if (!name) throw twirpError(400, "invalid_argument", "room name is required");
         const existing = this.rooms.get(name);
         if (existing) return existing.room.toJson();
         const room = this.createRoom(name, body);
@@ -253,7 +278,7 @@ export class LiveKitStandIn {
   private participant(roomName: string, identity: string): ParticipantInfo {
     const room = this.rooms.get(roomName);
     const p = room?.participants.get(identity);
-    if (!p) throw twirpError(404, "not_found", room ? "participant does not exist" : "requested room does not exist");
+    if (!p) throw twirpError(404, "not_found", "participant does not exist");
     return p;
   }
 
