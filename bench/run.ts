@@ -450,5 +450,11 @@ out();
 for (const provider of providers) await benchProvider(provider);
 // The before/after record is kept by hand in history.md and carried into every full result.
 const history = readFileSync(new URL("./history.md", import.meta.url), "utf8");
-if (!quick && phases.size === allPhases.length) writeFileSync(new URL("./RESULTS.md", import.meta.url), `${lines.join("\n")}\n${history}`);
+const results = new URL("./RESULTS.md", import.meta.url);
+if (!quick && phases.size === allPhases.length) {
+  writeFileSync(results, `${lines.join("\n")}\n${history}`);
+  console.log(`\nWrote ${results.pathname}`);
+} else {
+  console.log(`\nPrinted only: ${results.pathname} is written by a full run of every phase (npm run bench).`);
+}
 process.exit(0);

@@ -22,7 +22,7 @@ import { safeguardingRoutes } from "./http/routes/console/safeguarding.ts";
 import { sessionRoutes } from "./http/routes/console/sessions.ts";
 import { settingsRoutes } from "./http/routes/console/settings.ts";
 import { staffRoutes } from "./http/routes/console/staff.ts";
-import { healthRoutes } from "./http/routes/health.ts";
+import { firstAdminAdvice, healthRoutes } from "./http/routes/health.ts";
 import { pageRoutes } from "./http/routes/pages.ts";
 import { carerRoutes } from "./http/routes/public/carer.ts";
 import { joinRoutes } from "./http/routes/public/join.ts";
@@ -66,10 +66,7 @@ export async function buildApp({ config, database, logDestination, now = () => n
   };
   await app.register(contextPlugin, { ctx });
   app.addHook("onClose", () => bus.close());
-  if (config.GATEKEEPER_ADMIN_EMAIL && config.GATEKEEPER_ADMIN_PASSWORD) {
-    const admin = await ensureFirstAdmin(db, config.GATEKEEPER_ADMIN_EMAIL, config.GATEKEEPER_ADMIN_PASSWORD);
-    if (admin) app.log.info({ staffId: admin.id }, "created the first admin from GATEKEEPER_ADMIN_EMAIL");
-  }
+  await firstAdmin(app, db, config);
 
   await app.register(swagger, {
     openapi: {
@@ -97,6 +94,18 @@ export async function buildApp({ config, database, logDestination, now = () => n
 
   startReconciling(app, ctx);
   return app;
+}
+
+/** Creates the first admin from GATEKEEPER_ADMIN_*, or says in the log how to create one. */
+async function firstAdmin(app: FastifyInstance, db: Database, config: Config): Promise<void> {
+  const { GATEKEEPER_ADMIN_EMAIL: email, GATEKEEPER_ADMIN_PASSWORD: password, GATEKEEPER_ADMIN_NAME: name } = config;
+  if (email && password) {
+    const admin = await ensureFirstAdmin(db, { email, password, name: name ?? "Administrator" });
+    if (admin) app.log.info({ staffId: admin.id }, "created the first admin from GATEKEEPER_ADMIN_EMAIL");
+    else app.log.info("GATEKEEPER_ADMIN_EMAIL and GATEKEEPER_ADMIN_PASSWORD are ignored: staff accounts already exist");
+  } else if ((await db.db.staff.count()) === 0) {
+    app.log.warn(firstAdminAdvice);
+  }
 }
 
 /** While sessions are live, compares their rooms with attendance every RECONCILE_SECONDS. */

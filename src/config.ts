@@ -28,6 +28,7 @@ const envSchema = z.object({
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
   GATEKEEPER_ADMIN_EMAIL: optional(z.email()),
   GATEKEEPER_ADMIN_PASSWORD: optional(z.string().min(12, "must be at least 12 characters")),
+  GATEKEEPER_ADMIN_NAME: optional(z.string().trim().min(1).max(200)),
   /** Login attempts allowed per client address per minute. */
   LOGIN_RATE_LIMIT: optional(z.coerce.number().int().min(1)).default(10),
   /** How often live rooms are compared with attendance (0 turns it off, for tests). */

@@ -1,8 +1,10 @@
 // Reads the configuration, builds the app, listens, and shuts down gracefully on SIGINT/SIGTERM:
 // in-flight requests finish, then the database closes (close-with-grace, 10 s at most).
 import closeWithGrace from "close-with-grace";
+import { startLocalLiveKit } from "./adapters/livekit/local.ts";
 import { buildApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -15,12 +17,17 @@ try {
   throw err;
 }
 
+// With no LiveKit settings, in development, a LiveKit server runs beside us (see local.ts).
+const localLiveKit = await startLocalLiveKit(config, process.env, createLogger(config));
+if (localLiveKit) config = { ...config, LIVEKIT_URL: localLiveKit.url };
+
 const app = await buildApp({ config });
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, "shutting down after an error");
   else app.log.info({ signal }, "shutting down");
   await app.close();
+  await localLiveKit?.stop();
 });
 
 await app.listen({ port: config.PORT, host: config.HOST });

@@ -84,9 +84,12 @@ export async function updateStaff({ db, provider }: Database, id: string, change
 }
 
 /** Creates the first admin from configuration when there are no staff at all. */
-export async function ensureFirstAdmin(database: Database, email: string, password: string): Promise<StaffView | null> {
+export async function ensureFirstAdmin(
+  database: Database,
+  admin: { email: string; password: string; name: string },
+): Promise<StaffView | null> {
   if ((await database.db.staff.count()) > 0) return null;
-  return createStaff(database, { email, name: "Administrator", password, roles: ["admin", "staff"] }, null);
+  return createStaff(database, { ...admin, roles: ["admin", "staff"] }, null);
 }
 
 /** Checks e-mail and password; unknown e-mail and wrong password cost the same and look the same. */

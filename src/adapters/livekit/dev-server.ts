@@ -51,6 +51,8 @@ export interface DevServer {
   /** The signalling URL for clients and the SDK (`ws://127.0.0.1:port`). */
   url: string;
   process: ChildProcess;
+  /** Set once stop() is called: an exit after that is expected. */
+  stopping: boolean;
   stop(): Promise<void>;
 }
 
@@ -81,8 +83,17 @@ export async function startDevServer(o: DevServerOptions, timeoutMs = 20_000): P
       o.onLog?.(line);
     });
   }
-  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+  // However this process ends, the server it started ends with it.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  const exited = new Promise<number | null>((done) =>
+    child.once("exit", (code) => {
+      process.off("exit", killOnExit);
+      done(code);
+    }),
+  );
   const stop = async () => {
+    server.stopping = true;
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
       const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
@@ -92,6 +103,7 @@ export async function startDevServer(o: DevServerOptions, timeoutMs = 20_000): P
     rmSync(dir, { recursive: true, force: true });
   };
   const url = `http://127.0.0.1:${o.port}`;
+  const server: DevServer = { url: url.replace("http:", "ws:"), process: child, stopping: false, stop };
   const deadline = Date.now() + timeoutMs;
   let gone = false;
   void exited.then(() => {
@@ -99,7 +111,7 @@ export async function startDevServer(o: DevServerOptions, timeoutMs = 20_000): P
   });
   while (!gone && Date.now() < deadline) {
     try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(1_000) })).ok) return { url: url.replace("http:", "ws:"), process: child, stop };
+      if ((await fetch(url, { signal: AbortSignal.timeout(1_000) })).ok) return server;
     } catch {
       // not listening yet
     }
@@ -107,4 +119,15 @@ export async function startDevServer(o: DevServerOptions, timeoutMs = 20_000): P
   }
   await stop();
   throw new Error(`livekit-server did not start on port ${o.port}:\n${recent.join("\n")}`);
+}
+
+/** What to tell a person whose machine has no LiveKit server, in the log and the console. */
+export const noLiveKitAdvice =
+  "No LiveKit server answers at LIVEKIT_URL, so sessions cannot start (the waiting room still works). " +
+  "On this machine, `npm run test:setup` builds LiveKit's server into .tools/bin (it needs Go), and `npm start` then runs it; " +
+  "elsewhere, install LiveKit (https://docs.livekit.io/home/self-hosting/local/) and run `livekit-server --dev`, or set LIVEKIT_URL.";
+
+/** LiveKit's log lines carry tokens now and then; none reaches our output. */
+export function withoutTokens(line: string): string {
+  return line.replace(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g, "***");
 }

@@ -1,8 +1,23 @@
 // GET /healthz (the process answers) and GET /readyz (database reachable, migrations applied).
 // /readyz also says whether LiveKit answers; that does not make the service unready, because
-// the waiting room keeps working without it (sessions just cannot start).
+// the waiting room keeps working without it (sessions just cannot start). GET /api/setup tells
+// the sign-in page and the console, in words, what a new installation still needs.
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
+import { noLiveKitAdvice } from "../../adapters/livekit/dev-server.ts";
+
+/** The exact commands that create the first admin, for the start-up log and the sign-in page. */
+export const firstAdminAdvice =
+  "No staff accounts exist yet. Create the first admin with " +
+  '`npm run cli -- staff:add --email you@example.org --name "Your Name" --roles admin,staff` (it asks for a password), ' +
+  "or start Gatekeeper once with GATEKEEPER_ADMIN_EMAIL, GATEKEEPER_ADMIN_PASSWORD and GATEKEEPER_ADMIN_NAME set.";
+
+const setupBody = z.object({
+  firstAdminNeeded: z.boolean(),
+  videoServer: z.enum(["ok", "unreachable"]),
+  /** What to do, in words, for each thing that is missing. */
+  advice: z.array(z.string()),
+});
 
 const readyBody = z.object({
   ready: z.boolean(),
@@ -30,5 +45,21 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     const livekit = (await app.ctx.rooms.reachable()) ? "ok" : "unreachable";
     const ready = database === "ok" && migrations === "ok";
     return reply.code(ready ? 200 : 503).send({ ready, checks: { database, migrations, livekit } });
+  });
+
+  app.get("/api/setup", { schema: { tags: ["health"], response: { 200: setupBody } } }, async () => {
+    const firstAdminNeeded = (await app.database.db.staff.count()) === 0;
+    const videoServer: "ok" | "unreachable" = (await app.ctx.rooms.reachable()) ? "ok" : "unreachable";
+    const advice = [
+      ...(firstAdminNeeded ? [firstAdminAdvice] : []),
+      ...(videoServer === "ok"
+        ? []
+        : [
+            app.config.NODE_ENV === "production"
+              ? "The video server cannot be reached, so sessions cannot start. Ask whoever runs Gatekeeper to check LIVEKIT_URL and the LiveKit server."
+              : noLiveKitAdvice,
+          ]),
+    ];
+    return { firstAdminNeeded, videoServer, advice };
   });
 };

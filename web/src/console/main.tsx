@@ -26,6 +26,25 @@ function parse(hash: string): Route {
   return { page: "sessions" };
 }
 
+/** What a new installation still needs (the first admin, a video server), said in words. */
+function SetupAdvice() {
+  const [advice, setAdvice] = useState<string[]>([]);
+  useEffect(() => {
+    api<{ advice: string[] }>("GET", "/api/setup").then(
+      (r) => setAdvice(r.advice),
+      () => setAdvice([]),
+    );
+  }, []);
+  if (advice.length === 0) return null;
+  return (
+    <section className="notice bad" aria-label="Setting up">
+      {advice.map((line) => (
+        <p key={line}>{line}</p>
+      ))}
+    </section>
+  );
+}
+
 function SignIn({ onSignedIn }: { onSignedIn: (s: Staff) => void }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -33,6 +52,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: Staff) => void }) {
   return (
     <main>
       <h1>Sign in</h1>
+      <SetupAdvice />
       {error && (
         <p className="notice bad" role="alert">
           {error}
@@ -124,6 +144,7 @@ function App() {
         </span>
       </header>
       <main>
+        <SetupAdvice />
         {route.page === "sessions" && <Sessions open={(id) => go(`#/sessions/${id}`)} />}
         {route.page === "session" && <SessionView sessionId={route.id} me={me} />}
         {route.page === "members" && <Members />}
