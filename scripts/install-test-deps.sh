@@ -2,7 +2,8 @@
 # Installs and starts what the tests need beyond npm, each only when it is missing, so a second
 # run is quick and changes nothing:
 #   - Debian's PostgreSQL, started on 127.0.0.1:5432 with a test role `gatekeeper_test` that may
-#     create databases and signs in without a password from this machine only (trust, loopback);
+#     create databases (and end other sessions in them, to drop them) and signs in without a
+#     password from this machine only (trust, loopback);
 #   - Debian's Redis, started on 127.0.0.1:6379 without persistence;
 #   - Debian's Chromium for the browser tests (playwright-core drives it; `npx playwright install`
 #     cannot download browsers on these machines);
@@ -59,6 +60,9 @@ as_postgres() { if [ -z "$sudo" ]; then runuser -u postgres -- "$@"; else sudo -
 if [ "$(as_postgres psql -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$TEST_ROLE'")" != "1" ]; then
   as_postgres psql -qc "CREATE ROLE $TEST_ROLE LOGIN CREATEDB"
 fi
+# Tests drop their databases WITH (FORCE), which must also end an autovacuum worker that happens
+# to be in one; only pg_signal_backend (or a superuser) may.
+as_postgres psql -qc "GRANT pg_signal_backend TO $TEST_ROLE" 2>/dev/null
 say "postgresql $pg_version: postgresql://$TEST_ROLE@127.0.0.1:5432/postgres"
 
 # --- Redis --------------------------------------------------------------------------------------

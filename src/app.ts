@@ -1,5 +1,6 @@
 // Builds the Fastify application. The server entry and the tests both call buildApp.
 import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "@fastify/type-provider-zod";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -90,7 +91,8 @@ export async function buildApp({ config, database, logDestination, now = () => n
   await app.register(waitingSocketRoutes, { prefix: "/ws/join" });
   await app.register(consoleSocketRoutes, { prefix: "/ws/console" });
   await app.register(pageRoutes);
-  app.get("/docs/json", { schema: { hide: true } }, async () => app.swagger());
+  // The API reference: an HTML page at /docs, the OpenAPI document at /docs/json.
+  await app.register(swaggerUi, { routePrefix: "/docs" });
 
   startReconciling(app, ctx);
   return app;

@@ -1,20 +1,23 @@
-// Command line for operators: `npm run cli -- staff:add --email a@b.org --name "A B" --roles admin,staff`
-// (the password is read from GATEKEEPER_NEW_PASSWORD or prompted for, never taken as an argument,
-// so that it stays out of shell history), `npm run cli -- migrate`.
-import { createInterface } from "node:readline/promises";
+// Command line for operators. Passwords are read from GATEKEEPER_NEW_PASSWORD or asked for on the
+// terminal without echo, never taken as an argument, so that they stay out of shell history.
+// Migrations run only when some are pending, so the CLI works beside a running Gatekeeper.
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { openDatabase } from "./adapters/db/client.ts";
+import { DatabaseSetupError } from "./adapters/db/migrate.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
 import { roleSchema } from "./domain/roles.ts";
-import { createStaff } from "./domain/staff.ts";
+import { createStaff, normaliseEmail, resetPassword, updateStaff } from "./domain/staff.ts";
 
 const usage = `usage:
   npm run cli -- staff:add --email EMAIL --name NAME [--roles staff,dsl,admin]
-      password from GATEKEEPER_NEW_PASSWORD, or asked for on the terminal
-  npm run cli -- migrate`;
+  npm run cli -- staff:reset-password --email EMAIL     (signs them out everywhere)
+  npm run cli -- staff:reactivate --email EMAIL
+  npm run cli -- migrate
+  Passwords come from GATEKEEPER_NEW_PASSWORD, or are asked for on the terminal.`;
 
+const password = z.string().min(12, "must be at least 12 characters");
 const staffArgs = z.object({
   email: z.email(),
   name: z.string().trim().min(1),
@@ -23,57 +26,108 @@ const staffArgs = z.object({
     .default("staff")
     .transform((s) => s.split(","))
     .pipe(z.array(roleSchema).min(1)),
-  password: z.string().min(12, "must be at least 12 characters"),
+  password,
 });
 
+/** Asks on the terminal without echoing what is typed. */
 async function readPassword(): Promise<string> {
   if (process.env.GATEKEEPER_NEW_PASSWORD) return process.env.GATEKEEPER_NEW_PASSWORD;
-  if (!process.stdin.isTTY) return "";
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const input = process.stdin;
+  if (!input.isTTY) return "";
+  process.stdout.write("Password (12 characters or more, not shown): ");
+  input.setRawMode(true);
+  input.resume();
+  let typed = "";
   try {
-    return await rl.question("Password (12 characters or more): ");
+    for await (const chunk of input) {
+      for (const ch of String(chunk)) {
+        if (ch === "\r" || ch === "\n") return typed;
+        if (ch === "\u0003") throw new Error("cancelled");
+        typed = ch === "\u007f" || ch === "\b" ? typed.slice(0, -1) : typed + ch;
+      }
+    }
+    return typed;
   } finally {
-    rl.close();
+    input.setRawMode(false);
+    input.pause();
+    process.stdout.write("\n");
   }
+}
+
+function complain(issues: z.core.$ZodIssue[]): number {
+  for (const issue of issues) console.error(`${issue.path.join(".") || "value"}: ${issue.message}`);
+  return 2;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const config = loadConfig();
-  if (command === "migrate") {
-    const database = await openDatabase(config.DATABASE_URL);
-    await database.close();
-    console.log("migrations applied");
-    return 0;
-  }
-  if (command === "staff:add") {
-    const { values } = parseArgs({
-      args: rest,
-      options: { email: { type: "string" }, name: { type: "string" }, roles: { type: "string" } },
-    });
-    const parsed = staffArgs.safeParse({ ...values, password: await readPassword() });
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) console.error(`${issue.path.join(".")}: ${issue.message}`);
-      return 2;
-    }
+  const { values } = parseArgs({
+    args: rest,
+    options: { email: { type: "string" }, name: { type: "string" }, roles: { type: "string" } },
+    strict: false,
+  });
+  const withDatabase = async (run: (database: Awaited<ReturnType<typeof openDatabase>>) => Promise<number>) => {
     const database = await openDatabase(config.DATABASE_URL);
     try {
-      const staff = await createStaff(database, parsed.data, null);
-      console.log(`added ${staff.email} (${staff.roles.join(", ")}) with id ${staff.id}`);
-      return 0;
+      return await run(database);
     } finally {
       await database.close();
     }
+  };
+  const byEmail = async (database: Awaited<ReturnType<typeof openDatabase>>) => {
+    const email = z.email().safeParse(values.email);
+    if (!email.success) return null;
+    return database.db.staff.findUnique({ where: { email: normaliseEmail(email.data) } });
+  };
+
+  switch (command) {
+    case "migrate":
+      return withDatabase(async () => {
+        console.log("migrations applied");
+        return 0;
+      });
+    case "staff:add": {
+      const parsed = staffArgs.safeParse({ ...values, password: await readPassword() });
+      if (!parsed.success) return complain(parsed.error.issues);
+      return withDatabase(async (database) => {
+        const staff = await createStaff(database, parsed.data, null);
+        console.log(`added ${staff.email} (${staff.roles.join(", ")}) with id ${staff.id}`);
+        return 0;
+      });
+    }
+    case "staff:reset-password":
+    case "staff:reactivate":
+      return withDatabase(async (database) => {
+        const row = await byEmail(database);
+        if (!row) {
+          console.error(`no staff account with the e-mail ${values.email ?? "(give --email)"}`);
+          return 2;
+        }
+        if (command === "staff:reactivate") {
+          await updateStaff(database, row.id, { active: true }, null);
+          console.log(`reactivated ${row.email}`);
+          return 0;
+        }
+        const parsed = password.safeParse(await readPassword());
+        if (!parsed.success) return complain(parsed.error.issues);
+        await resetPassword(database, row.id, parsed.data, null);
+        console.log(`changed the password of ${row.email}; they are signed out everywhere`);
+        return 0;
+      });
+    default:
+      console.error(usage);
+      return 2;
   }
-  console.error(usage);
-  return 2;
 }
 
+let code: number;
 try {
-  process.exitCode = await main(process.argv.slice(2));
+  code = await main(process.argv.slice(2));
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof DomainError) {
-    console.error(err.message);
-    process.exitCode = 1;
-  } else throw err;
+  if (!(err instanceof ConfigError || err instanceof DomainError || err instanceof DatabaseSetupError)) throw err;
+  console.error(err.message);
+  code = 1;
 }
+// Exit now: a database driver's idle connection would otherwise hold the process open for seconds.
+process.exit(code);

@@ -1,6 +1,7 @@
 // Reads the configuration, builds the app, listens, and shuts down gracefully on SIGINT/SIGTERM:
 // in-flight requests finish, then the database closes (close-with-grace, 10 s at most).
 import closeWithGrace from "close-with-grace";
+import { DatabaseSetupError } from "./adapters/db/migrate.ts";
 import { startLocalLiveKit } from "./adapters/livekit/local.ts";
 import { buildApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
@@ -21,7 +22,17 @@ try {
 const localLiveKit = await startLocalLiveKit(config, process.env, createLogger(config));
 if (localLiveKit) config = { ...config, LIVEKIT_URL: localLiveKit.url };
 
-const app = await buildApp({ config });
+let app: Awaited<ReturnType<typeof buildApp>>;
+try {
+  app = await buildApp({ config });
+} catch (err) {
+  await localLiveKit?.stop();
+  if (err instanceof DatabaseSetupError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, "shutting down after an error");

@@ -57,11 +57,23 @@ export interface StaffChange {
   active?: boolean;
 }
 
-export async function updateStaff({ db, provider }: Database, id: string, change: StaffChange, actorId: string): Promise<StaffView> {
+/** `actorId` is the admin making the change, or null for an operator at the command line. */
+export async function updateStaff({ db, provider }: Database, id: string, change: StaffChange, actorId: string | null): Promise<StaffView> {
   return db.$transaction(async (tx) => {
     const before = await tx.staff.findUnique({ where: { id } });
     if (!before) throw notFound("Staff account");
     const deactivating = change.active === false && before.active;
+    if (deactivating && id === actorId)
+      throw conflict("cannot_deactivate_self", "You cannot deactivate your own account: ask another admin to do it.");
+    const stillAdmin = (change.active ?? before.active) && (change.roles ?? parseRoles(before.roles)).includes("admin");
+    if (before.active && parseRoles(before.roles).includes("admin") && !stillAdmin) {
+      const admins = (await tx.staff.findMany({ where: { active: true } })).filter((s) => parseRoles(s.roles).includes("admin"));
+      if (admins.length <= 1)
+        throw conflict(
+          "last_admin",
+          `${before.name} is the last active admin: make someone else an admin first, or nobody could manage staff.`,
+        );
+    }
     const row = await tx.staff.update({
       where: { id },
       data: {
@@ -73,12 +85,24 @@ export async function updateStaff({ db, provider }: Database, id: string, change
     });
     if (deactivating) await tx.staffLogin.updateMany({ where: { staffId: id, revokedAt: null }, data: { revokedAt: new Date() } });
     await appendAudit(tx, provider, {
-      actorType: "staff",
+      actorType: actorId ? "staff" : "system",
       actorId,
       action: "staff.updated",
       subjectId: id,
       data: { name: change.name, roles: change.roles && formatRoles(change.roles), active: change.active },
     });
+    return viewStaff(row);
+  });
+}
+
+/** Sets a new password and signs the account out everywhere (console or CLI; an admin's act). */
+export async function resetPassword({ db, provider }: Database, id: string, password: string, actorId: string | null): Promise<StaffView> {
+  const passwordHash = await hashPassword(password);
+  return db.$transaction(async (tx) => {
+    if (!(await tx.staff.findUnique({ where: { id } }))) throw notFound("Staff account");
+    const row = await tx.staff.update({ where: { id }, data: { passwordHash } });
+    await tx.staffLogin.updateMany({ where: { staffId: id, revokedAt: null }, data: { revokedAt: new Date() } });
+    await appendAudit(tx, provider, { actorType: actorId ? "staff" : "system", actorId, action: "staff.password_reset", subjectId: id });
     return viewStaff(row);
   });
 }

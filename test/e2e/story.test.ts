@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { password } from "../helpers/app.ts";
 import { chromiumAvailable, expectNoAxeViolations, expectNoSidewaysScroll, launch, screenshot } from "../helpers/browser.ts";
-import { addMember, call, clock, enterWaiting, joinRoom, type Org, schedule, startOrg } from "../helpers/scenario.ts";
+import { addMember, call, clock, enterWaiting, joinRoom, type Org, schedule, startOrg, startSession } from "../helpers/scenario.ts";
 
 // bypassCSP lets axe-core be injected; the pages themselves allow no inline script.
 const phone = { viewport: { width: 320, height: 720 }, timezoneId: "UTC", bypassCSP: true };
@@ -43,8 +43,16 @@ describe.skipIf(!chromiumAvailable)("the whole story in Chromium", () => {
     await console_.getByLabel("E-mail").fill("chris@example.org");
     await console_.getByLabel("Phone").fill("07700 900123");
     await console_.getByRole("button", { name: "Add member" }).click();
-    await console_.getByRole("button", { name: "Record written video consent from Chris Carer" }).click();
+    // Consent is recorded as it was given, never by one click: the form wants how it was given.
+    const consent = console_.getByRole("form", { name: "Record consent for Alex" });
+    await consent.getByRole("button", { name: "Record consent" }).click();
+    expect(await console_.getByText("Video consent: given").count()).toBe(0);
+    await consent.getByLabel("Given by").selectOption({ label: "Chris Carer (carer)" });
+    await consent.getByLabel("How it was given").selectOption({ label: "in writing" });
+    await consent.getByLabel("Note (optional)").fill("Signed form returned by post");
+    await consent.getByRole("button", { name: "Record consent" }).click();
     await expect.poll(() => console_.getByText("Video consent: given").count()).toBe(1);
+    await expect.poll(() => consent.getByLabel("Note (optional)").inputValue()).toBe("");
     await expectNoAxeViolations(console_, "console members");
 
     await console_.getByRole("link", { name: "Sessions" }).click();
@@ -78,7 +86,11 @@ describe.skipIf(!chromiumAvailable)("the whole story in Chromium", () => {
     expect(await page.getByLabel("Yes, I am with Alex").isChecked()).toBe(true);
     await expectNoAxeViolations(page, "carer error");
     await screenshot(page, "carer-error-320");
+    // The question is asked once, and its error goes as soon as it is answered.
+    expect(await page.getByText("Is Alex with you?").count()).toBe(1);
     await page.getByLabel("I agree to the carer rules").check();
+    await expect.poll(() => page.getByRole("alert").count()).toBe(0);
+    expect(await page.getByLabel("I agree to the carer rules").evaluate((el) => el === document.activeElement)).toBe(true);
     await page.getByRole("button", { name: "Continue" }).click();
     await page.getByRole("heading", { name: "Thank you" }).waitFor();
     await page.getByRole("heading", { name: "What happens next" }).waitFor();
@@ -159,6 +171,14 @@ describe.skipIf(!chromiumAvailable)("the whole story in Chromium", () => {
   });
 
   it("ending the session tells the member's page, in words, with no way back in", async () => {
+    // Ending asks first; saying no changes nothing.
+    console_.once("dialog", (d) => void d.dismiss());
+    await console_.getByRole("button", { name: "End session" }).click();
+    await member.getByRole("heading", { name: "You are in the group" }).waitFor();
+    console_.once("dialog", (d) => {
+      expect(d.message()).toContain("End the session for everyone?");
+      void d.accept();
+    });
     await console_.getByRole("button", { name: "End session" }).click();
     await member.getByRole("heading", { name: "The group has finished" }).waitFor();
     expect(await member.getByRole("button", { name: "Leave" }).count()).toBe(0);
@@ -196,6 +216,51 @@ describe.skipIf(!chromiumAvailable)("the whole story in Chromium", () => {
     await expectNoAxeViolations(page, "member refused");
     await screenshot(page, "member-refused-320");
     await context.close();
+  });
+
+  it("a coordinator is told in words why someone cannot be let in, and only the lead is offered the start", async () => {
+    const cy = await addMember(org, { name: "Cy", consent: false });
+    const s = await schedule(org, [cy.id], { title: "Drama", delivery: "venue" });
+    await console_.goto(`${org.base}/#/sessions/${s.id}`);
+    await console_.getByText("Only the session's lead can start it.").waitFor();
+    expect(await console_.getByRole("button", { name: "Start session" }).count()).toBe(0);
+    expect(await console_.getByRole("button", { name: "End session" }).count()).toBe(0);
+
+    await startSession(org, s.id);
+    await enterWaiting(org, s.attendees[0]!.invite);
+    const person = console_.getByRole("article", { name: /Cy/ });
+    await person.getByText("Cy cannot be let in until every rule above passes.").waitFor();
+    expect(await person.getByRole("button", { name: "Admit Cy" }).isDisabled()).toBe(true);
+    expect(await person.locator(".chip-failing li").first().textContent()).toMatch(/^Not yet: /);
+    // A mouse press opens a chip's explanation and a second press closes it.
+    const failing = person.locator(".chip.fail").first();
+    await failing.click();
+    await person.locator(".chip-reason").waitFor();
+    await failing.click();
+    await expect.poll(() => person.locator(".chip-reason").count()).toBe(0);
+    await expectNoAxeViolations(console_, "console with someone who cannot be let in");
+  });
+
+  it("an admin manages staff: never themselves, deactivating asks first, reactivating and new accounts clear the form", async () => {
+    await console_.getByRole("link", { name: "Settings and staff" }).click();
+    const me = console_.getByRole("listitem").filter({ hasText: "admin@example.org" });
+    await me.getByText("(you)").waitFor();
+    expect(await me.getByRole("button", { name: /Deactivate/ }).count()).toBe(0);
+    console_.once("dialog", (d) => {
+      expect(d.message()).toContain("Deactivate Oli Other?");
+      void d.accept();
+    });
+    await console_.getByRole("button", { name: "Deactivate Oli Other" }).click();
+    await console_.getByRole("button", { name: "Reactivate Oli Other" }).click();
+    await console_.getByRole("button", { name: "Deactivate Oli Other" }).waitFor();
+    const add = console_.locator("form").filter({ has: console_.getByRole("heading", { name: "Add a staff account" }) });
+    await add.getByLabel("E-mail").fill("newcomer@example.org");
+    await add.getByLabel("Name", { exact: true }).fill("Nia Newcomer");
+    await add.getByLabel("Password (12 characters or more)").fill("a long enough password");
+    await add.getByRole("button", { name: "Add staff account" }).click();
+    await add.getByText("Nia Newcomer was added.").waitFor();
+    expect(await add.getByLabel("E-mail").inputValue()).toBe("");
+    await expectNoAxeViolations(console_, "console staff accounts");
   });
 
   it("the camera check page works without a session", async () => {

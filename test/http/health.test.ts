@@ -26,13 +26,35 @@ describe.each(providers)("health on %s", (provider) => {
 });
 
 describe("OpenAPI document", () => {
-  it("is published at /docs/json and describes the routes from their schemas", async () => {
+  it("is published at /docs/json, with a reference page at /docs, and describes the routes from their schemas", async () => {
     const t = await startTestApp("sqlite");
     try {
       const doc = (await t.app.inject({ method: "GET", url: "/docs/json" })).json();
       expect(doc.openapi).toMatch(/^3\./);
       expect(doc.paths["/api/auth/login"].post.requestBody.content["application/json"].schema.required).toEqual(["email", "password"]);
       expect(Object.keys(doc.paths)).toContain("/api/staff/");
+      expect(Object.keys(doc.paths)).not.toContain("/docs/json");
+      const page = await t.app.inject({ method: "GET", url: "/docs/" });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers["content-type"]).toMatch(/^text\/html/);
+      expect(page.body).toContain("swagger");
+      expect((await t.app.inject({ method: "GET", url: "/docs" })).statusCode).toBeLessThan(400);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe("the pages' icon", () => {
+  it("is served, and every page links it", async () => {
+    const t = await startTestApp("sqlite");
+    try {
+      const icon = await t.app.inject({ method: "GET", url: "/favicon.svg" });
+      expect(icon.statusCode).toBe(200);
+      expect(icon.headers["content-type"]).toMatch(/^image\/svg\+xml/);
+      for (const url of ["/", "/check", "/join/x", "/carer/x"]) {
+        expect((await t.app.inject({ method: "GET", url })).body, url).toContain('<link rel="icon" href="/favicon.svg"');
+      }
     } finally {
       await t.close();
     }

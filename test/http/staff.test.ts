@@ -81,4 +81,57 @@ describe.each(providers)("staff accounts on %s", (provider) => {
     const res = await t.app.inject({ method: "PATCH", url: "/api/staff/nope", headers: { cookie: admin }, payload: { active: false } });
     expect(res.statusCode).toBe(404);
   });
+
+  it("an admin can neither deactivate themselves nor leave no active admin; reactivating and resetting a password work", async () => {
+    const patch = (id: string, payload: object, cookie = admin) =>
+      t.app.inject({ method: "PATCH", url: `/api/staff/${id}`, headers: { cookie }, payload });
+    const adminRow = await t.database.db.staff.findUniqueOrThrow({ where: { email: "admin@example.org" } });
+    const self = await patch(adminRow.id, { active: false });
+    expect(self.statusCode).toBe(409);
+    expect(self.json().error.code).toBe("cannot_deactivate_self");
+    const demote = await patch(adminRow.id, { roles: ["staff"] });
+    expect(demote.statusCode).toBe(409);
+    expect(demote.json().error.code).toBe("last_admin");
+    expect((await t.database.db.staff.findUniqueOrThrow({ where: { id: adminRow.id } })).active).toBe(true);
+
+    // With a second admin, the first may step down, and be deactivated by the other.
+    const second = await t.app.inject({
+      method: "POST",
+      url: "/api/staff",
+      headers: { cookie: admin },
+      payload: { ...newStaff, email: "second-admin@example.org", roles: ["staff", "admin"] },
+    });
+    const secondId = second.json().staff.id;
+    const secondCookie = await signIn(t.app, "second-admin@example.org", newStaff.password);
+    expect((await patch(adminRow.id, { active: false }, secondCookie)).statusCode).toBe(200);
+    expect((await t.app.inject({ method: "GET", url: "/api/staff", headers: { cookie: admin } })).statusCode).toBe(401);
+    const last = await patch(secondId, { roles: ["staff"] }, secondCookie);
+    expect(last.json().error.code).toBe("last_admin");
+    expect((await patch(adminRow.id, { active: true }, secondCookie)).json().staff.active).toBe(true);
+
+    const reset = await t.app.inject({
+      method: "POST",
+      url: `/api/staff/${adminRow.id}/password`,
+      headers: { cookie: secondCookie },
+      payload: { password: "a brand new long password" },
+    });
+    expect(reset.statusCode).toBe(200);
+    await signIn(t.app, "admin@example.org", "a brand new long password");
+    const bad = await t.app.inject({
+      method: "POST",
+      url: `/api/staff/${adminRow.id}/password`,
+      headers: { cookie: secondCookie },
+      payload: { password: "short" },
+    });
+    expect(bad.statusCode).toBe(400);
+    const byStaff = await t.app.inject({
+      method: "POST",
+      url: `/api/staff/${adminRow.id}/password`,
+      headers: { cookie: staff },
+      payload: { password: "another long password" },
+    });
+    expect(byStaff.statusCode).toBe(403);
+    const audit = await t.database.db.auditEvent.findMany({ where: { action: "staff.password_reset", subjectId: adminRow.id } });
+    expect(audit).toHaveLength(1);
+  });
 });

@@ -9,8 +9,9 @@ import { join } from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import Sqlite from "better-sqlite3";
 import pg from "pg";
-import { adapterFactory, pgConfig, providerOf } from "./connection.ts";
+import { adapterFactory, pgConfig, providerOf, sqlitePath } from "./connection.ts";
 import { openSchemaEngine, type SchemaEngine } from "./schema-engine.ts";
 import { migrationsDir, type Provider, readModels, renderSchema } from "./schemas.ts";
 
@@ -72,12 +73,77 @@ async function withEngine<T>(
   }
 }
 
+/** A database that cannot be opened as it is, with what to do about it in words. */
+export class DatabaseSetupError extends Error {
+  override name = "DatabaseSetupError";
+}
+
+const appliedQuery = `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+
+/**
+ * The migrations recorded as applied, read with an ordinary connection (the schema engine takes
+ * an exclusive lock on SQLite, which a running Gatekeeper holds up). A PostgreSQL database that
+ * does not exist is created when the role may, else the error says how.
+ */
+export async function appliedMigrations(url: string): Promise<Set<string>> {
+  if (providerOf(url) === "sqlite") {
+    const path = sqlitePath(url);
+    if (!existsSync(path)) return new Set();
+    const file = new Sqlite(path, { readonly: true, timeout: 5000 });
+    try {
+      const table = file.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
+      if (!table) return new Set();
+      return new Set((file.prepare(appliedQuery).all() as { migration_name: string }[]).map((r) => r.migration_name));
+    } finally {
+      file.close();
+    }
+  }
+  const client = new pg.Client(pgConfig(url));
+  try {
+    await client.connect();
+  } catch (err) {
+    if ((err as { code?: string }).code !== "3D000") throw err;
+    await createPostgresDatabase(url);
+    return new Set();
+  }
+  try {
+    const table = await client.query("SELECT to_regclass('_prisma_migrations') AS t");
+    if (table.rows[0].t === null) return new Set();
+    return new Set((await client.query<{ migration_name: string }>(appliedQuery)).rows.map((r) => r.migration_name));
+  } finally {
+    await client.end();
+  }
+}
+
+async function createPostgresDatabase(url: string): Promise<void> {
+  const { host, port, user, database } = pgConfig(url);
+  try {
+    await adminQuery(url, `CREATE DATABASE "${String(database).replaceAll('"', '""')}"`);
+  } catch (err) {
+    throw new DatabaseSetupError(
+      `The PostgreSQL database "${database}" does not exist, and ${user ?? "this role"} may not create it (${(err as Error).message}). ` +
+        `Create the database first: createdb -h ${host ?? "localhost"} -p ${port ?? 5432} -U ${user ?? "postgres"} ${database}`,
+    );
+  }
+}
+
 /** Applies every checked-in migration not yet applied; returns the names applied now. */
 export async function applyMigrations(url: string): Promise<string[]> {
-  return withEngine(url, adapterFactory(url), async (engine, provider) => {
-    const out = await engine.applyMigrations({ migrationsList: loadMigrations(provider), filters });
-    return out.appliedMigrationNames;
-  });
+  const provider = providerOf(url);
+  const applied = await appliedMigrations(url);
+  if (migrationNames(provider).every((name) => applied.has(name))) return [];
+  try {
+    return await withEngine(url, adapterFactory(url), async (engine) => {
+      const out = await engine.applyMigrations({ migrationsList: loadMigrations(provider), filters });
+      return out.appliedMigrationNames;
+    });
+  } catch (err) {
+    if (provider === "sqlite" && /SocketTimeout|locked|busy/i.test(String(err)))
+      throw new DatabaseSetupError(
+        `The database needs migrating, and another process is using it (${sqlitePath(url)}): stop Gatekeeper first, then run this again.`,
+      );
+    throw err;
+  }
 }
 
 /**

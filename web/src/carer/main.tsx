@@ -62,12 +62,22 @@ function Question({ link, onChange }: { link: CarerLink; onChange: () => Promise
   const summary = useRef<HTMLDivElement>(null);
   const result = useRef<HTMLHeadingElement>(null);
 
+  // The summary takes focus when Continue finds problems, not when answering clears one of them.
+  const [attempts, setAttempts] = useState(0);
   useEffect(() => {
-    if (errors.length) summary.current?.focus();
-  }, [errors]);
+    if (attempts) summary.current?.focus();
+  }, [attempts]);
   useEffect(() => {
     if (done) result.current?.focus();
   }, [done]);
+
+  // An error goes as soon as the person answers what it asked.
+  const clearError = (field: string) => setErrors((list) => list.filter((e) => e.field !== field));
+  const choose = (value: "yes" | "no") => {
+    setAnswer(value);
+    clearError("answer-yes");
+    if (value === "no") clearError("agree");
+  };
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -75,7 +85,10 @@ function Question({ link, onChange }: { link: CarerLink; onChange: () => Promise
     if (!answer) found.push({ field: "answer-yes", text: `Choose yes or no: is ${name} with you?` });
     if (answer === "yes" && !agreed) found.push({ field: "agree", text: "Tick the box to agree to the carer rules." });
     setErrors(found);
-    if (found.length) return;
+    if (found.length) {
+      setAttempts((n) => n + 1);
+      return;
+    }
     try {
       if (answer === "yes") {
         await api("POST", `/api/carer/${token}/confirm`, { present: true, agreedToTerms: true });
@@ -87,6 +100,7 @@ function Question({ link, onChange }: { link: CarerLink; onChange: () => Promise
       await onChange();
     } catch (err) {
       setErrors([{ field: "answer-yes", text: err instanceof ApiError ? err.message : "Something went wrong. Please try again." }]);
+      setAttempts((n) => n + 1);
     }
   };
 
@@ -143,22 +157,24 @@ function Question({ link, onChange }: { link: CarerLink; onChange: () => Promise
           </p>
         </div>
       )}
-      <h1>Is {name} with you?</h1>
-      <div className="row">
-        <ClockIcon label="When" />
-        <p>
-          {link.session.title}: {when(link.session.startsAt)}.
-        </p>
-      </div>
       <form onSubmit={submit} noValidate>
         <fieldset>
-          <legend>Is {name} with you?</legend>
+          {/* One question, asked once: the legend is the page's heading (the GOV.UK pattern). */}
+          <legend>
+            <h1>Is {name} with you?</h1>
+          </legend>
+          <div className="row">
+            <ClockIcon label="When" />
+            <p>
+              {link.session.title}: {when(link.session.startsAt)}.
+            </p>
+          </div>
           <label className="choice" htmlFor="answer-yes">
-            <input type="radio" id="answer-yes" name="answer" value="yes" checked={answer === "yes"} onChange={() => setAnswer("yes")} />
+            <input type="radio" id="answer-yes" name="answer" value="yes" checked={answer === "yes"} onChange={() => choose("yes")} />
             Yes, I am with {name}
           </label>
           <label className="choice" htmlFor="answer-no">
-            <input type="radio" id="answer-no" name="answer" value="no" checked={answer === "no"} onChange={() => setAnswer("no")} />
+            <input type="radio" id="answer-no" name="answer" value="no" checked={answer === "no"} onChange={() => choose("no")} />
             No
           </label>
         </fieldset>
@@ -183,7 +199,10 @@ function Question({ link, onChange }: { link: CarerLink; onChange: () => Promise
                 type="checkbox"
                 id="agree"
                 checked={agreed}
-                onChange={(e) => setAgreed(e.target.checked)}
+                onChange={(e) => {
+                  setAgreed(e.target.checked);
+                  if (e.target.checked) clearError("agree");
+                }}
                 aria-describedby={errors.some((e) => e.field === "agree") ? "agree-error" : undefined}
               />
               I agree to the carer rules

@@ -8,12 +8,15 @@ import { Notice, useAction } from "./use-action.tsx";
 const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 type Hours = Record<(typeof days)[number], { start: string; end: string }[]>;
 
-export function Admin() {
+export function Admin({ me }: { me: Staff }) {
+  const [resetting, setResetting] = useState<string | null>(null);
+  const [newPassword, setNewPassword] = useState("");
   const [hours, setHours] = useState<Record<string, string>>({});
   const [timeZone, setTimeZone] = useState("Europe/London");
   const [contact, setContact] = useState({ name: "", phone: "" });
   const [staff, setStaff] = useState<Staff[]>([]);
-  const [newStaff, setNewStaff] = useState({ email: "", name: "", password: "", dsl: false, admin: false });
+  const noNewStaff = { email: "", name: "", password: "", dsl: false, admin: false };
+  const [newStaff, setNewStaff] = useState(noNewStaff);
 
   const load = async () => {
     const { settings } = await api<{
@@ -24,7 +27,10 @@ export function Admin() {
     setHours(Object.fromEntries(days.map((d) => [d, settings.agreedHours[d].map((i) => `${i.start}-${i.end}`).join(", ")])));
     setStaff((await api<{ staff: Staff[] }>("GET", "/api/staff")).staff);
   };
+  // Each form says what happened next to itself.
+  const settings = useAction(load);
   const { notice, act } = useAction(load);
+  const adding = useAction(load);
   useOnMount(load);
 
   const saveSettings = (e: React.FormEvent) => {
@@ -42,13 +48,12 @@ export function Admin() {
           }),
       ]),
     );
-    void act(() => api("PUT", "/api/settings", { timeZone, agreedHours, emergencyContact: contact }), "Settings saved.");
+    void settings.act(() => api("PUT", "/api/settings", { timeZone, agreedHours, emergencyContact: contact }), "Settings saved.");
   };
 
   return (
     <>
       <h1>Settings</h1>
-      <Notice notice={notice} />
       <form onSubmit={saveSettings}>
         <label htmlFor="tz">Time zone</label>
         <input id="tz" value={timeZone} onChange={(e) => setTimeZone(e.target.value)} required />
@@ -68,23 +73,65 @@ export function Admin() {
           <label htmlFor="ec-phone">Phone</label>
           <input id="ec-phone" value={contact.phone} onChange={(e) => setContact({ ...contact, phone: e.target.value })} required />
         </fieldset>
+        <Notice notice={settings.notice} />
         <div className="actions">
           <button type="submit">Save settings</button>
         </div>
       </form>
       <h2>Staff accounts</h2>
+      <Notice notice={notice} />
       <ul>
         {staff.map((s) => (
           <li key={s.id}>
             {s.name} ({s.email}) · {s.roles.join(", ")} · {s.active ? "active" : "deactivated"}{" "}
-            {s.active && (
+            {s.id === me.id ? (
+              "(you)"
+            ) : s.active ? (
               <button
                 type="button"
                 className="secondary"
-                onClick={() => act(() => api("PATCH", `/api/staff/${s.id}`, { active: false }), `${s.name} was deactivated.`)}
+                onClick={() => {
+                  if (!window.confirm(`Deactivate ${s.name}? They are signed out at once and cannot sign in until reactivated.`)) return;
+                  void act(() => api("PATCH", `/api/staff/${s.id}`, { active: false }), `${s.name} was deactivated.`);
+                }}
               >
                 Deactivate {s.name}
               </button>
+            ) : (
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => act(() => api("PATCH", `/api/staff/${s.id}`, { active: true }), `${s.name} was reactivated.`)}
+              >
+                Reactivate {s.name}
+              </button>
+            )}{" "}
+            <button type="button" className="secondary" onClick={() => setResetting(resetting === s.id ? null : s.id)}>
+              Reset password for {s.name}
+            </button>
+            {resetting === s.id && (
+              <form
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  void act(async () => {
+                    await api("POST", `/api/staff/${s.id}/password`, { password: newPassword });
+                    setResetting(null);
+                    setNewPassword("");
+                  }, `${s.name}'s password was changed; they are signed out everywhere.`);
+                }}
+              >
+                <label htmlFor={`password-${s.id}`}>New password for {s.name} (12 characters or more)</label>
+                <input
+                  id={`password-${s.id}`}
+                  type="password"
+                  autoComplete="new-password"
+                  minLength={12}
+                  required
+                  value={newPassword}
+                  onChange={(e) => setNewPassword(e.target.value)}
+                />
+                <button type="submit">Set password</button>
+              </form>
             )}
           </li>
         ))}
@@ -93,10 +140,12 @@ export function Admin() {
         onSubmit={(e) => {
           e.preventDefault();
           const roles = ["staff", ...(newStaff.dsl ? ["dsl"] : []), ...(newStaff.admin ? ["admin"] : [])];
-          void act(
-            () => api("POST", "/api/staff", { email: newStaff.email, name: newStaff.name, password: newStaff.password, roles }),
-            `${newStaff.name} was added.`,
-          );
+          void adding
+            .act(
+              () => api("POST", "/api/staff", { email: newStaff.email, name: newStaff.name, password: newStaff.password, roles }),
+              `${newStaff.name} was added.`,
+            )
+            .then((ok) => ok && setNewStaff(noNewStaff));
         }}
       >
         <h3>Add a staff account</h3>
@@ -132,6 +181,7 @@ export function Admin() {
           />{" "}
           Admin
         </label>
+        <Notice notice={adding.notice} />
         <div className="actions">
           <button type="submit">Add staff account</button>
         </div>

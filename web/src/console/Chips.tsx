@@ -1,4 +1,6 @@
-// One chip per rule; each explains itself when it has focus or is pressed.
+// One chip per rule; each explains itself when reached by keyboard or pressed (a mouse press
+// toggles it: opening on that press's focus too would close it again at once). Below the chips,
+// every failing rule is said in words, so a coordinator need not open anything to know why.
 import { useId, useState } from "react";
 import type { Check } from "../shared/api.ts";
 
@@ -19,7 +21,9 @@ export function Chips({ checks }: { checks: Check[] }) {
               className={`chip ${c.outcome}`}
               aria-describedby={open === c.rule ? `${id}-reason` : undefined}
               aria-expanded={open === c.rule}
-              onFocus={() => setOpen(c.rule)}
+              onFocus={(e) => {
+                if (e.currentTarget.matches(":focus-visible")) setOpen(c.rule);
+              }}
               onClick={() => setOpen(open === c.rule ? null : c.rule)}
             >
               {c.rule.split(".")[0]} {c.outcome === "pass" ? "✓" : c.outcome === "fail" ? "✗" : "~"}
@@ -31,6 +35,15 @@ export function Chips({ checks }: { checks: Check[] }) {
           </li>
         ))}
       </ul>
+      {shown.some((c) => c.outcome === "fail") && (
+        <ul className="chip-failing">
+          {shown
+            .filter((c) => c.outcome === "fail")
+            .map((c) => (
+              <li key={c.rule}>Not yet: {c.reason}</li>
+            ))}
+        </ul>
+      )}
       {current && (
         <p className="chip-reason" id={`${id}-reason`}>
           <strong>{current.rule}</strong> {words[current.outcome]}: {current.reason}

@@ -11,6 +11,7 @@ export function Members() {
 
   const load = async () => setMembers((await api<{ members: Member[] }>("GET", "/api/members")).members);
   const { notice, act } = useAction(load);
+  const adding = useAction(load);
   useOnMount(load);
 
   const add = (e: React.FormEvent) => {
@@ -20,15 +21,17 @@ export function Members() {
       ...(form.carerEmail ? { email: form.carerEmail } : {}),
       ...(form.carerPhone ? { phone: form.carerPhone } : {}),
     };
-    void act(
-      () =>
-        api("POST", "/api/members", {
-          displayName: form.displayName,
-          livesWithCarer: form.livesWithCarer,
-          carers: form.carerName ? [carer] : [],
-        }),
-      `${form.displayName} was added.`,
-    ).then(() => setForm({ displayName: "", livesWithCarer: true, carerName: "", carerEmail: "", carerPhone: "" }));
+    void adding
+      .act(
+        () =>
+          api("POST", "/api/members", {
+            displayName: form.displayName,
+            livesWithCarer: form.livesWithCarer,
+            carers: form.carerName ? [carer] : [],
+          }),
+        `${form.displayName} was added.`,
+      )
+      .then((ok) => ok && setForm({ displayName: "", livesWithCarer: true, carerName: "", carerEmail: "", carerPhone: "" }));
   };
 
   return (
@@ -63,25 +66,7 @@ export function Members() {
               </li>
             ))}
           </ul>
-          <div className="actions">
-            <button
-              type="button"
-              onClick={() =>
-                act(
-                  () =>
-                    api("POST", `/api/members/${m.id}/consents`, {
-                      type: "video",
-                      givenBy: m.livesWithCarer ? "carer" : "member",
-                      ...(m.livesWithCarer && m.carers[0] ? { carerId: m.carers[0].id } : {}),
-                      method: "written",
-                    }),
-                  "Video consent recorded.",
-                )
-              }
-            >
-              Record written video consent {m.livesWithCarer ? `from ${m.carers[0]?.name ?? "the carer"}` : `from ${m.displayName}`}
-            </button>
-          </div>
+          <ConsentForm member={m} reload={load} />
         </article>
       ))}
       <h2>Add a member</h2>
@@ -114,10 +99,67 @@ export function Members() {
             <input id="c-phone" type="tel" value={form.carerPhone} onChange={(e) => setForm({ ...form, carerPhone: e.target.value })} />
           </fieldset>
         )}
+        <Notice notice={adding.notice} />
         <div className="actions">
           <button type="submit">Add member</button>
         </div>
       </form>
     </>
+  );
+}
+
+/** Records a consent as it was given: what for, by whom, how, and an optional note. */
+function ConsentForm({ member, reload }: { member: Member; reload: () => Promise<unknown> }) {
+  const first = { type: "video", giver: member.livesWithCarer && member.carers[0] ? member.carers[0].id : "member", method: "", note: "" };
+  const [form, setForm] = useState(first);
+  const { notice, act } = useAction(reload);
+  const id = (name: string) => `consent-${name}-${member.id}`;
+  const submit = (e: React.FormEvent) => {
+    e.preventDefault();
+    const body = {
+      type: form.type,
+      givenBy: form.giver === "member" ? "member" : "carer",
+      ...(form.giver === "member" ? {} : { carerId: form.giver }),
+      method: form.method,
+      ...(form.note.trim() ? { note: form.note.trim() } : {}),
+    };
+    void act(
+      () => api("POST", `/api/members/${member.id}/consents`, body),
+      `${form.type === "video" ? "Video" : "Recording"} consent recorded.`,
+    ).then((ok) => ok && setForm(first));
+  };
+  return (
+    <form onSubmit={submit} aria-label={`Record consent for ${member.displayName}`}>
+      <fieldset>
+        <legend>Record consent for {member.displayName}</legend>
+        <label htmlFor={id("type")}>Consent to</label>
+        <select id={id("type")} value={form.type} onChange={(e) => setForm({ ...form, type: e.target.value })}>
+          <option value="video">video calls</option>
+          <option value="recording">recording</option>
+        </select>
+        <label htmlFor={id("giver")}>Given by</label>
+        <select id={id("giver")} value={form.giver} onChange={(e) => setForm({ ...form, giver: e.target.value })}>
+          {member.carers.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name} (carer)
+            </option>
+          ))}
+          <option value="member">{member.displayName} (the member)</option>
+        </select>
+        <label htmlFor={id("method")}>How it was given</label>
+        <select id={id("method")} value={form.method} onChange={(e) => setForm({ ...form, method: e.target.value })} required>
+          <option value="">Choose</option>
+          <option value="written">in writing</option>
+          <option value="verbal">spoken (verbal)</option>
+          <option value="online">online form</option>
+        </select>
+        <label htmlFor={id("note")}>Note (optional)</label>
+        <input id={id("note")} value={form.note} maxLength={1000} onChange={(e) => setForm({ ...form, note: e.target.value })} />
+        <Notice notice={notice} />
+        <div className="actions">
+          <button type="submit">Record consent</button>
+        </div>
+      </fieldset>
+    </form>
   );
 }

@@ -125,11 +125,18 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
             Join the call
           </button>
         )}
-        {session.status !== "ended" && (
+        {session.status === "scheduled" && !isLead && (
+          <p>Only the session's lead can start it. You can join the call once it has started.</p>
+        )}
+        {session.status === "live" && (
           <button
             type="button"
             className="warning"
-            onClick={() => run(() => api("POST", `/api/sessions/${sessionId}/end`), "The session has ended.")}
+            onClick={() => {
+              if (!window.confirm("End the session for everyone? Everyone in the call and the waiting room is told it has finished."))
+                return;
+              void run(() => api("POST", `/api/sessions/${sessionId}/end`), "The session has ended.");
+            }}
           >
             End session
           </button>
@@ -188,7 +195,7 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
               void run(
                 () => api("POST", `/api/sessions/${sessionId}/message`, { text: broadcast }),
                 "Message sent to everyone waiting.",
-              ).then(() => setBroadcast(""));
+              ).then((ok) => ok && setBroadcast(""));
             }}
           >
             <label htmlFor="broadcast" className="visually-hidden">
@@ -259,25 +266,29 @@ function Person({
 }: {
   person: WaitingPerson;
   sessionId: string;
-  run: (what: () => Promise<unknown>, done?: string) => Promise<void>;
+  run: (what: () => Promise<unknown>, done?: string) => Promise<boolean>;
 }) {
   const [mode, setMode] = useState<"none" | "refuse" | "remove" | "message">("none");
   const [text, setText] = useState("");
   const base = `/api/sessions/${sessionId}/attendees/${person.attendeeId}`;
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
+    let ok = false;
     if (mode === "refuse")
-      await run(() => api("POST", `${base}/refuse`, text ? { message: text } : {}), `${person.displayName} was refused.`);
+      ok = await run(() => api("POST", `${base}/refuse`, text ? { message: text } : {}), `${person.displayName} was refused.`);
     if (mode === "remove") {
-      await run(async () => {
+      ok = await run(async () => {
         const res = await api<{ reminder?: string }>("POST", `${base}/remove`, { reason: text });
         if (res.reminder) window.alert(res.reminder);
       }, `${person.displayName} was removed.`);
     }
     if (mode === "message")
-      await run(() => api("POST", `/api/sessions/${sessionId}/message`, { text, attendeeId: person.attendeeId }), "Message sent.");
-    setMode("none");
-    setText("");
+      ok = await run(() => api("POST", `/api/sessions/${sessionId}/message`, { text, attendeeId: person.attendeeId }), "Message sent.");
+    // What was typed stays when the action failed, so it can be corrected and sent again.
+    if (ok) {
+      setMode("none");
+      setText("");
+    }
   };
   const labels = {
     refuse: "Message to show them (optional)",
@@ -295,11 +306,17 @@ function Person({
         </small>
       </h3>
       <Chips checks={person.checks} />
+      {!person.eligible && (
+        <p id={`why-${person.attendeeId}`} className="hint">
+          {person.displayName} cannot be let in until every rule above passes.
+        </p>
+      )}
       <div className="actions">
         <button
           type="button"
           onClick={() => run(() => api("POST", `${base}/admit`), `${person.displayName} was let in.`)}
-          aria-describedby={`p-${person.attendeeId}`}
+          disabled={!person.eligible}
+          aria-describedby={person.eligible ? `p-${person.attendeeId}` : `why-${person.attendeeId}`}
         >
           Admit {person.displayName}
         </button>

@@ -76,7 +76,7 @@ export function Sessions({ open }: { open: (id: string) => void }) {
   const [members, setMembers] = useState<Member[]>([]);
   const [created, setCreated] = useState<Session | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [form, setForm] = useState({
+  const empty = {
     title: "",
     startsAt: "",
     endsAt: "",
@@ -85,7 +85,8 @@ export function Sessions({ open }: { open: (id: string) => void }) {
     secondStaffId: "",
     memberIds: [] as string[],
     volunteers: "",
-  });
+  };
+  const [form, setForm] = useState(empty);
 
   const load = async () => {
     setSessions((await api<{ sessions: Session[] }>("GET", "/api/sessions")).sessions);
@@ -113,6 +114,7 @@ export function Sessions({ open }: { open: (id: string) => void }) {
           .map((displayName) => ({ displayName })),
       });
       setCreated(res.session);
+      setForm(empty);
       await load();
     } catch (err) {
       setError((err as ApiError).message);
@@ -122,7 +124,6 @@ export function Sessions({ open }: { open: (id: string) => void }) {
   return (
     <>
       <h1>Sessions</h1>
-      {created && <Links attendees={created.attendees} />}
       <table>
         <caption className="visually-hidden">Sessions</caption>
         <thead>
@@ -223,6 +224,7 @@ export function Sessions({ open }: { open: (id: string) => void }) {
           <button type="submit">Schedule</button>
         </div>
       </form>
+      {created && <Links attendees={created.attendees} />}
     </>
   );
 }

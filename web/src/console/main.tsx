@@ -149,7 +149,7 @@ function App() {
         {route.page === "session" && <SessionView sessionId={route.id} me={me} />}
         {route.page === "members" && <Members />}
         {route.page === "concerns" && <Concerns me={me} />}
-        {route.page === "admin" && <Admin />}
+        {route.page === "admin" && <Admin me={me} />}
         {route.page === "safeguarding" && <Safeguarding />}
       </main>
     </>

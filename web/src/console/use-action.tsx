@@ -11,15 +11,18 @@ export interface NoticeState {
 export function useAction(reload: () => Promise<unknown> = async () => undefined) {
   const [notice, setNotice] = useState<NoticeState | null>(null);
   const act = useCallback(
-    async (what: () => Promise<unknown>, done?: string) => {
+    /** Resolves true when the action succeeded, so a form can clear itself then and only then. */
+    async (what: () => Promise<unknown>, done?: string): Promise<boolean> => {
       try {
         await what();
         if (done) setNotice({ text: done });
         await reload();
+        return true;
       } catch (err) {
         const e = err as ApiError;
         const failing = (e.checks ?? []).filter((c) => c.outcome === "fail").map((c) => `${c.rule}: ${c.reason}`);
         setNotice({ text: [e.message, ...failing].join(" "), bad: true });
+        return false;
       }
     },
     [reload],

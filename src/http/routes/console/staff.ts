@@ -1,9 +1,10 @@
-// Staff accounts, for admins: POST /api/staff, GET /api/staff, PATCH /api/staff/:id; and for
+// Staff accounts, for admins: POST /api/staff, GET /api/staff, PATCH /api/staff/:id (never
+// yourself or the last admin out), POST /api/staff/:id/password; and for
 // any member of staff, GET /api/staff/directory: the active colleagues a session can be led by.
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
 import { roleSchema } from "../../../domain/roles.ts";
-import { createStaff, listStaff, updateStaff } from "../../../domain/staff.ts";
+import { createStaff, listStaff, resetPassword, updateStaff } from "../../../domain/staff.ts";
 import { errorBody } from "../../errors.ts";
 import { currentStaff, requireRole, requireStaff } from "../../plugins/auth.ts";
 import { idParam, password, staffSchema } from "../../schemas.ts";
@@ -55,9 +56,22 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
           .object({ name: z.string().trim().min(1).max(120), roles, active: z.boolean() })
           .partial()
           .refine((b) => Object.keys(b).length > 0, "give at least one of name, roles, active"),
-        response: { 200: z.object({ staff: staffSchema }), 404: errorBody },
+        response: { 200: z.object({ staff: staffSchema }), 404: errorBody, 409: errorBody },
       },
     },
     async (request) => ({ staff: await updateStaff(app.database, request.params.id, request.body, currentStaff(request).id) }),
+  );
+
+  app.post(
+    "/:id/password",
+    {
+      schema: {
+        tags: ["staff"],
+        params: idParam,
+        body: z.object({ password }),
+        response: { 200: z.object({ staff: staffSchema }), 404: errorBody },
+      },
+    },
+    async (request) => ({ staff: await resetPassword(app.database, request.params.id, request.body.password, currentStaff(request).id) }),
   );
 };

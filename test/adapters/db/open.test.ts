@@ -1,0 +1,59 @@
+// Opening a database as a newcomer meets it: a PostgreSQL database that does not exist yet is
+// created; the CLI works while Gatekeeper holds the SQLite file (migrations run only when
+// pending, so the schema engine's exclusive lock is never needed), and exits at once.
+import { spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../../src/adapters/db/client.ts";
+import { adminQuery, appliedMigrations, migrationNames } from "../../../src/adapters/db/migrate.ts";
+import { postgresAvailable, postgresServerUrl, scratchDatabase } from "../../helpers/db.ts";
+
+describe.skipIf(!postgresAvailable)("a PostgreSQL database that does not exist", () => {
+  it("is created and migrated when the role may create databases", async () => {
+    const name = `gatekeeper_test_new_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+    const url = new URL(postgresServerUrl);
+    url.pathname = `/${name}`;
+    const database = await openDatabase(url.toString());
+    try {
+      expect(await database.migrationsApplied()).toBe(true);
+    } finally {
+      await database.close();
+      await adminQuery(postgresServerUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  });
+});
+
+describe("the CLI beside a running Gatekeeper on SQLite", () => {
+  it("adds, resets and reactivates staff while the service holds the file, and exits at once", async () => {
+    const scratch = await scratchDatabase("sqlite");
+    const service = await openDatabase(scratch.url);
+    // The service holds the file open, as a running Gatekeeper does: the schema engine would time out.
+    expect(await appliedMigrations(scratch.url)).toEqual(new Set(migrationNames("sqlite")));
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
+        env: { ...process.env, DATABASE_URL: scratch.url, GATEKEEPER_NEW_PASSWORD: "a long enough password" },
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+    try {
+      const added = cli("staff:add", "--email", "ops@example.org", "--name", "Ops Person", "--roles", "admin,staff");
+      expect(added.stderr).toBe("");
+      expect(added.stdout).toContain("added ops@example.org (admin, staff)");
+      expect(added.status).toBe(0);
+      const staff = await service.db.staff.findUniqueOrThrow({ where: { email: "ops@example.org" } });
+      await service.db.staff.update({ where: { id: staff.id }, data: { active: false } });
+      expect(cli("staff:reactivate", "--email", "ops@example.org").status).toBe(0);
+      expect((await service.db.staff.findUniqueOrThrow({ where: { id: staff.id } })).active).toBe(true);
+      const reset = cli("staff:reset-password", "--email", "OPS@example.org");
+      expect(reset.stdout).toContain("signed out everywhere");
+      const unknown = cli("staff:reset-password", "--email", "nobody@example.org");
+      expect(unknown.status).toBe(2);
+      expect(unknown.stderr).toContain("no staff account");
+      const actions = (await service.db.auditEvent.findMany({ where: { subjectId: staff.id } })).map((e) => e.action);
+      expect(actions).toEqual(expect.arrayContaining(["staff.created", "staff.updated", "staff.password_reset"]));
+    } finally {
+      await service.close();
+      await scratch.drop();
+    }
+  }, 60_000);
+});
