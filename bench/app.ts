@@ -13,6 +13,9 @@ export async function benchApp(url: string, env: Record<string, string> = {}, op
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "error",
     RECONCILE_SECONDS: "0",
     LOGIN_RATE_LIMIT: "100000",
+    // Every bench client is on 127.0.0.1: the per-address limits would count them as one.
+    LINK_RATE_LIMIT: "10000000",
+    PAGES_PER_ADDRESS: "10000000",
     // Closed pages from one phase must be gone before the next phase's memory baseline.
     WAITING_GRACE_SECONDS: "1",
     ...env,

@@ -1,15 +1,19 @@
 // Builds the Fastify application. The server entry and the tests both call buildApp.
+
+import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "@fastify/type-provider-zod";
 import websocket from "@fastify/websocket";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
+import { Redis } from "ioredis";
 import type { DestinationStream } from "pino";
 import { type EventBus, inProcessBus } from "./adapters/bus/events.ts";
 import { redisBus } from "./adapters/bus/redis.ts";
 import { type Database, openDatabase } from "./adapters/db/client.ts";
 import { livekitRooms } from "./adapters/livekit/rooms.ts";
 import { livekitTokens } from "./adapters/livekit/tokens.ts";
+import { defaultThrottlePolicy, memoryThrottle, redisThrottle } from "./adapters/throttle.ts";
 import type { Config } from "./config.ts";
 import { reconcile } from "./domain/attendance.ts";
 import type { Ctx } from "./domain/context.ts";
@@ -27,8 +31,10 @@ import { firstAdminAdvice, healthRoutes } from "./http/routes/health.ts";
 import { pageRoutes } from "./http/routes/pages.ts";
 import { carerRoutes } from "./http/routes/public/carer.ts";
 import { joinRoutes } from "./http/routes/public/join.ts";
+import { linkAddressLimit } from "./http/routes/public/limits.ts";
 import { livekitWebhookRoutes } from "./http/routes/webhooks/livekit.ts";
 import { consoleSocketRoutes } from "./http/sockets/console.ts";
+import { restartingReason } from "./http/sockets/heartbeat.ts";
 import { waitingSocketRoutes } from "./http/sockets/waiting.ts";
 import { createLogger } from "./logger.ts";
 
@@ -45,8 +51,15 @@ export interface BuildOptions {
 export async function buildApp({ config, database, logDestination, now = () => new Date() }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: createLogger(config, logDestination) as FastifyBaseLogger,
-    trustProxy: config.NODE_ENV === "production",
+    trustProxy: trustProxy(config.TRUST_PROXY),
     bodyLimit: 64 * 1024,
+    // Errors Fastify raises before routing (a malformed address, a bad content type) answer in the
+    // API's one error shape; the address is not echoed, since it may hold a link token.
+    frameworkErrors: (err, _request, reply: FastifyReply) => {
+      const badUrl = err.code === "FST_ERR_BAD_URL";
+      const error = { code: badUrl ? "bad_url" : "bad_request", message: badUrl ? "The address is not valid" : err.message };
+      void reply.code(err.statusCode ?? 400).send({ error });
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -56,6 +69,7 @@ export async function buildApp({ config, database, logDestination, now = () => n
   const bus: EventBus = config.REDIS_URL
     ? await redisBus(config.REDIS_URL, (err) => app.log.error({ err }, "redis event bus"))
     : inProcessBus();
+  const throttlePolicy = { ...defaultThrottlePolicy, limit: config.LOGIN_ACCOUNT_LIMIT };
   const ctx: Ctx = {
     config,
     database: db,
@@ -63,10 +77,14 @@ export async function buildApp({ config, database, logDestination, now = () => n
     tokens: livekitTokens(config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET),
     rooms: livekitRooms(config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET),
     bus,
+    signIns: config.REDIS_URL ? await redisThrottle(config.REDIS_URL, throttlePolicy) : memoryThrottle(throttlePolicy),
     log: app.log,
   };
   await app.register(contextPlugin, { ctx });
-  app.addHook("onClose", () => bus.close());
+  app.addHook("onClose", async () => {
+    await bus.close();
+    await ctx.signIns.close();
+  });
   await firstAdmin(app, db, config);
 
   await app.register(swagger, {
@@ -75,8 +93,14 @@ export async function buildApp({ config, database, logDestination, now = () => n
     },
     transform: jsonSchemaTransform,
   });
+  // On shutdown every open page is told why (1001 and words it shows) before @fastify/websocket
+  // closes what is left without a code; pages reconnect by themselves.
+  app.addHook("preClose", async () => {
+    for (const client of app.websocketServer?.clients ?? []) client.close(1001, restartingReason);
+  });
   await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
   await app.register(authPlugin);
+  await registerRateLimits(app, config);
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: "/api/auth" });
@@ -84,8 +108,12 @@ export async function buildApp({ config, database, logDestination, now = () => n
   await app.register(settingsRoutes, { prefix: "/api" });
   await app.register(memberRoutes, { prefix: "/api/members" });
   await app.register(sessionRoutes, { prefix: "/api/sessions" });
-  await app.register(joinRoutes, { prefix: "/api/join" });
-  await app.register(carerRoutes, { prefix: "/api/carer" });
+  // The invite and carer links: one limit per client address across both.
+  await app.register(async (links) => {
+    links.addHook("onRequest", linkAddressLimit(links));
+    await links.register(joinRoutes, { prefix: "/api/join" });
+    await links.register(carerRoutes, { prefix: "/api/carer" });
+  });
   await app.register(safeguardingRoutes, { prefix: "/api" });
   await app.register(livekitWebhookRoutes, { prefix: "/webhooks" });
   await app.register(waitingSocketRoutes, { prefix: "/ws/join" });
@@ -96,6 +124,25 @@ export async function buildApp({ config, database, logDestination, now = () => n
 
   startReconciling(app, ctx);
   return app;
+}
+
+/**
+ * Per client address (as TRUST_PROXY lets the service see it) or per link, counted in Redis when
+ * REDIS_URL is set so that every instance counts together; routes opt in (sign-in, links). If
+ * Redis fails, requests are let through (and logged) rather than refused.
+ */
+async function registerRateLimits(app: FastifyInstance, config: Config): Promise<void> {
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000 }) : undefined;
+  redis?.on("error", (err) => app.log.warn({ err }, "rate limits: redis"));
+  if (redis) app.addHook("onClose", async () => void (await redis.quit().catch(() => undefined)));
+  await app.register(rateLimit, { global: false, ...(redis ? { redis, skipOnError: true, nameSpace: "gatekeeper:rate:" } : {}) });
+}
+
+/** TRUST_PROXY as Fastify takes it: a hop count becomes "trust the first n hops". */
+function trustProxy(setting: Config["TRUST_PROXY"]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (setting === undefined) return false;
+  if (typeof setting === "number") return (_address, hop) => hop < setting;
+  return setting;
 }
 
 /** Creates the first admin from GATEKEEPER_ADMIN_*, or says in the log how to create one. */

@@ -31,6 +31,30 @@ const envSchema = z.object({
   GATEKEEPER_ADMIN_NAME: optional(z.string().trim().min(1).max(200)),
   /** Login attempts allowed per client address per minute. */
   LOGIN_RATE_LIMIT: optional(z.coerce.number().int().min(1)).default(10),
+  /** Requests per minute one client address may make to invite and carer links, all together. */
+  LINK_RATE_LIMIT: optional(z.coerce.number().int().min(1)).default(120),
+  /** Token requests (POST /api/join/:token/connection) per minute for one link. */
+  LINK_TOKEN_RATE_LIMIT: optional(z.coerce.number().int().min(1)).default(10),
+  /** Open waiting pages for one link; a newer page closes the oldest. */
+  PAGES_PER_LINK: optional(z.coerce.number().int().min(1).max(100)).default(5),
+  /** Open waiting pages from one client address (a care home may have several members). */
+  PAGES_PER_ADDRESS: optional(z.coerce.number().int().min(1)).default(100),
+  /** Failed sign-ins for one account within 15 minutes before it is held (30 s, doubling, at most 15 min). */
+  LOGIN_ACCOUNT_LIMIT: optional(z.coerce.number().int().min(1).max(1000)).default(10),
+  /**
+   * Which proxies' X-Forwarded-For to believe, as Fastify's trustProxy takes it: a hop count, or
+   * addresses and CIDR ranges separated by commas. Off by default, whatever NODE_ENV says: a
+   * client address taken from a header anyone can send would let every guess look new.
+   */
+  TRUST_PROXY: optional(
+    z.union([
+      z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(10)),
+      z
+        .string()
+        .regex(/^[0-9A-Fa-f:./]+(,\s*[0-9A-Fa-f:./]+)*$/, "must be a hop count, or addresses and CIDR ranges separated by commas")
+        .transform((s) => s.split(",").map((a) => a.trim())),
+    ]),
+  ),
   /** How often live rooms are compared with attendance (0 turns it off, for tests). */
   RECONCILE_SECONDS: optional(z.coerce.number().min(0).max(300)).default(5),
   /** How long a waiting page may be gone (closed tab, lost network) before it leaves the list. */

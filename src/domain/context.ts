@@ -4,6 +4,7 @@ import type { EventBus } from "../adapters/bus/events.ts";
 import type { Database } from "../adapters/db/client.ts";
 import type { VideoRooms } from "../adapters/livekit/rooms.ts";
 import type { TokenMinter } from "../adapters/livekit/tokens.ts";
+import type { AccountThrottle } from "../adapters/throttle.ts";
 import type { Config } from "../config.ts";
 
 export interface Ctx {
@@ -14,5 +15,7 @@ export interface Ctx {
   tokens: TokenMinter;
   rooms: VideoRooms;
   bus: EventBus;
+  /** Failed sign-ins per account, shared by every instance when REDIS_URL is set. */
+  signIns: AccountThrottle;
   log: FastifyBaseLogger;
 }

@@ -51,8 +51,10 @@ export function sessionFacts(s: SessionRow): SessionFacts {
 }
 
 export function staffActor(staff: StaffView, s: Pick<SessionRow, "leadStaffId" | "secondStaffId">): StaffActor {
-  const isLead = s.leadStaffId === staff.id;
-  return { staffId: staff.id, active: staff.active, isLead, isAssigned: isLead || s.secondStaffId === staff.id };
+  // Only an account with the staff role acts as the session's staff (an admin-only account is not staff).
+  const acts = staff.roles.includes("staff");
+  const isLead = acts && s.leadStaffId === staff.id;
+  return { staffId: staff.id, active: staff.active, isLead, isAssigned: isLead || (acts && s.secondStaffId === staff.id) };
 }
 
 const attendeeInclude = {

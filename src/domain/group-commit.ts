@@ -2,7 +2,8 @@
 // running, new requests for that key queue; the next batch takes all of them (up to `max`).
 // A batch starts on the next turn of the event loop, so requests that arrived together go
 // together; nobody waits on a timer. Each caller still gets their own answer (or error): `run`
-// settles every item on its own, and only a failure of the whole batch fails all its callers.
+// settles every item on its own, and when the whole batch fails, each item is run once more
+// alone, so one bad item fails only its own caller.
 
 export type Settled<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
@@ -62,6 +63,16 @@ export function groupCommit<C extends object, I, O>(options: GroupCommitOptions<
     return batch;
   };
 
+  const runAlone = async (context: C, key: string, w: Waiting<I, O>) => {
+    try {
+      const [answer] = await options.run(context, key, [w.item]);
+      if (answer?.ok) w.resolve(answer.value);
+      else w.reject(answer ? answer.error : new Error("group commit: no answer"));
+    } catch (error) {
+      w.reject(error);
+    }
+  };
+
   const drain = async (context: C, lanes: Map<string, Lane<I, O>>, key: string, lane: Lane<I, O>) => {
     const stats = statsOf.get(context) ?? { batches: 0, items: 0, largest: 0 };
     statsOf.set(context, stats);
@@ -82,7 +93,10 @@ export function groupCommit<C extends object, I, O>(options: GroupCommitOptions<
           else batch[i]!.reject(answer.error);
         }
       } catch (error) {
-        for (const w of batch) w.reject(error);
+        // One item can break the shared transaction for all (a database error in its facts, say):
+        // each is tried once more on its own, so only the one at fault fails.
+        if (batch.length === 1) batch[0]!.reject(error);
+        else for (const w of batch) await runAlone(context, key, w);
       }
     }
     lane.running = false;

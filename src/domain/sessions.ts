@@ -11,6 +11,7 @@ import { badRequest, conflict, DomainError, forbidden, notFound } from "./errors
 import { lockSession, sessionFacts, sessionInclude, staffActor } from "./facts.ts";
 import { type IssuedLinks, issueLinks, needsCarerLink, revokeLinks } from "./links.ts";
 import { assertRoomName } from "./members.ts";
+import { parseRoles } from "./roles.ts";
 import { agreedHoursOf, readSettings } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
 
@@ -90,7 +91,9 @@ export function viewSession(s: SessionRow) {
 
 async function activeStaff(tx: Tx, id: string, role: string) {
   const staff = await tx.staff.findUnique({ where: { id } });
-  if (!staff?.active) throw badRequest("unknown_staff", `${role} must be an active staff account.`);
+  // An admin-only (or DSL-only) account manages; it does not run sessions.
+  if (!staff?.active || !parseRoles(staff.roles).includes("staff"))
+    throw badRequest("unknown_staff", `${role} must be an active account with the staff role.`);
   return staff;
 }
 
@@ -189,13 +192,26 @@ export async function scheduleSession(ctx: Ctx, input: ScheduleInput, actor: Sta
   return { ...view, attendees: view.attendees.map((a) => ({ ...a, ...created.links.get(a.id) })) };
 }
 
-export async function listSessions(ctx: Ctx) {
-  const rows = await ctx.database.db.session.findMany({ orderBy: { startsAt: "asc" }, include: sessionDetail });
+/** Who may see a session's people and their carers' contacts: its own staff, the DSL and admins. */
+export function mayWatch(staff: StaffView, s: { leadStaffId: string; secondStaffId: string | null }): boolean {
+  return staffActor(staff, s).isAssigned || staff.roles.includes("dsl") || staff.roles.includes("admin");
+}
+
+/** The sessions this member of staff may see (all of them for the DSL and admins). */
+export async function listSessions(ctx: Ctx, viewer: StaffView) {
+  const oversees = viewer.roles.includes("dsl") || viewer.roles.includes("admin");
+  const rows = await ctx.database.db.session.findMany({
+    where: oversees ? {} : { OR: [{ leadStaffId: viewer.id }, { secondStaffId: viewer.id }] },
+    orderBy: { startsAt: "asc" },
+    include: sessionDetail,
+  });
   return rows.map(viewSession);
 }
 
-export async function getSessionRow(ctx: Ctx, id: string) {
-  return findSession(ctx.database.db, id);
+export async function getSessionRow(ctx: Ctx, id: string, viewer: StaffView) {
+  const row = await findSession(ctx.database.db, id);
+  if (!mayWatch(viewer, row)) throw forbidden("Only the session's staff, the DSL and admins can see it.");
+  return row;
 }
 
 export function assertAssigned(s: { leadStaffId: string; secondStaffId: string | null }, staff: StaffView) {

@@ -1,6 +1,7 @@
 // Staff accounts and console sign-ins. Sign-ins are server-side rows, so that signing out or
 // deactivating an account takes effect on the very next request.
 import type { Database } from "../adapters/db/client.ts";
+import type { AccountThrottle } from "../adapters/throttle.ts";
 import { appendAudit } from "./audit.ts";
 import { conflict, notFound } from "./errors.ts";
 import { formatRoles, parseRoles, type Role } from "./roles.ts";
@@ -22,6 +23,14 @@ export function viewStaff(row: StaffRow): StaffView {
 }
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
+/** "alice@example.org" → "a***@example.org"; anything that is not an address → its length only. */
+export function maskTyped(typed: string): string {
+  const at = typed.lastIndexOf("@");
+  const domain = typed.slice(at + 1);
+  if (at > 0 && /^[^\s@]+\.[^\s@]+$/.test(domain)) return `${typed[0]}***@${domain}`;
+  return `(${[...typed].length} characters, not an e-mail address)`;
+}
 
 export interface NewStaff {
   email: string;
@@ -95,6 +104,16 @@ export async function updateStaff({ db, provider }: Database, id: string, change
   });
 }
 
+/** An admin lets a held account try to sign in again at once (see adapters/throttle.ts). */
+export async function clearSignInHold({ db, provider }: Database, signIns: AccountThrottle, id: string, actorId: string): Promise<void> {
+  const row = await db.staff.findUnique({ where: { id } });
+  if (!row) throw notFound("Staff account");
+  await signIns.clear(normaliseEmail(row.email));
+  await db.$transaction((tx) =>
+    appendAudit(tx, provider, { actorType: "staff", actorId, action: "staff.sign_in_hold_cleared", subjectId: id }),
+  );
+}
+
 /** Sets a new password and signs the account out everywhere (console or CLI; an admin's act). */
 export async function resetPassword({ db, provider }: Database, id: string, password: string, actorId: string | null): Promise<StaffView> {
   const passwordHash = await hashPassword(password);
@@ -128,8 +147,9 @@ export async function authenticate({ db, provider }: Database, emailInput: strin
       actorId: staff?.id ?? null,
       action: staff ? "auth.login" : "auth.login_failed",
       subjectId: row?.id ?? null,
-      // The e-mail typed is kept for a failed attempt: the DSL may need to see repeated guessing.
-      data: staff ? {} : { email },
+      // A failed attempt keeps a masked form of what was typed: enough for the DSL to see repeated
+      // guessing at one account, never a password someone typed into the e-mail box.
+      data: staff ? {} : { email: maskTyped(email) },
     }),
   );
   return staff && viewStaff(staff);

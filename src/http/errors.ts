@@ -26,7 +26,46 @@ function validationMessage(err: FastifyError): string {
   return parts.join("; ") || err.message;
 }
 
+/** Where in the input a string holds U+0000, e.g. "body.carers.0.name"; or null. */
+export function nulCharacterAt(value: unknown, path: string): string | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  if (typeof value !== "object" || value === null) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.includes("\u0000")) return path;
+    const found = nulCharacterAt(inner, `${path}.${key}`);
+    if (found) return found;
+  }
+  return null;
+}
+
+// Prisma's codes for a unique key another write took first, and for a database that cannot be
+// reached, dropped the connection, or timed out handing one out; and the drivers' own.
+const conflictCodes = new Set(["P2002", "P2034"]);
+const unavailableCodes = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "ECONNREFUSED", "ECONNRESET", "57P01", "57P03", "53300"]);
+
+function databaseTrouble(err: unknown): "conflict" | "unavailable" | null {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === "string" && conflictCodes.has(code)) return "conflict";
+  if (typeof code === "string" && unavailableCodes.has(code)) return "unavailable";
+  if ((err as { name?: string }).name === "PrismaClientInitializationError") return "unavailable";
+  return null;
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
+  // No text the service stores or looks up may hold U+0000: PostgreSQL refuses it (22021), so it
+  // would be a 500 there and a silent difference on SQLite. Checked once for every route, path
+  // id, query value and body field, before any route's own schema, so a new route cannot forget.
+  app.addHook("preValidation", async (request) => {
+    for (const [where, value] of [
+      ["params", request.params],
+      ["query", request.query],
+      ["body", request.body],
+    ] as const) {
+      const at = nulCharacterAt(value, where);
+      if (at) throw new DomainError(400, "invalid_request", `${at}: must not contain the NUL character (U+0000)`);
+    }
+  });
+
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof DomainError) {
       request.log.warn({ code: err.code }, err.message);
@@ -36,6 +75,23 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const message = validationMessage(err);
       request.log.warn({ validation: message }, "invalid request");
       return reply.code(400).send({ error: { code: "invalid_request", message } });
+    }
+    const database = databaseTrouble(err);
+    if (database === "conflict") {
+      request.log.warn({ code: (err as { code?: string }).code }, "a concurrent write won");
+      return reply.code(409).send({
+        error: {
+          code: "conflict",
+          message: "Someone else changed this at the same moment. Reload, check, and try again if it is still needed.",
+        },
+      });
+    }
+    if (database === "unavailable") {
+      request.log.error({ err }, "the database is unavailable");
+      return reply
+        .code(503)
+        .header("retry-after", "5")
+        .send({ error: { code: "database_unavailable", message: "The database cannot be reached just now. Try again in a few seconds." } });
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {

@@ -24,8 +24,14 @@ export const checkSchema = z.object({
   easyRead: z.string().optional(),
 });
 
-/** An ISO 8601 date-time with an offset ("2026-03-03T14:00:00Z"), as a Date. */
-export const dateTime = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+/**
+ * An ISO 8601 date-time with an offset ("2026-03-03T14:00:00Z"), as a Date, in the years 2000 to
+ * 2100: nothing the service records lies outside them, and PostgreSQL refuses some that do.
+ */
+export const dateTime = z.iso
+  .datetime({ offset: true })
+  .transform((s) => new Date(s))
+  .refine((d) => d.getUTCFullYear() >= 2000 && d.getUTCFullYear() <= 2100, "must be in the years 2000 to 2100");
 
 export const attendeeParams = z.object({ id: z.string().min(1).max(64), attendeeId: z.string().min(1).max(64) });
 

@@ -74,23 +74,26 @@ describe("group commit", () => {
     expect(submit.stats(two)).toEqual({ batches: 1, items: 1, largest: 1 });
   });
 
-  it("gives each caller their own error, and fails only the batch whose run threw", async () => {
-    const { submit, finishNext } = recorder({ fail: (items) => items.includes("boom") });
+  it("gives each caller their own error; when a batch's run throws, each item runs again alone and only the bad one fails", async () => {
+    const { submit, batches, finishNext } = recorder({ fail: (items) => items.includes("boom") });
     const context = {};
     const first = ["a", "bad1"].map((item) => outcome(submit(context, "s1", item)));
     await turn();
     const second = ["boom", "b"].map((item) => outcome(submit(context, "s1", item)));
     await finishNext();
-    await finishNext();
+    await finishNext(); // ["boom", "b"] fails as a whole
+    await finishNext(); // "boom" alone
+    await finishNext(); // "b" alone
     const after = outcome(submit(context, "s1", "c"));
     await finishNext();
     expect(await Promise.all([...first, ...second, after])).toEqual([
       { value: "done a" },
       { error: "no bad1" },
       { error: "the whole batch failed" },
-      { error: "the whole batch failed" },
+      { value: "done b" },
       { value: "done c" },
     ]);
+    expect(batches.map((b) => b.items)).toEqual([["a", "bad1"], ["boom", "b"], ["boom"], ["b"], ["c"]]);
   });
 
   it("never puts two requests with the same distinct key, or more than max, in one batch", async () => {

@@ -83,7 +83,10 @@ export async function liveSession(database: Database, leadId: string, people: nu
     await db.carerConfirmation.createMany({
       data: ids.map((x) => ({ attendeeId: x.attendee, linkId: "bench", present: true, termsVersion: 1 })),
     });
-    await db.guidelinesAgreement.createMany({ data: ids.map((x) => ({ attendeeId: x.attendee, memberId: x.member, version: 1 })) });
+    // Agreement to the member guidelines in force now (1 until someone publishes new ones).
+    const current = await db.guidelinesVersion.findFirst({ where: { audience: "member" }, orderBy: { version: "desc" } });
+    const version = current?.version ?? 1;
+    await db.guidelinesAgreement.createMany({ data: ids.map((x) => ({ attendeeId: x.attendee, memberId: x.member, version })) });
     attendees.push(...ids.map((x) => ({ id: x.attendee, invite: x.invite })));
   }
   return { sessionId: session.id, attendees };

@@ -95,7 +95,15 @@ async function startOrgWith(
   if (options.listen) env = { PUBLIC_URL: base, PORT: String(port), ...env };
   const t = await startTestApp(
     provider,
-    { LOGIN_RATE_LIMIT: "1000", LIVEKIT_URL: livekitUrl, RECONCILE_SECONDS: "0", ...env },
+    // Crowds of pages and requests from one test address: the limits have tests of their own.
+    {
+      LOGIN_RATE_LIMIT: "1000",
+      LINK_RATE_LIMIT: "100000",
+      PAGES_PER_ADDRESS: "100000",
+      LIVEKIT_URL: livekitUrl,
+      RECONCILE_SECONDS: "0",
+      ...env,
+    },
     { now: () => clock.now, scratch },
   );
   const close = t.close.bind(t);
@@ -132,7 +140,7 @@ async function startOrgWith(
   return { ...org, base };
 }
 
-export async function call(org: OrgApp, method: "GET" | "POST" | "PUT", url: string, cookie?: string, payload?: object) {
+export async function call(org: OrgApp, method: "GET" | "POST" | "PUT" | "PATCH", url: string, cookie?: string, payload?: object) {
   return org.app.inject({ method, url, headers: cookie ? { cookie } : {}, ...(payload ? { payload } : {}) });
 }
 

@@ -10,6 +10,7 @@ export class TestSocket {
   readonly messages: Received[] = [];
   private waiters: { match: (m: Received) => boolean; resolve: (m: Received) => void }[] = [];
   closed: Promise<number>;
+  closeReason = "";
 
   private constructor(readonly ws: WebSocket) {
     ws.on("message", (raw) => {
@@ -21,7 +22,12 @@ export class TestSocket {
         return false;
       });
     });
-    this.closed = new Promise((resolve) => ws.on("close", (code) => resolve(code)));
+    this.closed = new Promise((resolve) =>
+      ws.on("close", (code, reason) => {
+        this.closeReason = reason.toString();
+        resolve(code);
+      }),
+    );
   }
 
   static open(url: string, headers: Record<string, string> = {}): Promise<TestSocket> {

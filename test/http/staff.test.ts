@@ -109,28 +109,12 @@ describe.each(providers)("staff accounts on %s", (provider) => {
     expect(last.json().error.code).toBe("last_admin");
     expect((await patch(adminRow.id, { active: true }, secondCookie)).json().staff.active).toBe(true);
 
-    const reset = await t.app.inject({
-      method: "POST",
-      url: `/api/staff/${adminRow.id}/password`,
-      headers: { cookie: secondCookie },
-      payload: { password: "a brand new long password" },
-    });
-    expect(reset.statusCode).toBe(200);
+    const resetBy = (cookie: string, password: string) =>
+      t.app.inject({ method: "POST", url: `/api/staff/${adminRow.id}/password`, headers: { cookie }, payload: { password } });
+    expect((await resetBy(secondCookie, "a brand new long password")).statusCode).toBe(200);
     await signIn(t.app, "admin@example.org", "a brand new long password");
-    const bad = await t.app.inject({
-      method: "POST",
-      url: `/api/staff/${adminRow.id}/password`,
-      headers: { cookie: secondCookie },
-      payload: { password: "short" },
-    });
-    expect(bad.statusCode).toBe(400);
-    const byStaff = await t.app.inject({
-      method: "POST",
-      url: `/api/staff/${adminRow.id}/password`,
-      headers: { cookie: staff },
-      payload: { password: "another long password" },
-    });
-    expect(byStaff.statusCode).toBe(403);
+    expect((await resetBy(secondCookie, "short")).statusCode).toBe(400);
+    expect((await resetBy(staff, "another long password")).statusCode).toBe(403);
     const audit = await t.database.db.auditEvent.findMany({ where: { action: "staff.password_reset", subjectId: adminRow.id } });
     expect(audit).toHaveLength(1);
   });

@@ -17,7 +17,9 @@ export type BusEvent =
   | { type: "session.ended"; sessionId: string }
   | { type: "alert"; sessionId: string; kind: AlertKind; text: string; attendeeId?: string }
   /** A waiting page (re)connected on some instance: cancel any pending "page gone" timer. */
-  | { type: "page.connected"; attendeeId: string };
+  | { type: "page.connected"; attendeeId: string }
+  /** A staff member was signed out, deactivated or given a new password: their consoles re-check at once. */
+  | { type: "staff.logins_changed"; staffId: string };
 
 export interface EventBus {
   publish(event: BusEvent): Promise<void>;

@@ -8,11 +8,11 @@ import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 
-/** The development key and secret `livekit-server --dev` uses when its config names none. */
-export const devKey = { apiKey: "devkey", apiSecret: "secret" } as const;
+/** The API key `livekit-server --dev` uses when its config names none (its secret is `secret`). */
+const devApiKey = "devkey";
 
 /** Where `npm run test:setup` builds the server, relative to the project's folder. */
-export const projectBinary = resolve(import.meta.dirname, "../../../.tools/bin/livekit-server");
+const projectBinary = resolve(import.meta.dirname, "../../../.tools/bin/livekit-server");
 
 function executable(path: string): boolean {
   try {
@@ -62,7 +62,7 @@ function configYaml(o: DevServerOptions): string {
     port: o.port,
     bind_addresses: ["127.0.0.1"],
     rtc: { tcp_port: o.rtcTcpPort, port_range_start: o.udpPorts[0], port_range_end: o.udpPorts[1], use_external_ip: false },
-    ...(o.webhookUrl ? { webhook: { api_key: devKey.apiKey, urls: [o.webhookUrl] } } : {}),
+    ...(o.webhookUrl ? { webhook: { api_key: devApiKey, urls: [o.webhookUrl] } } : {}),
     logging: { level: "info", json: false },
   });
 }

@@ -1,6 +1,6 @@
 // Staff sign-in for the console: a random id in an httpOnly, SameSite=Strict cookie (Secure
-// when PUBLIC_URL is https), looked up server-side on each request. State-changing requests
-// whose Origin is not ours are refused before anything else runs.
+// when PUBLIC_URL is https), looked up server-side on each request. State-changing requests and
+// WebSocket upgrades whose Origin is not ours are refused before anything else runs.
 import cookie from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
@@ -37,7 +37,9 @@ export const authPlugin = fp(
 
     app.addHook("onRequest", async (request) => {
       const origin = request.headers.origin;
-      if (origin !== undefined && unsafeMethods.has(request.method) && !origins.has(origin)) {
+      // A WebSocket upgrade is a GET, but opens a live feed: it is checked like a change is.
+      const upgrade = request.headers.upgrade?.toLowerCase() === "websocket";
+      if (origin !== undefined && (unsafeMethods.has(request.method) || upgrade) && !origins.has(origin)) {
         throw new DomainError(403, "origin_refused", "Requests from this origin are not accepted");
       }
       const raw = request.cookies[sessionCookie];

@@ -9,10 +9,9 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { BusEvent } from "../../adapters/bus/events.ts";
 import { forbidden } from "../../domain/errors.ts";
-import { staffActor } from "../../domain/facts.ts";
 import { consoleSnapshot } from "../../domain/live.ts";
-import { findSession } from "../../domain/sessions.ts";
-import type { StaffView } from "../../domain/staff.ts";
+import { findSession, mayWatch } from "../../domain/sessions.ts";
+import { resolveLogin, type StaffView } from "../../domain/staff.ts";
 import { currentStaff, requireStaff } from "../plugins/auth.ts";
 import { idParam } from "../schemas.ts";
 import { Heartbeat } from "./heartbeat.ts";
@@ -22,10 +21,15 @@ interface Watcher {
   socket: WebSocket;
   sessionId: string;
   staff: StaffView;
+  /** The sign-in the socket was opened with: when it ends, so does the socket. */
+  loginToken: string;
   /** Attendees already flagged for waiting too long, so each is flagged once. */
   flagged: Set<string>;
   pending?: NodeJS.Timeout;
 }
+
+/** Close code for a console whose sign-in ended; the page shows the sign-in form again. */
+const signedOutCode = 4001;
 
 const incoming = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") }), z.object({ type: z.literal("refresh") })]);
 
@@ -68,7 +72,19 @@ export async function consoleSocketRoutes(app: FastifyInstance): Promise<void> {
     }, 50);
   };
 
+  /** Closes the sockets whose sign-in has ended (signed out, expired, deactivated, new password). */
+  const recheck = async (which: Iterable<Watcher>) => {
+    for (const w of which) {
+      const staff = await resolveLogin(ctx.database, w.loginToken).catch(() => w.staff);
+      if (!staff) w.socket.close(signedOutCode, "Signed out");
+    }
+  };
+
   const onEvent = (event: BusEvent) => {
+    if (event.type === "staff.logins_changed") {
+      void recheck([...watchers].filter((w) => w.staff.id === event.staffId));
+      return;
+    }
     if (!("sessionId" in event)) return;
     for (const w of watchers) {
       if (w.sessionId !== event.sessionId) continue;
@@ -78,9 +94,11 @@ export async function consoleSocketRoutes(app: FastifyInstance): Promise<void> {
   };
   const unsubscribe = ctx.bus.subscribe(onEvent);
 
-  // Waiting times grow without any event: look again every 15 seconds for long waits.
+  // Waiting times grow without any event: look again every 15 seconds for long waits, and for
+  // sign-ins that have expired since.
   const ticker = setInterval(() => {
     for (const w of watchers) soon(w);
+    void recheck([...watchers]);
   }, 15_000);
   ticker.unref();
 
@@ -88,10 +106,7 @@ export async function consoleSocketRoutes(app: FastifyInstance): Promise<void> {
     unsubscribe();
     heartbeat.stop();
     clearInterval(ticker);
-    for (const w of watchers) {
-      clearTimeout(w.pending);
-      w.socket.close(1001, "server shutting down");
-    }
+    for (const w of watchers) clearTimeout(w.pending);
   });
 
   app.get(
@@ -103,14 +118,18 @@ export async function consoleSocketRoutes(app: FastifyInstance): Promise<void> {
         await requireStaff(request);
         const staff = currentStaff(request);
         const session = await findSession(ctx.database.db, (request.params as { id: string }).id);
-        const overseer = staff.roles.includes("dsl") || staff.roles.includes("admin");
-        if (!staffActor(staff, session).isAssigned && !overseer)
-          throw forbidden("Only the session's staff, the DSL and admins can watch it.");
+        if (!mayWatch(staff, session)) throw forbidden("Only the session's staff, the DSL and admins can watch it.");
         staffOf.set(request, staff);
       },
     },
     (socket, request) => {
-      const w: Watcher = { socket, sessionId: (request.params as { id: string }).id, staff: staffOf.get(request)!, flagged: new Set() };
+      const w: Watcher = {
+        socket,
+        sessionId: (request.params as { id: string }).id,
+        staff: staffOf.get(request)!,
+        loginToken: request.loginToken!,
+        flagged: new Set(),
+      };
       socket.on("message", (raw) => {
         let parsed: ReturnType<typeof incoming.safeParse>;
         try {

@@ -49,3 +49,6 @@ export class Heartbeat {
     clearInterval(this.timer);
   }
 }
+
+/** Why a page's socket closes when the service stops (code 1001): the page shows it as it is. */
+export const restartingReason = "The service is restarting. We will reconnect you.";

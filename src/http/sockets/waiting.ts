@@ -7,6 +7,7 @@ import type { WebSocket } from "@fastify/websocket";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { BusEvent } from "../../adapters/bus/events.ts";
+import { DomainError } from "../../domain/errors.ts";
 import { pageConnected, pageGone, pageOwner, pageStates } from "../../domain/live.ts";
 import { linkToken } from "../schemas.ts";
 import { Heartbeat } from "./heartbeat.ts";
@@ -21,6 +22,9 @@ interface Page {
   message?: string | null;
 }
 
+/** Close code for a page pushed out by newer pages of the same link: it does not reconnect. */
+const tooManyPagesCode = 4008;
+
 const incoming = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") })]);
 
 export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
@@ -28,6 +32,8 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
   const pages = new Map<string, Set<Page>>();
   const graceTimers = new Map<string, NodeJS.Timeout>();
   const owners = new WeakMap<FastifyRequest, { attendeeId: string; sessionId: string }>();
+  /** Open pages per client address. */
+  const perAddress = new Map<string, number>();
   const heartbeat = new Heartbeat();
 
   const send = (page: Page, message: object) => {
@@ -118,11 +124,6 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
     unsubscribe();
     heartbeat.stop();
     for (const timer of graceTimers.values()) clearTimeout(timer);
-    for (const set of pages.values()) {
-      for (const page of set) {
-        page.socket.close(1001, "server shutting down");
-      }
-    }
   });
 
   app.get(
@@ -132,6 +133,8 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
       schema: { params: linkToken, hide: true },
       // Checked before the upgrade: an unknown link is 404, a dead one 410, and no socket opens.
       preValidation: async (request) => {
+        if ((perAddress.get(request.ip) ?? 0) >= ctx.config.PAGES_PER_ADDRESS)
+          throw new DomainError(429, "too_many_pages", "Too many pages are open from this address. Close some and try again.");
         owners.set(request, await pageOwner(ctx, (request.params as { token: string }).token));
       },
     },
@@ -143,7 +146,12 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
         send(page, parsed.success ? { type: "pong" } : { type: "error", message: "Unknown message." });
       });
       releaseUpgrade(socket, request, (err) => app.log.warn({ err }, "waiting page socket error"));
+      const address = request.ip;
+      perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
       socket.on("close", () => {
+        const left = (perAddress.get(address) ?? 1) - 1;
+        if (left > 0) perAddress.set(address, left);
+        else perAddress.delete(address);
         const set = pages.get(page.attendeeId);
         set?.delete(page);
         if (set && set.size === 0) {
@@ -161,6 +169,11 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
       });
       heartbeat.watch(socket);
       const set = pages.get(page.attendeeId) ?? new Set<Page>();
+      // One link open in too many places: the oldest page goes, saying why (it does not come back).
+      for (const oldest of [...set].slice(0, Math.max(0, set.size - ctx.config.PAGES_PER_LINK + 1))) {
+        set.delete(oldest);
+        oldest.socket.close(tooManyPagesCode, "This link was opened on another screen, so this page was closed.");
+      }
       set.add(page);
       pages.set(page.attendeeId, set);
       cancelGrace(page.attendeeId);

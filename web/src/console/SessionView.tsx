@@ -65,8 +65,10 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
           }
         }
       };
-      socket.onclose = () => {
-        if (!stopped) timer = window.setTimeout(open, 2000);
+      socket.onclose = (event) => {
+        // 4001: this sign-in has ended (signed out elsewhere, deactivated, expired): sign in again.
+        if (event.code === 4001) location.reload();
+        else if (!stopped) timer = window.setTimeout(open, 2000);
       };
     };
     open();

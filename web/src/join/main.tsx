@@ -137,6 +137,7 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
   const [state, setState] = useState<PageState | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [connected, setConnected] = useState(true);
+  const [notice, setNotice] = useState("Trying to connect again.");
 
   useEffect(() => {
     let socket: WebSocket | null = null;
@@ -159,8 +160,17 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
           setMessage(data.text);
         }
       };
-      socket.onclose = () => {
+      socket.onclose = (event) => {
         if (stopped) return;
+        // 4008: this link is open on newer screens; this page stops here, saying why.
+        if (event.code === 4008) {
+          stopped = true;
+          setNotice(event.reason);
+          setConnected(false);
+          return;
+        }
+        // 1001: the service is restarting, and says so; the page reconnects by itself as always.
+        setNotice(event.code === 1001 && event.reason ? event.reason : "Trying to connect again.");
         setConnected(false);
         // Reconnect forever, backing off to 10 s: the waiting page never times out.
         retry = Math.min(retry + 1, 5);
@@ -224,7 +234,7 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
             ))}
             {current === "waiting" && !state && <p>Staff will let you in soon.</p>}
             {message && <p>Message from staff: {message}</p>}
-            {!connected && <p>Trying to connect again.</p>}
+            {!connected && <p>{notice}</p>}
           </div>
         </div>
       </div>

@@ -1,16 +1,13 @@
 // Console sign-in: POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me.
-import rateLimit from "@fastify/rate-limit";
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
 import { DomainError } from "../../../domain/errors.ts";
-import { authenticate, endLogin, startLogin } from "../../../domain/staff.ts";
+import { authenticate, endLogin, normaliseEmail, startLogin } from "../../../domain/staff.ts";
 import { errorBody } from "../../errors.ts";
 import { clearSessionCookie, currentStaff, requireStaff, setSessionCookie } from "../../plugins/auth.ts";
 import { okBody, staffSchema } from "../../schemas.ts";
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
-  await app.register(rateLimit, { global: false });
-
   app.post(
     "/login",
     {
@@ -22,7 +19,24 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
+      // Per account too: guesses at one account from many addresses are held back all the same.
+      const account = normaliseEmail(request.body.email);
+      const held = await app.ctx.signIns.heldFor(account).catch((err) => {
+        request.log.error({ err }, "sign-in throttle unavailable: only the per-address limit applies");
+        return 0;
+      });
+      if (held > 0) {
+        reply.header("retry-after", String(held));
+        throw new DomainError(
+          429,
+          "account_held",
+          `Too many failed sign-ins for this account. Try again in ${held < 90 ? `${held} seconds` : `${Math.ceil(held / 60)} minutes`}, or ask an admin to clear it.`,
+        );
+      }
       const staff = await authenticate(app.database, request.body.email, request.body.password);
+      await (staff ? app.ctx.signIns.clear(account) : app.ctx.signIns.failed(account)).catch((err) =>
+        request.log.error({ err }, "sign-in throttle unavailable"),
+      );
       if (!staff) throw new DomainError(401, "invalid_credentials", "The e-mail or password is not right");
       setSessionCookie(app, reply, await startLogin(app.database, staff.id, app.config.STAFF_SESSION_HOURS));
       return { staff };
@@ -31,6 +45,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post("/logout", { schema: { tags: ["auth"], response: { 200: okBody } } }, async (request, reply) => {
     if (request.loginToken) await endLogin(app.database, request.loginToken);
+    if (request.staff) await app.ctx.bus.publish({ type: "staff.logins_changed", staffId: request.staff.id });
     clearSessionCookie(app, reply);
     return { ok: true as const };
   });

@@ -90,15 +90,15 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => reply.code(201).send({ session: await scheduleSession(app.ctx, request.body, currentStaff(request)) }),
   );
 
-  app.get("/", { schema: { tags: ["sessions"], response: { 200: z.object({ sessions: z.array(session) }) } } }, async () => ({
-    sessions: await listSessions(app.ctx),
+  app.get("/", { schema: { tags: ["sessions"], response: { 200: z.object({ sessions: z.array(session) }) } } }, async (request) => ({
+    sessions: await listSessions(app.ctx, currentStaff(request)),
   }));
 
   app.get(
     "/:id",
-    { schema: { tags: ["sessions"], params: idParam, response: { 200: z.object({ session }), 404: errorBody } } },
+    { schema: { tags: ["sessions"], params: idParam, response: { 200: z.object({ session }), 403: errorBody, 404: errorBody } } },
     async (request) => {
-      const row = await getSessionRow(app.ctx, request.params.id);
+      const row = await getSessionRow(app.ctx, request.params.id, currentStaff(request));
       const previews = await previewAdmissions(app.ctx, row.id, currentStaff(request));
       const view = viewSession(row);
       return {

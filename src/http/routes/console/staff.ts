@@ -1,13 +1,14 @@
 // Staff accounts, for admins: POST /api/staff, GET /api/staff, PATCH /api/staff/:id (never
-// yourself or the last admin out), POST /api/staff/:id/password; and for
-// any member of staff, GET /api/staff/directory: the active colleagues a session can be led by.
+// yourself or the last admin out), POST /api/staff/:id/password, POST /api/staff/:id/sign-in-hold/clear; and for
+// any member of staff, GET /api/staff/directory: the active colleagues with the staff role, who
+// can lead a session or be its second member of staff.
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
 import { roleSchema } from "../../../domain/roles.ts";
-import { createStaff, listStaff, resetPassword, updateStaff } from "../../../domain/staff.ts";
+import { clearSignInHold, createStaff, listStaff, resetPassword, updateStaff } from "../../../domain/staff.ts";
 import { errorBody } from "../../errors.ts";
 import { currentStaff, requireRole, requireStaff } from "../../plugins/auth.ts";
-import { idParam, password, staffSchema } from "../../schemas.ts";
+import { idParam, okBody, password, staffSchema } from "../../schemas.ts";
 
 const roles = z.array(roleSchema).min(1).max(3);
 
@@ -18,7 +19,9 @@ export const staffRoutes: FastifyPluginAsyncZod = async (app) => {
       preHandler: requireStaff,
       schema: { tags: ["staff"], response: { 200: z.object({ staff: z.array(z.object({ id: z.string(), name: z.string() })) }) } },
     },
-    async () => ({ staff: (await listStaff(app.database)).filter((s) => s.active).map((s) => ({ id: s.id, name: s.name })) }),
+    async () => ({
+      staff: (await listStaff(app.database)).filter((s) => s.active && s.roles.includes("staff")).map((s) => ({ id: s.id, name: s.name })),
+    }),
   );
 
   await app.register(adminRoutes);
@@ -59,7 +62,11 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ staff: staffSchema }), 404: errorBody, 409: errorBody },
       },
     },
-    async (request) => ({ staff: await updateStaff(app.database, request.params.id, request.body, currentStaff(request).id) }),
+    async (request) => {
+      const staff = await updateStaff(app.database, request.params.id, request.body, currentStaff(request).id);
+      if (!staff.active) await app.ctx.bus.publish({ type: "staff.logins_changed", staffId: staff.id });
+      return { staff };
+    },
   );
 
   app.post(
@@ -72,6 +79,19 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ staff: staffSchema }), 404: errorBody },
       },
     },
-    async (request) => ({ staff: await resetPassword(app.database, request.params.id, request.body.password, currentStaff(request).id) }),
+    async (request) => {
+      const staff = await resetPassword(app.database, request.params.id, request.body.password, currentStaff(request).id);
+      await app.ctx.bus.publish({ type: "staff.logins_changed", staffId: staff.id });
+      return { staff };
+    },
+  );
+
+  app.post(
+    "/:id/sign-in-hold/clear",
+    { schema: { tags: ["staff"], params: idParam, response: { 200: okBody, 404: errorBody } } },
+    async (request) => {
+      await clearSignInHold(app.database, app.ctx.signIns, request.params.id, currentStaff(request).id);
+      return { ok: true as const };
+    },
   );
 };

@@ -4,8 +4,10 @@ import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
 import { conflict } from "../../../domain/errors.ts";
 import { connectionDetails, describeInvite, enterWaitingRoom } from "../../../domain/invitee.ts";
+import { hashToken } from "../../../domain/secrets.ts";
 import { errorBody } from "../../errors.ts";
 import { emergencyContactSchema, linkToken } from "../../schemas.ts";
+import { limit } from "./limits.ts";
 
 const publicSession = z.object({
   title: z.string(),
@@ -65,6 +67,13 @@ export const joinRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/:token/connection",
     {
+      // Every token issued is a permanent record: a link may ask only so often.
+      onRequest: limit(
+        app,
+        app.config.LINK_TOKEN_RATE_LIMIT,
+        (request) => `token:${hashToken((request.params as { token: string }).token)}`,
+        "This link has asked to join too often. Wait a minute and try again.",
+      ),
       schema: {
         tags: ["invitee"],
         params: linkToken,
