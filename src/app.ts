@@ -1,5 +1,6 @@
 // Builds the Fastify application. The server entry and the tests both call buildApp.
 
+import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -19,7 +20,7 @@ import { reconcile } from "./domain/attendance.ts";
 import type { Ctx } from "./domain/context.ts";
 import { ensureFirstAdmin } from "./domain/staff.ts";
 import { registerErrorHandling } from "./http/errors.ts";
-import { authPlugin } from "./http/plugins/auth.ts";
+import { authPlugin, requireStaff } from "./http/plugins/auth.ts";
 import { contextPlugin } from "./http/plugins/context.ts";
 import { authRoutes } from "./http/routes/console/auth.ts";
 import { memberRoutes } from "./http/routes/console/members.ts";
@@ -28,7 +29,7 @@ import { sessionRoutes } from "./http/routes/console/sessions.ts";
 import { settingsRoutes } from "./http/routes/console/settings.ts";
 import { staffRoutes } from "./http/routes/console/staff.ts";
 import { firstAdminAdvice, healthRoutes } from "./http/routes/health.ts";
-import { pageRoutes } from "./http/routes/pages.ts";
+import { cspDirectives, pageRoutes } from "./http/routes/pages.ts";
 import { carerRoutes } from "./http/routes/public/carer.ts";
 import { joinRoutes } from "./http/routes/public/join.ts";
 import { linkAddressLimit } from "./http/routes/public/limits.ts";
@@ -53,6 +54,12 @@ export async function buildApp({ config, database, logDestination, now = () => n
     loggerInstance: createLogger(config, logDestination) as FastifyBaseLogger,
     trustProxy: trustProxy(config.TRUST_PROXY),
     bodyLimit: 64 * 1024,
+    // Timeouts set on purpose rather than inherited: a whole request (headers and body) within
+    // 30 s, idle keep-alive held 65 s (longer than a load balancer's usual 60 s, so the balancer
+    // closes first and never sends on a socket we are closing). Open pages are WebSockets, which
+    // these do not touch; headers must arrive within 20 s (below).
+    requestTimeout: 30_000,
+    keepAliveTimeout: 65_000,
     // Errors Fastify raises before routing (a malformed address, a bad content type) answer in the
     // API's one error shape; the address is not echoed, since it may hold a link token.
     frameworkErrors: (err, _request, reply: FastifyReply) => {
@@ -61,6 +68,7 @@ export async function buildApp({ config, database, logDestination, now = () => n
       void reply.code(err.statusCode ?? 400).send({ error });
     },
   }).withTypeProvider<ZodTypeProvider>();
+  app.server.headersTimeout = 20_000;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
@@ -99,28 +107,31 @@ export async function buildApp({ config, database, logDestination, now = () => n
     for (const client of app.websocketServer?.clients ?? []) client.close(1001, restartingReason);
   });
   await app.register(websocket, { options: { maxPayload: 16 * 1024 } });
+  // Security headers on every response: API, static files, pages. HSTS only over https.
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(config) },
+    referrerPolicy: { policy: "no-referrer" },
+    hsts: config.PUBLIC_URL.startsWith("https:") ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    // The call's media and LiveKit's scripts are same-origin bundles; nothing is embedded cross-origin.
+    crossOriginEmbedderPolicy: false,
+  });
   await app.register(authPlugin);
   await registerRateLimits(app, config);
 
   await app.register(healthRoutes);
-  await app.register(authRoutes, { prefix: "/api/auth" });
-  await app.register(staffRoutes, { prefix: "/api/staff" });
-  await app.register(settingsRoutes, { prefix: "/api" });
-  await app.register(memberRoutes, { prefix: "/api/members" });
-  await app.register(sessionRoutes, { prefix: "/api/sessions" });
+  await app.register(consoleApi);
   // The invite and carer links: one limit per client address across both.
   await app.register(async (links) => {
     links.addHook("onRequest", linkAddressLimit(links));
     await links.register(joinRoutes, { prefix: "/api/join" });
     await links.register(carerRoutes, { prefix: "/api/carer" });
   });
-  await app.register(safeguardingRoutes, { prefix: "/api" });
   await app.register(livekitWebhookRoutes, { prefix: "/webhooks" });
   await app.register(waitingSocketRoutes, { prefix: "/ws/join" });
   await app.register(consoleSocketRoutes, { prefix: "/ws/console" });
   await app.register(pageRoutes);
   // The API reference: an HTML page at /docs, the OpenAPI document at /docs/json.
-  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
 
   startReconciling(app, ctx);
   return app;
@@ -136,6 +147,22 @@ async function registerRateLimits(app: FastifyInstance, config: Config): Promise
   redis?.on("error", (err) => app.log.warn({ err }, "rate limits: redis"));
   if (redis) app.addHook("onClose", async () => void (await redis.quit().catch(() => undefined)));
   await app.register(rateLimit, { global: false, ...(redis ? { redis, skipOnError: true, nameSpace: "gatekeeper:rate:" } : {}) });
+}
+
+/**
+ * The whole console API, under one parent whose hook requires a signed-in member of staff: a
+ * new route is private unless it says `config: { public: true }` (only signing in does).
+ */
+async function consoleApi(api: FastifyInstance): Promise<void> {
+  api.addHook("onRequest", async (request) => {
+    if (!request.routeOptions.config.public) await requireStaff(request);
+  });
+  await api.register(authRoutes, { prefix: "/api/auth" });
+  await api.register(staffRoutes, { prefix: "/api/staff" });
+  await api.register(settingsRoutes, { prefix: "/api" });
+  await api.register(memberRoutes, { prefix: "/api/members" });
+  await api.register(sessionRoutes, { prefix: "/api/sessions" });
+  await api.register(safeguardingRoutes, { prefix: "/api" });
 }
 
 /** TRUST_PROXY as Fastify takes it: a hop count becomes "trust the first n hops". */

@@ -60,3 +60,51 @@ describe("the pages' icon", () => {
     }
   });
 });
+
+describe("security headers", () => {
+  it("every response carries them; pages are never stored; connections only to here and the LiveKit server", async () => {
+    const t = await startTestApp("sqlite", { LIVEKIT_URL: "wss://video.example.org" });
+    try {
+      for (const url of ["/", "/join/x", "/carer/x", "/check", "/favicon.svg", "/api/auth/me", "/readyz", "/nowhere"]) {
+        const res = await t.app.inject({ method: "GET", url });
+        expect(res.headers["x-content-type-options"], url).toBe("nosniff");
+        expect(res.headers["referrer-policy"], url).toBe("no-referrer");
+        const csp = String(res.headers["content-security-policy"]);
+        expect(csp, url).toContain("script-src 'self'");
+        expect(csp, url).toContain("frame-ancestors 'none'");
+        const connect = csp.split(";").find((d) => d.trim().startsWith("connect-src"))!;
+        expect(connect.split(" ")).not.toContain("ws:");
+        expect(connect).toContain("wss://video.example.org");
+        expect(connect).toContain("ws://localhost:3000");
+        expect(res.headers["strict-transport-security"], url).toBeUndefined();
+      }
+      for (const url of ["/join/x", "/carer/x", "/"]) {
+        expect((await t.app.inject({ method: "GET", url })).headers["cache-control"], url).toBe("no-store");
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("the server's timeouts are set on purpose", async () => {
+    const t = await startTestApp("sqlite");
+    try {
+      expect(t.app.server.requestTimeout).toBe(30_000);
+      expect(t.app.server.headersTimeout).toBe(20_000);
+      expect(t.app.server.keepAliveTimeout).toBe(65_000);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("HSTS is sent when the service is on https", async () => {
+    const t = await startTestApp("sqlite", { PUBLIC_URL: "https://gatekeeper.example.org" });
+    try {
+      const res = await t.app.inject({ method: "GET", url: "/readyz" });
+      expect(res.headers["strict-transport-security"]).toMatch(/max-age=\d+/);
+      expect(String(res.headers["content-security-policy"])).toContain("wss://gatekeeper.example.org");
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -11,6 +11,10 @@ import { resolveLogin, type StaffView } from "../../domain/staff.ts";
 export const sessionCookie = "gk_session";
 
 declare module "fastify" {
+  interface FastifyContextConfig {
+    /** A console API route anyone may call (signing in); every other one needs a signed-in staff member. */
+    public?: boolean;
+  }
   interface FastifyRequest {
     staff: StaffView | null;
     /** The raw sign-in token from the cookie, when it was valid. */

@@ -1,41 +1,51 @@
 // The browser pages, built by Vite into web/dist: the console at /, the member's page at
-// /join/:token, the carer's page at /carer/:token, and the camera check at /check. Pages carry a
-// strict Content-Security-Policy and no Referer, so the link token in the address never leaks.
+// /join/:token, the carer's page at /carer/:token, and the camera check at /check. Every response
+// carries a strict Content-Security-Policy and no Referer (helmet), so the link token in the
+// address never leaks.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { httpUrl } from "../../adapters/livekit/rooms.ts";
+import type { Config } from "../../config.ts";
 
 export const webDist = fileURLToPath(new URL("../../../web/dist/", import.meta.url));
 
-export async function pageRoutes(app: FastifyInstance): Promise<void> {
-  const livekit = new URL(app.config.LIVEKIT_URL);
-  const livekitHttp = new URL(httpUrl(app.config.LIVEKIT_URL));
-  const csp = [
-    "default-src 'self'",
-    `connect-src 'self' ws: wss: ${livekit.origin} ${livekitHttp.origin}`,
-    "img-src 'self' data: blob:",
-    "media-src 'self' blob:",
-    "style-src 'self' 'unsafe-inline'",
-    "script-src 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-  ].join("; ");
+/**
+ * The Content-Security-Policy of every response (helmet sets it; the pages are what it is for):
+ * scripts and styles from here only, and connections only to this service and the configured
+ * LiveKit server, never to any ws: address.
+ */
+export function cspDirectives(config: Config): Record<string, string[]> {
+  const livekit = new URL(config.LIVEKIT_URL);
+  const livekitHttp = new URL(httpUrl(config.LIVEKIT_URL));
+  const own = config.publicUrlGiven ? [config.PUBLIC_URL] : ["localhost", "127.0.0.1"].map((h) => `http://${h}:${config.PORT}`);
+  const ownSockets = own.map((origin) => origin.replace(/^http/, "ws"));
+  return {
+    defaultSrc: ["'self'"],
+    connectSrc: ["'self'", ...ownSockets, livekit.origin, livekitHttp.origin],
+    imgSrc: ["'self'", "data:", "blob:"],
+    mediaSrc: ["'self'", "blob:"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    scriptSrc: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    objectSrc: ["'none'"],
+  };
+}
 
+export async function pageRoutes(app: FastifyInstance): Promise<void> {
   const built = existsSync(`${webDist}index.html`);
   if (built)
     await app.register(fastifyStatic, { root: webDist, prefix: "/", index: false, wildcard: false, serve: true, decorateReply: true });
 
+  // Security headers come from helmet (app.ts). A page may carry a link token in its address, so
+  // none is ever stored by a browser or a proxy: @fastify/static's own cache header is turned off.
   const page = (file: string) => async (_request: unknown, reply: FastifyReply) => {
-    reply
-      .header("content-security-policy", csp)
-      .header("referrer-policy", "no-referrer")
-      .header("x-content-type-options", "nosniff")
-      .header("cache-control", "no-store");
+    reply.header("cache-control", "no-store");
     if (!built) return reply.code(503).type("text/plain").send("The pages are not built yet: run npm run build:web.");
-    return reply.sendFile(file);
+    return reply.sendFile(file, { cacheControl: false });
   };
 
   app.get("/", { schema: { hide: true } }, page("index.html"));

@@ -4,14 +4,14 @@ import { z } from "zod";
 import { DomainError } from "../../../domain/errors.ts";
 import { authenticate, endLogin, normaliseEmail, startLogin } from "../../../domain/staff.ts";
 import { errorBody } from "../../errors.ts";
-import { clearSessionCookie, currentStaff, requireStaff, setSessionCookie } from "../../plugins/auth.ts";
+import { clearSessionCookie, currentStaff, setSessionCookie } from "../../plugins/auth.ts";
 import { okBody, staffSchema } from "../../schemas.ts";
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/login",
     {
-      config: { rateLimit: { max: app.config.LOGIN_RATE_LIMIT, timeWindow: "1 minute" } },
+      config: { public: true, rateLimit: { max: app.config.LOGIN_RATE_LIMIT, timeWindow: "1 minute" } },
       schema: {
         tags: ["auth"],
         body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(200) }),
@@ -43,16 +43,14 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.post("/logout", { schema: { tags: ["auth"], response: { 200: okBody } } }, async (request, reply) => {
+  app.post("/logout", { config: { public: true }, schema: { tags: ["auth"], response: { 200: okBody } } }, async (request, reply) => {
     if (request.loginToken) await endLogin(app.database, request.loginToken);
     if (request.staff) await app.ctx.bus.publish({ type: "staff.logins_changed", staffId: request.staff.id });
     clearSessionCookie(app, reply);
     return { ok: true as const };
   });
 
-  app.get(
-    "/me",
-    { preHandler: requireStaff, schema: { tags: ["auth"], response: { 200: z.object({ staff: staffSchema }), 401: errorBody } } },
-    async (request) => ({ staff: currentStaff(request) }),
-  );
+  app.get("/me", { schema: { tags: ["auth"], response: { 200: z.object({ staff: staffSchema }), 401: errorBody } } }, async (request) => ({
+    staff: currentStaff(request),
+  }));
 };
