@@ -26,14 +26,28 @@ function validationMessage(err: FastifyError): string {
   return parts.join("; ") || err.message;
 }
 
-/** Where in the input a string holds U+0000, e.g. "body.carers.0.name"; or null. */
-export function nulCharacterAt(value: unknown, path: string): string | null {
-  if (typeof value === "string") return value.includes("\u0000") ? path : null;
-  if (typeof value !== "object" || value === null) return null;
-  for (const [key, inner] of Object.entries(value)) {
-    if (key.includes("\u0000")) return path;
-    const found = nulCharacterAt(inner, `${path}.${key}`);
-    if (found) return found;
+/** Input nested deeper than this is refused: no route takes more than a few levels. */
+const maxDepth = 32;
+
+/**
+ * What is wrong with a request's input as a whole, before any route's schema reads it: a string
+ * (or key) holding U+0000, e.g. "body.carers.0.name: …", or nesting deeper than any route takes.
+ * Walked with a stack of its own, so hostile nesting cannot exhaust the call stack.
+ */
+export function hostileInput(value: unknown, root: string): string | null {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: root, depth: 0 }];
+  while (stack.length) {
+    const { value: v, path, depth } = stack.pop()!;
+    if (typeof v === "string") {
+      if (v.includes("\u0000")) return `${path}: must not contain the NUL character (U+0000)`;
+      continue;
+    }
+    if (typeof v !== "object" || v === null) continue;
+    if (depth >= maxDepth) return `${path}: is nested too deeply`;
+    for (const [key, inner] of Object.entries(v)) {
+      if (key.includes("\u0000")) return `${path}: must not contain the NUL character (U+0000)`;
+      stack.push({ value: inner, path: `${path}.${key}`, depth: depth + 1 });
+    }
   }
   return null;
 }
@@ -53,16 +67,17 @@ function databaseTrouble(err: unknown): "conflict" | "unavailable" | null {
 
 export function registerErrorHandling(app: FastifyInstance): void {
   // No text the service stores or looks up may hold U+0000: PostgreSQL refuses it (22021), so it
-  // would be a 500 there and a silent difference on SQLite. Checked once for every route, path
-  // id, query value and body field, before any route's own schema, so a new route cannot forget.
+  // would be a 500 there and a silent difference on SQLite; and no route takes deep nesting.
+  // Checked once for every route, path id, query value and body field, before any route's own
+  // schema, so a new route cannot forget.
   app.addHook("preValidation", async (request) => {
     for (const [where, value] of [
       ["params", request.params],
       ["query", request.query],
       ["body", request.body],
     ] as const) {
-      const at = nulCharacterAt(value, where);
-      if (at) throw new DomainError(400, "invalid_request", `${at}: must not contain the NUL character (U+0000)`);
+      const problem = hostileInput(value, where);
+      if (problem) throw new DomainError(400, "invalid_request", problem);
     }
   });
 
