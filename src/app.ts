@@ -74,9 +74,7 @@ export async function buildApp({ config, database, logDestination, now = () => n
   registerErrorHandling(app);
 
   const db = database ?? (await openDatabase(config.DATABASE_URL));
-  const bus: EventBus = config.REDIS_URL
-    ? await redisBus(config.REDIS_URL, (err) => app.log.error({ err }, "redis event bus"))
-    : inProcessBus();
+  const bus: EventBus = config.REDIS_URL ? redisBus(config.REDIS_URL, (err) => app.log.warn({ err }, "redis event bus")) : inProcessBus();
   const throttlePolicy = { ...defaultThrottlePolicy, limit: config.LOGIN_ACCOUNT_LIMIT };
   const ctx: Ctx = {
     config,
@@ -85,7 +83,7 @@ export async function buildApp({ config, database, logDestination, now = () => n
     tokens: livekitTokens(config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET),
     rooms: livekitRooms(config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET),
     bus,
-    signIns: config.REDIS_URL ? await redisThrottle(config.REDIS_URL, throttlePolicy) : memoryThrottle(throttlePolicy),
+    signIns: config.REDIS_URL ? redisThrottle(config.REDIS_URL, throttlePolicy) : memoryThrottle(throttlePolicy),
     log: app.log,
   };
   await app.register(contextPlugin, { ctx });
@@ -143,9 +141,9 @@ export async function buildApp({ config, database, logDestination, now = () => n
  * Redis fails, requests are let through (and logged) rather than refused.
  */
 async function registerRateLimits(app: FastifyInstance, config: Config): Promise<void> {
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000 }) : undefined;
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
   redis?.on("error", (err) => app.log.warn({ err }, "rate limits: redis"));
-  if (redis) app.addHook("onClose", async () => void (await redis.quit().catch(() => undefined)));
+  if (redis) app.addHook("onClose", async () => redis.disconnect());
   await app.register(rateLimit, { global: false, ...(redis ? { redis, skipOnError: true, nameSpace: "gatekeeper:rate:" } : {}) });
 }
 

@@ -54,10 +54,10 @@ export function memoryThrottle(p: ThrottlePolicy = defaultThrottlePolicy, now: (
   };
 }
 
-export async function redisThrottle(url: string, p: ThrottlePolicy = defaultThrottlePolicy): Promise<AccountThrottle> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, keyPrefix: "gatekeeper:signin:" });
+/** Connects in the background; while Redis is away each call fails at once (the caller decides). */
+export function redisThrottle(url: string, p: ThrottlePolicy = defaultThrottlePolicy): AccountThrottle {
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, keyPrefix: "gatekeeper:signin:" });
   redis.on("error", () => undefined); // reported by the calls that fail
-  await redis.connect();
   return {
     async heldFor(key) {
       return Math.max(0, await redis.ttl(`held:${key}`));
@@ -74,7 +74,7 @@ export async function redisThrottle(url: string, p: ThrottlePolicy = defaultThro
       await redis.del(`failures:${key}`, `held:${key}`);
     },
     async close() {
-      await redis.quit().catch(() => undefined);
+      redis.disconnect();
     },
   };
 }

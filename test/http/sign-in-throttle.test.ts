@@ -15,7 +15,23 @@ it("the hold starts at the limit, doubles with each failure after it, and is cap
 
 const stores: { name: string; available: boolean; make: () => Promise<AccountThrottle> }[] = [
   { name: "in memory", available: true, make: async () => memoryThrottle(policy) },
-  { name: "in Redis", available: redisAvailable, make: () => redisThrottle(redisUrl, policy) },
+  {
+    name: "in Redis",
+    available: redisAvailable,
+    make: async () => {
+      const throttle = redisThrottle(redisUrl, policy);
+      // It connects in the background; calls fail until it has.
+      await expect
+        .poll(() =>
+          throttle.heldFor("probe").then(
+            () => true,
+            () => false,
+          ),
+        )
+        .toBe(true);
+      return throttle;
+    },
+  },
 ];
 
 describe.each(stores)("the account throttle $name", ({ available, make }) => {

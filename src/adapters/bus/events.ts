@@ -19,12 +19,16 @@ export type BusEvent =
   /** A waiting page (re)connected on some instance: cancel any pending "page gone" timer. */
   | { type: "page.connected"; attendeeId: string }
   /** A staff member was signed out, deactivated or given a new password: their consoles re-check at once. */
-  | { type: "staff.logins_changed"; staffId: string };
+  | { type: "staff.logins_changed"; staffId: string }
+  /** This instance's bus is back after an outage (never published): events may have been missed. */
+  | { type: "bus.resumed" };
 
 export interface EventBus {
   publish(event: BusEvent): Promise<void>;
   /** Every event, from every instance, this one included. Returns an unsubscribe function. */
   subscribe(handler: (event: BusEvent) => void): () => void;
+  /** False while the bus cannot reach its broker (Redis); always true in one process. */
+  healthy(): boolean;
   close(): Promise<void>;
 }
 
@@ -42,6 +46,7 @@ export function inProcessBus(): EventBus {
       handlers.add(handler);
       return () => handlers.delete(handler);
     },
+    healthy: () => true,
     async close() {
       handlers.clear();
     },

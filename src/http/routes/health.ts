@@ -1,4 +1,5 @@
-// GET /healthz (the process answers) and GET /readyz (database reachable, migrations applied).
+// GET /healthz (the process answers) and GET /readyz (database reachable, migrations applied,
+// and Redis reachable when REDIS_URL is set: an instance cut off from the others is not ready).
 // /readyz also says whether LiveKit answers; that does not make the service unready, because
 // the waiting room keeps working without it (sessions just cannot start). GET /api/setup tells
 // the sign-in page and the console, in words, what a new installation still needs.
@@ -25,6 +26,8 @@ const readyBody = z.object({
     database: z.enum(["ok", "unreachable"]),
     migrations: z.enum(["ok", "pending", "unknown"]),
     livekit: z.enum(["ok", "unreachable"]),
+    /** The event bus's Redis, when REDIS_URL is set: without it, other instances' news is late. */
+    redis: z.enum(["ok", "unreachable", "not_used"]),
   }),
 });
 
@@ -43,8 +46,9 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       database = "unreachable";
     }
     const livekit = (await app.ctx.rooms.reachable()) ? "ok" : "unreachable";
-    const ready = database === "ok" && migrations === "ok";
-    return reply.code(ready ? 200 : 503).send({ ready, checks: { database, migrations, livekit } });
+    const redis = !app.config.REDIS_URL ? "not_used" : app.ctx.bus.healthy() ? "ok" : "unreachable";
+    const ready = database === "ok" && migrations === "ok" && redis !== "unreachable";
+    return reply.code(ready ? 200 : 503).send({ ready, checks: { database, migrations, livekit, redis } });
   });
 
   app.get("/api/setup", { schema: { tags: ["health"], response: { 200: setupBody } } }, async () => {

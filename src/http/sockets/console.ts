@@ -85,6 +85,11 @@ export async function consoleSocketRoutes(app: FastifyInstance): Promise<void> {
       void recheck([...watchers].filter((w) => w.staff.id === event.staffId));
       return;
     }
+    if (event.type === "bus.resumed") {
+      for (const w of watchers) soon(w);
+      void recheck([...watchers]);
+      return;
+    }
     if (!("sessionId" in event)) return;
     for (const w of watchers) {
       if (w.sessionId !== event.sessionId) continue;

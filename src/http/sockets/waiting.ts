@@ -109,6 +109,7 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
         for (const set of pages.values()) for (const page of set) if (page.sessionId === event.sessionId) refreshSoon(page);
         break;
       case "pages.changed":
+      case "bus.resumed": // news may have been missed while the bus was away: the database knows
         for (const set of pages.values()) for (const page of set) refreshSoon(page);
         break;
       case "page.connected":
