@@ -18,7 +18,7 @@ import { defaultThrottlePolicy, memoryThrottle, redisThrottle } from "./adapters
 import type { Config } from "./config.ts";
 import { reconcile } from "./domain/attendance.ts";
 import type { Ctx } from "./domain/context.ts";
-import { ensureFirstAdmin } from "./domain/staff.ts";
+import { ensureFirstAdmin, firstAdminAdvice } from "./domain/staff.ts";
 import { registerErrorHandling } from "./http/errors.ts";
 import { authPlugin, requireStaff } from "./http/plugins/auth.ts";
 import { contextPlugin } from "./http/plugins/context.ts";
@@ -28,7 +28,7 @@ import { safeguardingRoutes } from "./http/routes/console/safeguarding.ts";
 import { sessionRoutes } from "./http/routes/console/sessions.ts";
 import { settingsRoutes } from "./http/routes/console/settings.ts";
 import { staffRoutes } from "./http/routes/console/staff.ts";
-import { firstAdminAdvice, healthRoutes } from "./http/routes/health.ts";
+import { healthRoutes } from "./http/routes/health.ts";
 import { cspDirectives, pageRoutes } from "./http/routes/pages.ts";
 import { carerRoutes } from "./http/routes/public/carer.ts";
 import { joinRoutes } from "./http/routes/public/join.ts";
@@ -75,6 +75,10 @@ export async function buildApp({ config, database, logDestination, now = () => n
 
   const db = database ?? (await openDatabase(config.DATABASE_URL));
   const bus: EventBus = config.REDIS_URL ? redisBus(config.REDIS_URL, (err) => app.log.warn({ err }, "redis event bus")) : inProcessBus();
+  // One Redis client for the counters (rate limits, sign-in holds); while Redis is away it
+  // queues nothing, so they fail at once and requests are let through (logged).
+  const counters = config.REDIS_URL ? new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
+  counters?.on("error", (err) => app.log.warn({ err }, "redis counters"));
   const throttlePolicy = { ...defaultThrottlePolicy, limit: config.LOGIN_ACCOUNT_LIMIT };
   const ctx: Ctx = {
     config,
@@ -83,13 +87,14 @@ export async function buildApp({ config, database, logDestination, now = () => n
     tokens: livekitTokens(config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET),
     rooms: livekitRooms(config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET),
     bus,
-    signIns: config.REDIS_URL ? redisThrottle(config.REDIS_URL, throttlePolicy) : memoryThrottle(throttlePolicy),
+    signIns: counters ? redisThrottle(counters, throttlePolicy) : memoryThrottle(throttlePolicy),
     log: app.log,
   };
   await app.register(contextPlugin, { ctx });
   app.addHook("onClose", async () => {
     await bus.close();
     await ctx.signIns.close();
+    counters?.disconnect();
   });
   await firstAdmin(app, db, config);
 
@@ -114,7 +119,7 @@ export async function buildApp({ config, database, logDestination, now = () => n
     crossOriginEmbedderPolicy: false,
   });
   await app.register(authPlugin);
-  await registerRateLimits(app, config);
+  await registerRateLimits(app, counters);
 
   await app.register(healthRoutes);
   await app.register(consoleApi);
@@ -140,10 +145,7 @@ export async function buildApp({ config, database, logDestination, now = () => n
  * REDIS_URL is set so that every instance counts together; routes opt in (sign-in, links). If
  * Redis fails, requests are let through (and logged) rather than refused.
  */
-async function registerRateLimits(app: FastifyInstance, config: Config): Promise<void> {
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
-  redis?.on("error", (err) => app.log.warn({ err }, "rate limits: redis"));
-  if (redis) app.addHook("onClose", async () => redis.disconnect());
+async function registerRateLimits(app: FastifyInstance, redis: Redis | undefined): Promise<void> {
   await app.register(rateLimit, { global: false, ...(redis ? { redis, skipOnError: true, nameSpace: "gatekeeper:rate:" } : {}) });
 }
 

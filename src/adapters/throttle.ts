@@ -3,7 +3,7 @@
 // account is held for a time that doubles with each further failure, up to a cap: an attacker can
 // slow a member of staff down but never lock them out for good, and an admin can clear it.
 // In memory for one instance; in Redis when REDIS_URL is set, so every instance counts together.
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 
 export interface ThrottlePolicy {
   /** Failures allowed within the window before the account is held. */
@@ -54,27 +54,28 @@ export function memoryThrottle(p: ThrottlePolicy = defaultThrottlePolicy, now: (
   };
 }
 
-/** Connects in the background; while Redis is away each call fails at once (the caller decides). */
-export function redisThrottle(url: string, p: ThrottlePolicy = defaultThrottlePolicy): AccountThrottle {
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, keyPrefix: "gatekeeper:signin:" });
-  redis.on("error", () => undefined); // reported by the calls that fail
+/**
+ * Counts in Redis through the caller's client, which should queue nothing while Redis is away,
+ * so each call then fails at once (the caller decides). The client stays the caller's to close.
+ */
+export function redisThrottle(redis: Redis, p: ThrottlePolicy = defaultThrottlePolicy): AccountThrottle {
+  const failuresKey = (key: string) => `gatekeeper:signin:failures:${key}`;
+  const heldKey = (key: string) => `gatekeeper:signin:held:${key}`;
   return {
     async heldFor(key) {
-      return Math.max(0, await redis.ttl(`held:${key}`));
+      return Math.max(0, await redis.ttl(heldKey(key)));
     },
     async failed(key) {
-      const [[, failures]] = (await redis.multi().incr(`failures:${key}`).expire(`failures:${key}`, p.windowSeconds).exec()) as [
+      const [[, failures]] = (await redis.multi().incr(failuresKey(key)).expire(failuresKey(key), p.windowSeconds).exec()) as [
         [null, number],
         [null, number],
       ];
       const hold = holdSeconds(failures, p);
-      if (hold > 0) await redis.set(`held:${key}`, "1", "EX", hold);
+      if (hold > 0) await redis.set(heldKey(key), "1", "EX", hold);
     },
     async clear(key) {
-      await redis.del(`failures:${key}`, `held:${key}`);
+      await redis.del(failuresKey(key), heldKey(key));
     },
-    async close() {
-      redis.disconnect();
-    },
+    async close() {},
   };
 }

@@ -192,16 +192,18 @@ export async function scheduleSession(ctx: Ctx, input: ScheduleInput, actor: Sta
   return { ...view, attendees: view.attendees.map((a) => ({ ...a, ...created.links.get(a.id) })) };
 }
 
+/** The DSL and admins oversee every session. */
+const oversees = (staff: StaffView) => staff.roles.includes("dsl") || staff.roles.includes("admin");
+
 /** Who may see a session's people and their carers' contacts: its own staff, the DSL and admins. */
 export function mayWatch(staff: StaffView, s: { leadStaffId: string; secondStaffId: string | null }): boolean {
-  return staffActor(staff, s).isAssigned || staff.roles.includes("dsl") || staff.roles.includes("admin");
+  return staffActor(staff, s).isAssigned || oversees(staff);
 }
 
 /** The sessions this member of staff may see (all of them for the DSL and admins). */
 export async function listSessions(ctx: Ctx, viewer: StaffView) {
-  const oversees = viewer.roles.includes("dsl") || viewer.roles.includes("admin");
   const rows = await ctx.database.db.session.findMany({
-    where: oversees ? {} : { OR: [{ leadStaffId: viewer.id }, { secondStaffId: viewer.id }] },
+    where: oversees(viewer) ? {} : { OR: [{ leadStaffId: viewer.id }, { secondStaffId: viewer.id }] },
     orderBy: { startsAt: "asc" },
     include: sessionDetail,
   });

@@ -126,6 +126,12 @@ export async function resetPassword({ db, provider }: Database, id: string, pass
   });
 }
 
+/** The exact commands that create the first admin, for the start-up log and the sign-in page. */
+export const firstAdminAdvice =
+  "No staff accounts exist yet. Create the first admin with " +
+  '`npm run cli -- staff:add --email you@example.org --name "Your Name" --roles admin,staff` (it asks for a password), ' +
+  "or start Gatekeeper once with GATEKEEPER_ADMIN_EMAIL, GATEKEEPER_ADMIN_PASSWORD and GATEKEEPER_ADMIN_NAME set.";
+
 /** Creates the first admin from configuration when there are no staff at all. */
 export async function ensureFirstAdmin(
   database: Database,

@@ -67,3 +67,14 @@ export async function signIn(app: FastifyInstance, email: string, pass = passwor
 export function cookieHeader(res: LightMyRequestResponse): string {
   return res.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
 }
+
+/** Every route the OpenAPI document lists, as its method and path ("/api/sessions/{id}"). */
+export async function routeTable(app: FastifyInstance): Promise<{ method: string; path: string }[]> {
+  const doc = (await app.inject({ method: "GET", url: "/docs/json" })).json() as { paths: Record<string, Record<string, unknown>> };
+  return Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.keys(methods)
+      .map((m) => m.toUpperCase())
+      .filter((m) => ["GET", "POST", "PUT", "PATCH", "DELETE"].includes(m))
+      .map((method) => ({ method, path })),
+  );
+}

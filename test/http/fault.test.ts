@@ -2,7 +2,7 @@
 // middle of a burst of admissions and consent writes, then started again on the same database.
 // Every write it acknowledged is there; no one is admitted without their decision and its audit
 // event; the audit chain verifies; and a waiting page that connects again resumes.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/adapters/db/client.ts";
@@ -13,23 +13,20 @@ import { password } from "../helpers/app.ts";
 import { liveSession } from "../helpers/crowd.ts";
 import { providers, scratchDatabase } from "../helpers/db.ts";
 import { freePort } from "../helpers/livekit.ts";
+import { spawnService } from "../helpers/service.ts";
 import { TestSocket } from "../helpers/socket.ts";
 import { LiveKitStandIn } from "../livekit/stand-in.ts";
 
 async function startServer(url: string, port: number, livekitUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "development",
-      DATABASE_URL: url,
-      PORT: String(port),
-      LIVEKIT_URL: livekitUrl,
-      RECONCILE_SECONDS: "0",
-      LOG_LEVEL: "error",
-      LINK_RATE_LIMIT: "100000",
-      LOGIN_RATE_LIMIT: "1000",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
+  const { child } = spawnService({
+    ...process.env,
+    DATABASE_URL: url,
+    PORT: String(port),
+    LIVEKIT_URL: livekitUrl,
+    RECONCILE_SECONDS: "0",
+    LOG_LEVEL: "error",
+    LINK_RATE_LIMIT: "100000",
+    LOGIN_RATE_LIMIT: "1000",
   });
   for (let i = 0; i < 200; i++) {
     if (

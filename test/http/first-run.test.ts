@@ -1,14 +1,15 @@
 // A newcomer's first hour: `npm start` with no settings runs LiveKit's server beside the
 // gatekeeper, so a session can start; with no staff, the log and the sign-in page say exactly how
 // to create the first admin; GATEKEEPER_ADMIN_* is said to be ignored once staff exist.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { afterAll, describe, expect, it } from "vitest";
-import { firstAdminAdvice } from "../../src/http/routes/health.ts";
+import { firstAdminAdvice } from "../../src/domain/staff.ts";
 import { password, startTestApp } from "../helpers/app.ts";
 import { scratchDatabase } from "../helpers/db.ts";
 import { freePort, livekitAvailable, livekitServerPath } from "../helpers/livekit.ts";
 import { allDayHours } from "../helpers/scenario.ts";
+import { spawnService } from "../helpers/service.ts";
 
 describe("the first admin", () => {
   it("with no staff, the log gives the exact commands and /api/setup tells the sign-in page", async () => {
@@ -50,21 +51,16 @@ describe.skipIf(!livekitAvailable)("npm start with no LiveKit settings", () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const { LIVEKIT_URL: _u, LIVEKIT_API_KEY: _k, LIVEKIT_API_SECRET: _s, ...env } = process.env;
-    server = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
-      env: {
-        ...env,
-        NODE_ENV: "development",
-        PORT: String(port),
-        DATABASE_URL: scratch.url,
-        LIVEKIT_SERVER_BIN: livekitServerPath!,
-        GATEKEEPER_ADMIN_EMAIL: "admin@example.org",
-        GATEKEEPER_ADMIN_PASSWORD: password,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    const service = spawnService({
+      ...env,
+      NODE_ENV: "development",
+      PORT: String(port),
+      DATABASE_URL: scratch.url,
+      LIVEKIT_SERVER_BIN: livekitServerPath!,
+      GATEKEEPER_ADMIN_EMAIL: "admin@example.org",
+      GATEKEEPER_ADMIN_PASSWORD: password,
     });
-    let output = "";
-    server.stdout!.on("data", (d) => (output += d));
-    server.stderr!.on("data", (d) => (output += d));
+    server = service.child;
     await expect
       .poll(
         async () =>
@@ -77,8 +73,8 @@ describe.skipIf(!livekitAvailable)("npm start with no LiveKit settings", () => {
         { timeout: 30_000 },
       )
       .toBe("ok");
-    expect(output).toContain("started livekit-server --dev beside Gatekeeper");
-    expect(output).toMatch(/^livekit \| /m);
+    expect(service.output()).toContain("started livekit-server --dev beside Gatekeeper");
+    expect(service.output()).toMatch(/^livekit \| /m);
 
     const headers = { "content-type": "application/json", origin: base };
     const login = await fetch(`${base}/api/auth/login`, {

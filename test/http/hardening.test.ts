@@ -2,7 +2,7 @@
 // out of range, concurrent writes, console sockets from another origin, malformed addresses, and
 // what a failed sign-in keeps of what was typed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addStaff } from "../helpers/app.ts";
+import { addStaff, routeTable } from "../helpers/app.ts";
 import { liveSession } from "../helpers/crowd.ts";
 import { providers } from "../helpers/db.ts";
 import { addMember, call, clock, type Org, readyToAdmit, schedule, signIn, startOrg } from "../helpers/scenario.ts";
@@ -25,51 +25,45 @@ describe.each(providers)("hardening on %s", (provider) => {
     });
     expect(login.statusCode).toBe(400);
     expect(login.json().error.message).toContain("body.email");
-    const doc = (await org.app.inject({ method: "GET", url: "/docs/json" })).json() as { paths: Record<string, Record<string, unknown>> };
     let tried = 0;
-    for (const [path, methods] of Object.entries(doc.paths)) {
-      for (const method of Object.keys(methods).map((m) => m.toUpperCase())) {
-        if (!["GET", "POST", "PUT", "PATCH"].includes(method) || path.startsWith("/webhooks")) continue;
-        const url = path.replace(/\{(\w+)\}/g, "a%00b").replace(/:(\w+)/g, "a%00b");
-        for (const cookie of [undefined, org.admin]) {
-          const withId = url.includes("%00");
-          const res = await org.app.inject({
-            method: method as "GET",
-            url: withId ? url : `${url}?q=%00`,
-            headers: cookie ? { cookie } : {},
-            ...(method === "GET" ? {} : { payload: { note: "x\u0000y", nested: [{ "k\u0000": 1 }] } }),
-          });
-          tried++;
-          // Anonymous callers of private routes are turned away (401) before their input is read.
-          const expected = cookie || res.statusCode !== 401 ? [400] : [401];
-          expect(expected, `${method} ${url} as ${cookie ? "admin" : "anonymous"}: ${res.body}`).toContain(res.statusCode);
-        }
+    for (const { method, path } of await routeTable(org.app)) {
+      if (!["GET", "POST", "PUT", "PATCH"].includes(method) || path.startsWith("/webhooks")) continue;
+      const url = path.replace(/\{(\w+)\}/g, "a%00b").replace(/:(\w+)/g, "a%00b");
+      for (const cookie of [undefined, org.admin]) {
+        const withId = url.includes("%00");
+        const res = await org.app.inject({
+          method: method as "GET",
+          url: withId ? url : `${url}?q=%00`,
+          headers: cookie ? { cookie } : {},
+          ...(method === "GET" ? {} : { payload: { note: "x\u0000y", nested: [{ "k\u0000": 1 }] } }),
+        });
+        tried++;
+        // Anonymous callers of private routes are turned away (401) before their input is read.
+        const expected = cookie || res.statusCode !== 401 ? [400] : [401];
+        expect(expected, `${method} ${url} as ${cookie ? "admin" : "anonymous"}: ${res.body}`).toContain(res.statusCode);
       }
     }
     expect(tried).toBeGreaterThan(40);
   });
 
   it("every console API route is private unless it opts out: anonymous callers get 401, plain staff 403 on admin routes", async () => {
-    const doc = (await org.app.inject({ method: "GET", url: "/docs/json" })).json() as { paths: Record<string, Record<string, unknown>> };
     // Open by design: the links (a link token is the credential), signing in and out, health.
     const open = /^\/api\/(join|carer)\/|^\/api\/auth\/(login|logout)$|^\/api\/setup$/;
     let checked = 0;
-    for (const [path, methods] of Object.entries(doc.paths)) {
+    for (const { method, path } of await routeTable(org.app)) {
       if (!path.startsWith("/api/") || open.test(path)) continue;
-      for (const method of Object.keys(methods).map((m) => m.toUpperCase())) {
-        const url = path.replace(/\{(\w+)\}/g, "00000000-0000-7000-8000-000000000000");
-        const res = await org.app.inject({ method: method as "GET", url, payload: method === "GET" ? undefined : {} });
-        expect(res.statusCode, `${method} ${path} answered ${res.statusCode} to an anonymous caller`).toBe(401);
-        checked++;
-        if (path.startsWith("/api/staff") && path !== "/api/staff/directory") {
-          const asStaff = await org.app.inject({
-            method: method as "GET",
-            url,
-            headers: { cookie: org.other },
-            payload: method === "GET" ? undefined : {},
-          });
-          expect([400, 403], `${method} ${path} as plain staff: ${asStaff.statusCode}`).toContain(asStaff.statusCode);
-        }
+      const url = path.replace(/\{(\w+)\}/g, "00000000-0000-7000-8000-000000000000");
+      const res = await org.app.inject({ method: method as "GET", url, payload: method === "GET" ? undefined : {} });
+      expect(res.statusCode, `${method} ${path} answered ${res.statusCode} to an anonymous caller`).toBe(401);
+      checked++;
+      if (path.startsWith("/api/staff") && path !== "/api/staff/directory") {
+        const asStaff = await org.app.inject({
+          method: method as "GET",
+          url,
+          headers: { cookie: org.other },
+          payload: method === "GET" ? undefined : {},
+        });
+        expect([400, 403], `${method} ${path} as plain staff: ${asStaff.statusCode}`).toContain(asStaff.statusCode);
       }
     }
     expect(checked).toBeGreaterThan(25);

@@ -3,7 +3,7 @@
 
 import { adapterFactory, providerOf } from "./connection.ts";
 import type { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
-import { applyMigrations, migrationNames } from "./migrate.ts";
+import { appliedQuery, applyMigrations, migrationNames } from "./migrate.ts";
 import type { Provider } from "./schemas.ts";
 
 export type Db = SqliteClient;
@@ -40,9 +40,7 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
     provider,
     db,
     async migrationsApplied() {
-      const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(
-        `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-      );
+      const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(appliedQuery);
       const applied = new Set(rows.map((r) => r.migration_name));
       return expected.every((name) => applied.has(name));
     },

@@ -78,7 +78,8 @@ export class DatabaseSetupError extends Error {
   override name = "DatabaseSetupError";
 }
 
-const appliedQuery = `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+/** The migrations recorded as applied, in `_prisma_migrations` (the schema engine's own table). */
+export const appliedQuery = `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
 
 /**
  * The migrations recorded as applied, read with an ordinary connection (the schema engine takes

@@ -6,12 +6,7 @@
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
 import { noLiveKitAdvice } from "../../adapters/livekit/dev-server.ts";
-
-/** The exact commands that create the first admin, for the start-up log and the sign-in page. */
-export const firstAdminAdvice =
-  "No staff accounts exist yet. Create the first admin with " +
-  '`npm run cli -- staff:add --email you@example.org --name "Your Name" --roles admin,staff` (it asks for a password), ' +
-  "or start Gatekeeper once with GATEKEEPER_ADMIN_EMAIL, GATEKEEPER_ADMIN_PASSWORD and GATEKEEPER_ADMIN_NAME set.";
+import { firstAdminAdvice } from "../../domain/staff.ts";
 
 const setupBody = z.object({
   firstAdminNeeded: z.boolean(),
