@@ -19,8 +19,9 @@ import type { Config } from "./config.ts";
 import { reconcile } from "./domain/attendance.ts";
 import type { Ctx } from "./domain/context.ts";
 import { ensureFirstAdmin, firstAdminAdvice } from "./domain/staff.ts";
+import { declareAccess, enforceAccess, enforceAccessBeforeBody } from "./http/access.ts";
 import { registerErrorHandling } from "./http/errors.ts";
-import { authPlugin, requireStaff } from "./http/plugins/auth.ts";
+import { authPlugin } from "./http/plugins/auth.ts";
 import { contextPlugin } from "./http/plugins/context.ts";
 import { authRoutes } from "./http/routes/console/auth.ts";
 import { memberRoutes } from "./http/routes/console/members.ts";
@@ -102,7 +103,12 @@ export async function buildApp({ config, database, logDestination, now = () => n
     openapi: {
       info: { title: "Gatekeeper", description: "Safeguarding gatekeeper for LiveKit video sessions", version: "0.1.0" },
     },
-    transform: jsonSchemaTransform,
+    // Each operation says who may call it (`x-access`, one of the levels in http/access.ts).
+    transform: (input) => {
+      const out = jsonSchemaTransform(input);
+      const access = input.route.config?.access;
+      return access ? { ...out, schema: { ...out.schema, "x-access": access } } : out;
+    },
   });
   // On shutdown every open page is told why (1001 and words it shows) before @fastify/websocket
   // closes what is left without a code; pages reconnect by themselves.
@@ -119,6 +125,11 @@ export async function buildApp({ config, database, logDestination, now = () => n
     crossOriginEmbedderPolicy: false,
   });
   await app.register(authPlugin);
+  // Every route under /api, /ws and /webhooks says who may call it; this hook refuses whoever
+  // the declaration already rules out (signed out, wrong role) before anything else is read.
+  declareAccess(app);
+  app.addHook("onRequest", enforceAccess);
+  app.addHook("preValidation", enforceAccessBeforeBody);
   await registerRateLimits(app, counters);
 
   await app.register(healthRoutes);
@@ -149,14 +160,8 @@ async function registerRateLimits(app: FastifyInstance, redis: Redis | undefined
   await app.register(rateLimit, { global: false, ...(redis ? { redis, skipOnError: true, nameSpace: "gatekeeper:rate:" } : {}) });
 }
 
-/**
- * The whole console API, under one parent whose hook requires a signed-in member of staff: a
- * new route is private unless it says `config: { public: true }` (only signing in does).
- */
+/** The console API: staff's routes, each declaring who may call it (http/access.ts). */
 async function consoleApi(api: FastifyInstance): Promise<void> {
-  api.addHook("onRequest", async (request) => {
-    if (!request.routeOptions.config.public) await requireStaff(request);
-  });
   await api.register(authRoutes, { prefix: "/api/auth" });
   await api.register(staffRoutes, { prefix: "/api/staff" });
   await api.register(settingsRoutes, { prefix: "/api" });

@@ -4,17 +4,12 @@
 import cookie from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
-import { DomainError, forbidden } from "../../domain/errors.ts";
-import type { Role } from "../../domain/roles.ts";
+import { DomainError } from "../../domain/errors.ts";
 import { resolveLogin, type StaffView } from "../../domain/staff.ts";
 
 export const sessionCookie = "gk_session";
 
 declare module "fastify" {
-  interface FastifyContextConfig {
-    /** A console API route anyone may call (signing in); every other one needs a signed-in staff member. */
-    public?: boolean;
-  }
   interface FastifyRequest {
     staff: StaffView | null;
     /** The raw sign-in token from the cookie, when it was valid. */
@@ -80,20 +75,7 @@ export function clearSessionCookie(app: FastifyInstance, reply: FastifyReply): v
   });
 }
 
-/** preHandler: a signed-in, active staff account. */
-export async function requireStaff(request: FastifyRequest): Promise<void> {
-  if (!request.staff) throw new DomainError(401, "unauthenticated", "Sign in to the console first");
-}
-
-/** preHandler: a signed-in account holding at least one of the roles. */
-export function requireRole(...roles: Role[]) {
-  return async (request: FastifyRequest): Promise<void> => {
-    await requireStaff(request);
-    if (!request.staff?.roles.some((r) => roles.includes(r))) throw forbidden(`This needs the role ${roles.join(" or ")}`);
-  };
-}
-
-/** The signed-in staff member; only call after requireStaff. */
+/** The signed-in staff member; only on routes whose access needs one (the access hook checked). */
 export function currentStaff(request: FastifyRequest): StaffView {
   if (!request.staff) throw new DomainError(401, "unauthenticated", "Sign in to the console first");
   return request.staff;

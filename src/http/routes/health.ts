@@ -27,26 +27,34 @@ const readyBody = z.object({
 });
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get("/healthz", { schema: { tags: ["health"], response: { 200: z.object({ ok: z.literal(true) }) } } }, async () => ({
-    ok: true as const,
-  }));
+  app.get(
+    "/healthz",
+    { config: { access: "anyone" }, schema: { tags: ["health"], response: { 200: z.object({ ok: z.literal(true) }) } } },
+    async () => ({
+      ok: true as const,
+    }),
+  );
 
-  app.get("/readyz", { schema: { tags: ["health"], response: { 200: readyBody, 503: readyBody } } }, async (request, reply) => {
-    let database: "ok" | "unreachable" = "ok";
-    let migrations: "ok" | "pending" | "unknown" = "unknown";
-    try {
-      migrations = (await app.database.migrationsApplied()) ? "ok" : "pending";
-    } catch (err) {
-      request.log.error({ err }, "readiness: database check failed");
-      database = "unreachable";
-    }
-    const livekit = (await app.ctx.rooms.reachable()) ? "ok" : "unreachable";
-    const redis = !app.config.REDIS_URL ? "not_used" : app.ctx.bus.healthy() ? "ok" : "unreachable";
-    const ready = database === "ok" && migrations === "ok" && redis !== "unreachable";
-    return reply.code(ready ? 200 : 503).send({ ready, checks: { database, migrations, livekit, redis } });
-  });
+  app.get(
+    "/readyz",
+    { config: { access: "anyone" }, schema: { tags: ["health"], response: { 200: readyBody, 503: readyBody } } },
+    async (request, reply) => {
+      let database: "ok" | "unreachable" = "ok";
+      let migrations: "ok" | "pending" | "unknown" = "unknown";
+      try {
+        migrations = (await app.database.migrationsApplied()) ? "ok" : "pending";
+      } catch (err) {
+        request.log.error({ err }, "readiness: database check failed");
+        database = "unreachable";
+      }
+      const livekit = (await app.ctx.rooms.reachable()) ? "ok" : "unreachable";
+      const redis = !app.config.REDIS_URL ? "not_used" : app.ctx.bus.healthy() ? "ok" : "unreachable";
+      const ready = database === "ok" && migrations === "ok" && redis !== "unreachable";
+      return reply.code(ready ? 200 : 503).send({ ready, checks: { database, migrations, livekit, redis } });
+    },
+  );
 
-  app.get("/api/setup", { schema: { tags: ["health"], response: { 200: setupBody } } }, async () => {
+  app.get("/api/setup", { config: { access: "anyone" }, schema: { tags: ["health"], response: { 200: setupBody } } }, async () => {
     const firstAdminNeeded = (await app.database.db.staff.count()) === 0;
     const videoServer: "ok" | "unreachable" = (await app.ctx.rooms.reachable()) ? "ok" : "unreachable";
     const advice = [

@@ -12,7 +12,7 @@ import { forbidden } from "../../domain/errors.ts";
 import { consoleSnapshot } from "../../domain/live.ts";
 import { findSession, mayWatch } from "../../domain/sessions.ts";
 import { resolveLogin, type StaffView } from "../../domain/staff.ts";
-import { currentStaff, requireStaff } from "../plugins/auth.ts";
+import { currentStaff } from "../plugins/auth.ts";
 import { idParam } from "../schemas.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { releaseUpgrade } from "./upgraded.ts";
@@ -117,10 +117,10 @@ export async function consoleSocketRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     "/sessions/:id",
     {
+      config: { access: "session watchers" },
       websocket: true,
       schema: { params: idParam, hide: true },
       preValidation: async (request) => {
-        await requireStaff(request);
         const staff = currentStaff(request);
         const session = await findSession(ctx.database.db, (request.params as { id: string }).id);
         if (!mayWatch(staff, session)) throw forbidden("Only the session's staff, the DSL and admins can watch it.");

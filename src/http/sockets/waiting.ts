@@ -130,6 +130,7 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     "/:token",
     {
+      config: { access: "invitee link" },
       websocket: true,
       schema: { params: linkToken, hide: true },
       // Checked before the upgrade: an unknown link is 404, a dead one 410, and no socket opens.

@@ -11,7 +11,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/login",
     {
-      config: { public: true, rateLimit: { max: app.config.LOGIN_RATE_LIMIT, timeWindow: "1 minute" } },
+      config: { access: "anyone", rateLimit: { max: app.config.LOGIN_RATE_LIMIT, timeWindow: "1 minute" } },
       schema: {
         tags: ["auth"],
         body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(200) }),
@@ -43,14 +43,18 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.post("/logout", { config: { public: true }, schema: { tags: ["auth"], response: { 200: okBody } } }, async (request, reply) => {
+  app.post("/logout", { config: { access: "anyone" }, schema: { tags: ["auth"], response: { 200: okBody } } }, async (request, reply) => {
     if (request.loginToken) await endLogin(app.database, request.loginToken);
     if (request.staff) await app.ctx.bus.publish({ type: "staff.logins_changed", staffId: request.staff.id });
     clearSessionCookie(app, reply);
     return { ok: true as const };
   });
 
-  app.get("/me", { schema: { tags: ["auth"], response: { 200: z.object({ staff: staffSchema }), 401: errorBody } } }, async (request) => ({
-    staff: currentStaff(request),
-  }));
+  app.get(
+    "/me",
+    { config: { access: "signed in" }, schema: { tags: ["auth"], response: { 200: z.object({ staff: staffSchema }), 401: errorBody } } },
+    async (request) => ({
+      staff: currentStaff(request),
+    }),
+  );
 };

@@ -39,6 +39,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/",
     {
+      config: { access: "signed in" },
       schema: {
         tags: ["members"],
         body: z.object({ displayName, livesWithCarer: z.boolean(), carers: z.array(carer).max(5).default([]) }),
@@ -48,13 +49,20 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => reply.code(201).send({ member: await createMember(app.ctx, request.body, currentStaff(request).id) }),
   );
 
-  app.get("/", { schema: { tags: ["members"], response: { 200: z.object({ members: z.array(member) }) } } }, async () => ({
-    members: await listMembers(app.ctx),
-  }));
+  app.get(
+    "/",
+    { config: { access: "signed in" }, schema: { tags: ["members"], response: { 200: z.object({ members: z.array(member) }) } } },
+    async () => ({
+      members: await listMembers(app.ctx),
+    }),
+  );
 
   app.get(
     "/:id",
-    { schema: { tags: ["members"], params: idParam, response: { 200: z.object({ member }), 404: errorBody } } },
+    {
+      config: { access: "signed in" },
+      schema: { tags: ["members"], params: idParam, response: { 200: z.object({ member }), 404: errorBody } },
+    },
     async (request) => ({
       member: await getMember(app.ctx, request.params.id),
     }),
@@ -63,6 +71,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/:id/consents",
     {
+      config: { access: "signed in" },
       schema: {
         tags: ["members"],
         params: idParam,
@@ -85,6 +94,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/:id/consents/:consentId/withdraw",
     {
+      config: { access: "signed in" },
       schema: {
         tags: ["members"],
         params: z.object({ id: z.string().min(1).max(64), consentId: z.string().min(1).max(64) }),

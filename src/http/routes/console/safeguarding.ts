@@ -8,7 +8,7 @@ import { verifyChain } from "../../../domain/audit.ts";
 import { addConcernNote, getConcern, listConcerns, raiseConcern } from "../../../domain/concerns.ts";
 import { toCsv } from "../../csv.ts";
 import { errorBody } from "../../errors.ts";
-import { currentStaff, requireRole } from "../../plugins/auth.ts";
+import { currentStaff } from "../../plugins/auth.ts";
 import { dateTime, idParam } from "../../schemas.ts";
 
 const format = z.object({ format: z.enum(["json", "csv"]).default("json") });
@@ -38,6 +38,7 @@ export const safeguardingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/concerns",
     {
+      config: { access: "signed in" },
       schema: {
         tags: ["safeguarding"],
         body: z
@@ -58,6 +59,7 @@ export const safeguardingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/concerns",
     {
+      config: { access: "signed in" },
       schema: { tags: ["safeguarding"], querystring: format, response: { 200: z.object({ concerns: z.array(concern) }) } },
     },
     async (request, reply) => {
@@ -79,6 +81,7 @@ export const safeguardingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/concerns/:id",
     {
+      config: { access: "concern readers" },
       schema: { tags: ["safeguarding"], params: idParam, response: { 200: z.object({ concern }), 404: errorBody } },
     },
     async (request) => ({ concern: await getConcern(app.ctx, request.params.id, currentStaff(request)) }),
@@ -87,7 +90,7 @@ export const safeguardingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/concerns/:id/notes",
     {
-      preHandler: requireRole("dsl"),
+      config: { access: "dsl" },
       schema: {
         tags: ["safeguarding"],
         params: idParam,
@@ -104,7 +107,7 @@ export const safeguardingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/waivers",
     {
-      preHandler: requireRole("dsl", "admin"),
+      config: { access: "dsl and admins" },
       schema: {
         tags: ["safeguarding"],
         querystring: format,
@@ -148,7 +151,7 @@ export const safeguardingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/audit",
     {
-      preHandler: requireRole("dsl", "admin"),
+      config: { access: "dsl and admins" },
       schema: {
         tags: ["safeguarding"],
         querystring: format.extend({
@@ -208,7 +211,7 @@ export const safeguardingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/audit/verify",
     {
-      preHandler: requireRole("dsl", "admin"),
+      config: { access: "dsl and admins" },
       schema: {
         tags: ["safeguarding"],
         response: {

@@ -69,6 +69,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/",
     {
+      config: { access: "signed in" },
       schema: {
         tags: ["sessions"],
         body: z.object({
@@ -88,13 +89,20 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => reply.code(201).send({ session: await scheduleSession(app.ctx, request.body, currentStaff(request)) }),
   );
 
-  app.get("/", { schema: { tags: ["sessions"], response: { 200: z.object({ sessions: z.array(session) }) } } }, async (request) => ({
-    sessions: await listSessions(app.ctx, currentStaff(request)),
-  }));
+  app.get(
+    "/",
+    { config: { access: "signed in" }, schema: { tags: ["sessions"], response: { 200: z.object({ sessions: z.array(session) }) } } },
+    async (request) => ({
+      sessions: await listSessions(app.ctx, currentStaff(request)),
+    }),
+  );
 
   app.get(
     "/:id",
-    { schema: { tags: ["sessions"], params: idParam, response: { 200: z.object({ session }), 403: errorBody, 404: errorBody } } },
+    {
+      config: { access: "session watchers" },
+      schema: { tags: ["sessions"], params: idParam, response: { 200: z.object({ session }), 403: errorBody, 404: errorBody } },
+    },
     async (request) => {
       const row = await getSessionRow(app.ctx, request.params.id, currentStaff(request));
       const previews = await previewAdmissions(app.ctx, row.id, currentStaff(request));
@@ -114,6 +122,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/:id/attendees/:attendeeId/reissue",
     {
+      config: { access: "session staff" },
       schema: {
         tags: ["sessions"],
         params: attendeeParams,
@@ -126,6 +135,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/:id/start",
     {
+      config: { access: "session lead" },
       schema: {
         tags: ["sessions"],
         params: idParam,
@@ -142,7 +152,10 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     "/:id/join",
-    { schema: { tags: ["sessions"], params: idParam, response: { 200: tokenResponse, 403: errorBody, 409: errorBody } } },
+    {
+      config: { access: "session staff" },
+      schema: { tags: ["sessions"], params: idParam, response: { 200: tokenResponse, 403: errorBody, 409: errorBody } },
+    },
     async (request) => {
       const { session: s, token } = await joinSession(app.ctx, request.params.id, currentStaff(request));
       return { session: s, token, livekitUrl: app.config.LIVEKIT_URL };
@@ -151,7 +164,10 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     "/:id/end",
-    { schema: { tags: ["sessions"], params: idParam, response: { 200: z.object({ session }), 403: errorBody, 409: errorBody } } },
+    {
+      config: { access: "session staff" },
+      schema: { tags: ["sessions"], params: idParam, response: { 200: z.object({ session }), 403: errorBody, 409: errorBody } },
+    },
     async (request) => ({
       session: await endSession(app.ctx, request.params.id, currentStaff(request)),
     }),
@@ -160,6 +176,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/:id/attendees/:attendeeId/admit",
     {
+      config: { access: "session staff" },
       schema: {
         tags: ["waiting room"],
         params: attendeeParams,
@@ -177,6 +194,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/:id/admit-all",
     {
+      config: { access: "session staff" },
       schema: {
         tags: ["waiting room"],
         params: idParam,
@@ -196,6 +214,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/:id/attendees/:attendeeId/refuse",
     {
+      config: { access: "session staff" },
       schema: {
         tags: ["waiting room"],
         params: attendeeParams,
@@ -218,6 +237,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/:id/attendees/:attendeeId/return-to-waiting",
     {
+      config: { access: "session staff" },
       schema: {
         tags: ["waiting room"],
         params: attendeeParams,
@@ -233,6 +253,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/:id/attendees/:attendeeId/remove",
     {
+      config: { access: "session staff" },
       schema: {
         tags: ["waiting room"],
         params: attendeeParams,
@@ -252,6 +273,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/:id/message",
     {
+      config: { access: "session staff" },
       schema: {
         tags: ["waiting room"],
         params: idParam,

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { currentText, publishText, readSettings, updateSettings } from "../../../domain/settings.ts";
 import { isValidTimeZone, toMinutes } from "../../../policy/clock.ts";
 import { weekdays } from "../../../policy/types.ts";
-import { currentStaff, requireRole } from "../../plugins/auth.ts";
+import { currentStaff } from "../../plugins/auth.ts";
 import { emergencyContactSchema } from "../../schemas.ts";
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, "must be HH:MM (24:00 allowed as an end)");
@@ -42,19 +42,27 @@ const settingsResponse = z.object({
 const textResponse = z.object({ audience: z.enum(["member", "carer"]), version: z.number(), lines: z.array(z.string()) });
 
 export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get("/settings", { schema: { tags: ["settings"], response: { 200: settingsResponse } } }, async () => ({
-    settings: await readSettings(app.database.db),
-  }));
+  app.get(
+    "/settings",
+    { config: { access: "signed in" }, schema: { tags: ["settings"], response: { 200: settingsResponse } } },
+    async () => ({
+      settings: await readSettings(app.database.db),
+    }),
+  );
 
   app.put(
     "/settings",
-    { preHandler: requireRole("admin"), schema: { tags: ["settings"], body: settingsBody, response: { 200: settingsResponse } } },
+    {
+      config: { access: "admins" },
+      schema: { tags: ["settings"], body: settingsBody, response: { 200: settingsResponse } },
+    },
     async (request) => ({ settings: await updateSettings(app.ctx, request.body, currentStaff(request).id) }),
   );
 
   app.get(
     "/guidelines",
     {
+      config: { access: "signed in" },
       schema: { tags: ["settings"], response: { 200: z.object({ member: textResponse, carer: textResponse }) } },
     },
     async () => ({ member: await currentText(app.database.db, "member"), carer: await currentText(app.database.db, "carer") }),
@@ -63,7 +71,7 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     "/guidelines/:audience",
     {
-      preHandler: requireRole("admin", "dsl"),
+      config: { access: "dsl and admins" },
       schema: {
         tags: ["settings"],
         params: z.object({ audience: z.enum(["member", "carer"]) }),

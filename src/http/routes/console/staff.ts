@@ -7,7 +7,7 @@ import { z } from "zod";
 import { roleSchema } from "../../../domain/roles.ts";
 import { clearSignInHold, createStaff, listStaff, resetPassword, updateStaff } from "../../../domain/staff.ts";
 import { errorBody } from "../../errors.ts";
-import { currentStaff, requireRole } from "../../plugins/auth.ts";
+import { currentStaff } from "../../plugins/auth.ts";
 import { idParam, okBody, password, staffSchema } from "../../schemas.ts";
 
 const roles = z.array(roleSchema).min(1).max(3);
@@ -16,6 +16,7 @@ export const staffRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/directory",
     {
+      config: { access: "signed in" },
       schema: { tags: ["staff"], response: { 200: z.object({ staff: z.array(z.object({ id: z.string(), name: z.string() })) }) } },
     },
     async () => ({
@@ -23,15 +24,10 @@ export const staffRoutes: FastifyPluginAsyncZod = async (app) => {
     }),
   );
 
-  await app.register(adminRoutes);
-};
-
-/** Everything else here is for admins (encapsulated, so the hook does not reach the directory). */
-const adminRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook("preHandler", requireRole("admin"));
   app.post(
     "/",
     {
+      config: { access: "admins" },
       schema: {
         tags: ["staff"],
         body: z.object({ email: z.email().max(320), name: z.string().trim().min(1).max(120), password, roles }),
@@ -44,13 +40,18 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get("/", { schema: { tags: ["staff"], response: { 200: z.object({ staff: z.array(staffSchema) }) } } }, async () => ({
-    staff: await listStaff(app.database),
-  }));
+  app.get(
+    "/",
+    { config: { access: "admins" }, schema: { tags: ["staff"], response: { 200: z.object({ staff: z.array(staffSchema) }) } } },
+    async () => ({
+      staff: await listStaff(app.database),
+    }),
+  );
 
   app.patch(
     "/:id",
     {
+      config: { access: "admins" },
       schema: {
         tags: ["staff"],
         params: idParam,
@@ -71,6 +72,7 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/:id/password",
     {
+      config: { access: "admins" },
       schema: {
         tags: ["staff"],
         params: idParam,
@@ -87,7 +89,7 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     "/:id/sign-in-hold/clear",
-    { schema: { tags: ["staff"], params: idParam, response: { 200: okBody, 404: errorBody } } },
+    { config: { access: "admins" }, schema: { tags: ["staff"], params: idParam, response: { 200: okBody, 404: errorBody } } },
     async (request) => {
       await clearSignInHold(app.database, app.ctx.signIns, request.params.id, currentStaff(request).id);
       return { ok: true as const };

@@ -11,6 +11,7 @@ export const carerRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/:token",
     {
+      config: { access: "carer link" },
       schema: {
         tags: ["carer"],
         params: linkToken,
@@ -40,6 +41,7 @@ export const carerRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/:token/confirm",
     {
+      config: { access: "carer link" },
       schema: {
         tags: ["carer"],
         params: linkToken,
@@ -61,7 +63,10 @@ export const carerRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     "/:token/withdraw",
-    { schema: { tags: ["carer"], params: linkToken, response: { 200: z.object({ confirmation }), 404: errorBody, 410: errorBody } } },
+    {
+      config: { access: "carer link" },
+      schema: { tags: ["carer"], params: linkToken, response: { 200: z.object({ confirmation }), 404: errorBody, 410: errorBody } },
+    },
     async (request) => {
       const { present, at } = await withdrawPresence(app.ctx, request.params.token);
       return { confirmation: { present, at } };

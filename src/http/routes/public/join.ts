@@ -21,6 +21,7 @@ export const joinRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/:token",
     {
+      config: { access: "invitee link" },
       schema: {
         tags: ["invitee"],
         params: linkToken,
@@ -42,6 +43,7 @@ export const joinRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/:token",
     {
+      config: { access: "invitee link" },
       schema: {
         tags: ["invitee"],
         params: linkToken,
@@ -67,6 +69,7 @@ export const joinRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/:token/connection",
     {
+      config: { access: "invitee link" },
       // Every token issued is a permanent record: a link may ask only so often.
       onRequest: limit(
         app,

@@ -2,7 +2,8 @@
 // receiver (signature, expiry, and the SHA-256 of the exact body). A bad or missing signature
 // is 401 and changes nothing; a redelivered event is recognised by its id and ignored.
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
-import { WebhookReceiver } from "livekit-server-sdk";
+import type { FastifyRequest } from "fastify";
+import { type WebhookEvent, WebhookReceiver } from "livekit-server-sdk";
 import { z } from "zod";
 import { applySighting, recordRoomFinished } from "../../../domain/attendance.ts";
 import { DomainError } from "../../../domain/errors.ts";
@@ -10,16 +11,26 @@ import { errorBody } from "../../errors.ts";
 
 export const livekitWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
   const receiver = new WebhookReceiver(app.config.LIVEKIT_API_KEY, app.config.LIVEKIT_API_SECRET);
+  const verified = new WeakMap<FastifyRequest, WebhookEvent>();
   // The signature covers the exact bytes, so the body is kept as the string that arrived.
   app.addContentTypeParser("application/webhook+json", { parseAs: "string" }, (_request, body, done) => done(null, body));
 
   app.post(
     "/livekit",
-    { schema: { tags: ["webhooks"], body: z.string(), response: { 200: z.object({ ok: z.literal(true) }), 401: errorBody } } },
+    {
+      config: { access: "livekit" },
+      schema: { tags: ["webhooks"], body: z.string(), response: { 200: z.object({ ok: z.literal(true) }), 401: errorBody } },
+      // The signature is checked before the body is validated: an unsigned caller learns nothing.
+      preValidation: async (request) => {
+        const body = typeof request.body === "string" ? request.body : "";
+        const event = await receiver.receive(body, request.headers.authorization).catch(() => {
+          throw new DomainError(401, "invalid_webhook", "The webhook's signature is missing or does not match.");
+        });
+        verified.set(request, event);
+      },
+    },
     async (request) => {
-      const event = await receiver.receive(request.body, request.headers.authorization).catch(() => {
-        throw new DomainError(401, "invalid_webhook", "The webhook's signature is missing or does not match.");
-      });
+      const event = verified.get(request)!;
       const room = event.room?.name;
       const participant = event.participant;
       if (!room) return { ok: true as const };
