@@ -47,6 +47,8 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
   mutedRef.current = muted;
   const waiverDialog = useRef<HTMLDialogElement>(null);
   const [waiverReason, setWaiverReason] = useState("");
+  // Why the live view is not live just now (the service restarting, the network); null when it is.
+  const [offline, setOffline] = useState<string | null>(null);
 
   useEffect(() => {
     let socket: WebSocket | null = null;
@@ -56,7 +58,10 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
       socket = new WebSocket(socketUrl(`/ws/console/sessions/${sessionId}`));
       socket.onmessage = (event) => {
         const data = JSON.parse(event.data as string);
-        if (data.type === "snapshot") setSnap(data as Snapshot);
+        if (data.type === "snapshot") {
+          setSnap(data as Snapshot);
+          setOffline(null);
+        }
         if (data.type === "alert") {
           setAlerts((list) => [{ id: Date.now() + Math.random(), kind: data.kind, text: data.text }, ...list].slice(0, 20));
           if (data.kind === "knock" && !mutedRef.current && Date.now() - lastKnock.current > knockGapMs) {
@@ -68,7 +73,12 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
       socket.onclose = (event) => {
         // 4001: this sign-in has ended (signed out elsewhere, deactivated, expired): sign in again.
         if (event.code === 4001) location.reload();
-        else if (!stopped) timer = window.setTimeout(open, 2000);
+        else if (!stopped) {
+          // 1001: the service is restarting and says so; anything else is the network. Either way
+          // the view reconnects by itself and says so until the next snapshot arrives.
+          setOffline(event.code === 1001 && event.reason ? event.reason : "The connection was lost. Reconnecting.");
+          timer = window.setTimeout(open, 2000);
+        }
       };
     };
     open();
@@ -115,6 +125,11 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
         {new Date(session.startsAt).toLocaleString("en-GB")} to {new Date(session.endsAt).toLocaleTimeString("en-GB")} ·{" "}
         {session.delivery === "home" ? "in members' homes" : "at a venue"} · <strong>{session.status}</strong>
       </p>
+      {offline && (
+        <p role="status" className="notice bad">
+          {offline}
+        </p>
+      )}
       <Notice notice={notice} />
       <div className="actions">
         {session.status === "scheduled" && isLead && (
