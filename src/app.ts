@@ -18,7 +18,8 @@ import { defaultThrottlePolicy, memoryThrottle, redisThrottle } from "./adapters
 import type { Config } from "./config.ts";
 import { reconcile } from "./domain/attendance.ts";
 import type { Ctx } from "./domain/context.ts";
-import { ensureFirstAdmin, firstAdminAdvice } from "./domain/staff.ts";
+import { ensureFirstAdmin, firstAdminAdvice, noStaffYet } from "./domain/staff.ts";
+import { storeOf } from "./domain/unit-of-work.ts";
 import { declareAccess, enforceAccess, enforceAccessBeforeBody } from "./http/access.ts";
 import { registerErrorHandling } from "./http/errors.ts";
 import { authPlugin } from "./http/plugins/auth.ts";
@@ -82,9 +83,8 @@ export async function buildApp({ config, database, logDestination, now = () => n
   counters?.on("error", (err) => app.log.warn({ err }, "redis counters"));
   const throttlePolicy = { ...defaultThrottlePolicy, limit: config.LOGIN_ACCOUNT_LIMIT };
   const ctx: Ctx = {
+    ...storeOf(db, now),
     config,
-    database: db,
-    now,
     tokens: livekitTokens(config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET),
     rooms: livekitRooms(config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET),
     bus,
@@ -97,7 +97,7 @@ export async function buildApp({ config, database, logDestination, now = () => n
     await ctx.signIns.close();
     counters?.disconnect();
   });
-  await firstAdmin(app, db, config);
+  await firstAdmin(app, ctx);
 
   await app.register(swagger, {
     openapi: {
@@ -178,13 +178,13 @@ function trustProxy(setting: Config["TRUST_PROXY"]): boolean | string[] | ((addr
 }
 
 /** Creates the first admin from GATEKEEPER_ADMIN_*, or says in the log how to create one. */
-async function firstAdmin(app: FastifyInstance, db: Database, config: Config): Promise<void> {
-  const { GATEKEEPER_ADMIN_EMAIL: email, GATEKEEPER_ADMIN_PASSWORD: password, GATEKEEPER_ADMIN_NAME: name } = config;
+async function firstAdmin(app: FastifyInstance, ctx: Ctx): Promise<void> {
+  const { GATEKEEPER_ADMIN_EMAIL: email, GATEKEEPER_ADMIN_PASSWORD: password, GATEKEEPER_ADMIN_NAME: name } = ctx.config;
   if (email && password) {
-    const admin = await ensureFirstAdmin(db, { email, password, name: name ?? "Administrator" });
+    const admin = await ensureFirstAdmin(ctx, { email, password, name: name ?? "Administrator" });
     if (admin) app.log.info({ staffId: admin.id }, "created the first admin from GATEKEEPER_ADMIN_EMAIL");
     else app.log.info("GATEKEEPER_ADMIN_EMAIL and GATEKEEPER_ADMIN_PASSWORD are ignored: staff accounts already exist");
-  } else if ((await db.db.staff.count()) === 0) {
+  } else if (await noStaffYet(ctx)) {
     app.log.warn(firstAdminAdvice);
   }
 }

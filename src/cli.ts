@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
 import { roleSchema } from "./domain/roles.ts";
 import { createStaff, normaliseEmail, resetPassword, updateStaff } from "./domain/staff.ts";
+import { type Store, storeOf } from "./domain/unit-of-work.ts";
 
 const usage = `usage:
   npm run cli -- staff:add --email EMAIL --name NAME [--roles staff,dsl,admin]
@@ -67,15 +68,15 @@ async function main(argv: string[]): Promise<number> {
     options: { email: { type: "string" }, name: { type: "string" }, roles: { type: "string" } },
     strict: false,
   });
-  const withDatabase = async (run: (database: Awaited<ReturnType<typeof openDatabase>>) => Promise<number>) => {
+  const withDatabase = async (run: (store: Store) => Promise<number>) => {
     const database = await openDatabase(config.DATABASE_URL);
     try {
-      return await run(database);
+      return await run(storeOf(database));
     } finally {
       await database.close();
     }
   };
-  const byEmail = async (database: Awaited<ReturnType<typeof openDatabase>>) => {
+  const byEmail = async ({ database }: Store) => {
     const email = z.email().safeParse(values.email);
     if (!email.success) return null;
     return database.db.staff.findUnique({ where: { email: normaliseEmail(email.data) } });
@@ -90,28 +91,28 @@ async function main(argv: string[]): Promise<number> {
     case "staff:add": {
       const parsed = staffArgs.safeParse({ ...values, password: await readPassword() });
       if (!parsed.success) return complain(parsed.error.issues);
-      return withDatabase(async (database) => {
-        const staff = await createStaff(database, parsed.data, null);
+      return withDatabase(async (store) => {
+        const staff = await createStaff(store, parsed.data, null);
         console.log(`added ${staff.email} (${staff.roles.join(", ")}) with id ${staff.id}`);
         return 0;
       });
     }
     case "staff:reset-password":
     case "staff:reactivate":
-      return withDatabase(async (database) => {
-        const row = await byEmail(database);
+      return withDatabase(async (store) => {
+        const row = await byEmail(store);
         if (!row) {
           console.error(`no staff account with the e-mail ${values.email ?? "(give --email)"}`);
           return 2;
         }
         if (command === "staff:reactivate") {
-          await updateStaff(database, row.id, { active: true }, null);
+          await updateStaff(store, row.id, { active: true }, null);
           console.log(`reactivated ${row.email}`);
           return 0;
         }
         const parsed = password.safeParse(await readPassword());
         if (!parsed.success) return complain(parsed.error.issues);
-        await resetPassword(database, row.id, parsed.data, null);
+        await resetPassword(store, row.id, parsed.data, null);
         console.log(`changed the password of ${row.email}; they are signed out everywhere`);
         return 0;
       });

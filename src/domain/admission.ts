@@ -3,14 +3,14 @@
 import type { Tx } from "../adapters/db/client.ts";
 import { decideAdmission } from "../policy/engine.ts";
 import type { Check, Decision } from "../policy/types.ts";
-import { appendAudit, appendAuditBatch } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { conflict, notFound } from "./errors.ts";
-import { type AttendeeRow, findAttendee, findAttendees, gatherAdmitFactsMany, lockSession, staffActor } from "./facts.ts";
+import { type AttendeeRow, findAttendee, findAttendees, gatherAdmitFactsMany, staffActor } from "./facts.ts";
 import { groupCommit, type Settled, settle } from "./group-commit.ts";
 import { publishChange } from "./notify.ts";
 import { assertAssigned, findSession } from "./sessions.ts";
 import type { StaffView } from "./staff.ts";
+import type { Uow } from "./unit-of-work.ts";
 
 const inWaitingRoom = ["waiting", "returned"];
 
@@ -20,7 +20,7 @@ async function attendeeOf(tx: Tx, sessionId: string, attendeeId: string): Promis
   return attendee;
 }
 
-async function record(ctx: Ctx, tx: Tx, a: AttendeeRow, action: string, staffId: string, message: string | null = null): Promise<void> {
+async function record({ tx, audit }: Uow, a: AttendeeRow, action: string, staffId: string, message: string | null = null): Promise<void> {
   await tx.admissionDecision.create({
     data: {
       sessionId: a.sessionId,
@@ -31,26 +31,21 @@ async function record(ctx: Ctx, tx: Tx, a: AttendeeRow, action: string, staffId:
       message,
     },
   });
-  await appendAudit(
-    tx,
-    ctx.database.provider,
-    {
-      actorType: "staff",
-      actorId: staffId,
-      action: `attendee.${action}`,
-      sessionId: a.sessionId,
-      subjectId: a.id,
-      data: { message },
-    },
-    ctx.now(),
-  );
+  await audit.append({
+    actorType: "staff",
+    actorId: staffId,
+    action: `attendee.${action}`,
+    sessionId: a.sessionId,
+    subjectId: a.id,
+    data: { message },
+  });
 }
 
 /** Moves an attendee from one of `from` to `to`; false when someone else changed it first. */
-async function transition(ctx: Ctx, tx: Tx, a: AttendeeRow, from: string[], to: string): Promise<boolean> {
+async function transition({ tx, now }: Uow, a: AttendeeRow, from: string[], to: string): Promise<boolean> {
   const { count } = await tx.attendee.updateMany({
     where: { id: a.id, state: { in: from }, admissionSeq: a.admissionSeq },
-    data: { state: to, stateChangedAt: ctx.now() },
+    data: { state: to, stateChangedAt: now },
   });
   return count === 1;
 }
@@ -68,19 +63,19 @@ export interface AdmitOutcome {
  * transaction with the session row locked. `staffFor(i)` is who is letting the i-th person in.
  */
 async function admitManyInTx(
-  ctx: Ctx,
-  tx: Tx,
+  uow: Uow,
   sessionId: string,
   rows: AttendeeRow[],
   staffFor: (index: number) => StaffView,
 ): Promise<AdmitOutcome[]> {
-  const facts = await gatherAdmitFactsMany(ctx, tx, rows, "admit", (a, i) => staffActor(staffFor(i), a.session));
+  const { tx, now } = uow;
+  const facts = await gatherAdmitFactsMany(uow, rows, "admit", (a, i) => staffActor(staffFor(i), a.session));
   const decided = rows.map((a, i) => ({ a, staff: staffFor(i), decision: decideAdmission(facts[i]!) }));
   const admitted = decided.filter((d) => d.decision.allowed).map((d) => d.a.id);
   if (admitted.length) {
     const { count } = await tx.attendee.updateMany({
       where: { id: { in: admitted }, state: { in: inWaitingRoom } },
-      data: { state: "admitted", stateChangedAt: ctx.now(), admissionSeq: { increment: 1 } },
+      data: { state: "admitted", stateChangedAt: now, admissionSeq: { increment: 1 } },
     });
     // The session row is locked, so nobody else can have moved them meanwhile.
     if (count !== admitted.length) throw new Error("admit: waiting list changed under the session lock");
@@ -95,10 +90,8 @@ async function admitManyInTx(
       staffId: staff.id,
     })),
   });
-  await appendAuditBatch(
-    tx,
-    ctx.database.provider,
-    decided.map(({ a, staff, decision }) => ({
+  await uow.audit.append(
+    ...decided.map(({ a, staff, decision }) => ({
       actorType: "staff" as const,
       actorId: staff.id,
       action: `attendee.${action(decision.allowed)}`,
@@ -106,7 +99,6 @@ async function admitManyInTx(
       subjectId: a.id,
       data: { checks: decision.checks },
     })),
-    ctx.now(),
   );
   return decided.map(({ a, decision }) => ({
     attendeeId: a.id,
@@ -135,8 +127,9 @@ const admitTogether = groupCommit<Ctx, { attendeeId: string; staff: StaffView },
   // Two admits of one person go one after the other: the second sees the first's result.
   distinct: (r) => r.attendeeId,
   async run(ctx, sessionId, requests) {
-    const answers = await ctx.database.db.$transaction(async (tx) => {
-      await lockSession(tx, ctx.database.provider, sessionId);
+    const answers = await ctx.transaction(async (uow) => {
+      const { tx } = uow;
+      await uow.lockSession(sessionId);
       const found = await findAttendees(
         tx,
         requests.map((r) => r.attendeeId),
@@ -155,8 +148,7 @@ const admitTogether = groupCommit<Ctx, { attendeeId: string; staff: StaffView },
         }
       }
       const outcomes = await admitManyInTx(
-        ctx,
-        tx,
+        uow,
         sessionId,
         valid.map((v) => v.a),
         (i) => valid[i]!.staff,
@@ -175,16 +167,17 @@ const admitTogether = groupCommit<Ctx, { attendeeId: string; staff: StaffView },
 
 /** Admits every eligible waiting person, each decided on their own facts, in one transaction. */
 export async function admitAll(ctx: Ctx, sessionId: string, staff: StaffView): Promise<AdmitOutcome[]> {
-  const outcomes = await ctx.database.db.$transaction(
-    async (tx) => {
-      await lockSession(tx, ctx.database.provider, sessionId);
+  const outcomes = await ctx.transaction(
+    async (uow) => {
+      const { tx } = uow;
+      await uow.lockSession(sessionId);
       const session = await findSession(tx, sessionId);
       assertAssigned(session, staff);
       const rows = await findAttendees(
         tx,
         session.attendees.filter((a) => inWaitingRoom.includes(a.state)).map((a) => a.id),
       );
-      return admitManyInTx(ctx, tx, sessionId, rows, () => staff);
+      return admitManyInTx(uow, sessionId, rows, () => staff);
     },
     { timeout: 60_000 },
   );
@@ -199,12 +192,13 @@ async function staffAction(
   staff: StaffView,
   action: { name: string; from: string[]; to: string; message?: string | null; wrongState: string; leavesRoom?: boolean },
 ) {
-  const changed = await ctx.database.db.$transaction(async (tx) => {
-    await lockSession(tx, ctx.database.provider, sessionId);
+  const changed = await ctx.transaction(async (uow) => {
+    const { tx } = uow;
+    await uow.lockSession(sessionId);
     const a = await attendeeOf(tx, sessionId, attendeeId);
     assertAssigned(a.session, staff);
-    if (!(await transition(ctx, tx, a, action.from, action.to))) throw conflict("wrong_state", action.wrongState);
-    await record(ctx, tx, a, action.name, staff.id, action.message);
+    if (!(await transition(uow, a, action.from, action.to))) throw conflict("wrong_state", action.wrongState);
+    await record(uow, a, action.name, staff.id, action.message);
     return { ...a, state: action.to, livesWithCarer: a.member?.livesWithCarer ?? false };
   });
   if (action.leavesRoom) {
@@ -248,17 +242,12 @@ export function removeAttendee(ctx: Ctx, sessionId: string, attendeeId: string, 
 }
 
 export async function sendMessage(ctx: Ctx, sessionId: string, text: string, attendeeId: string | null, staff: StaffView) {
-  const sent = await ctx.database.db.$transaction(async (tx) => {
+  const sent = await ctx.transaction(async ({ tx, audit }) => {
     const session = await findSession(tx, sessionId);
     assertAssigned(session, staff);
     if (attendeeId && !session.attendees.some((a) => a.id === attendeeId)) throw notFound("Attendee");
     const message = await tx.staffMessage.create({ data: { sessionId, attendeeId, staffId: staff.id, text } });
-    await appendAudit(
-      tx,
-      ctx.database.provider,
-      { actorType: "staff", actorId: staff.id, action: "message.sent", sessionId, subjectId: attendeeId, data: { text } },
-      ctx.now(),
-    );
+    await audit.append({ actorType: "staff", actorId: staff.id, action: "message.sent", sessionId, subjectId: attendeeId, data: { text } });
     const recipients = session.attendees
       .filter((a) => (attendeeId ? a.id === attendeeId : inWaitingRoom.includes(a.state)))
       .map((a) => a.id);
@@ -270,13 +259,14 @@ export async function sendMessage(ctx: Ctx, sessionId: string, text: string, att
 
 /** Each attendee's admission checks as they stand now, for the console (nothing is stored). */
 export async function previewAdmissions(ctx: Ctx, sessionId: string, staff: StaffView): Promise<Map<string, Decision>> {
-  return ctx.database.db.$transaction(async (tx) => {
+  return ctx.transaction(async (uow) => {
+    const { tx } = uow;
     const session = await findSession(tx, sessionId);
     const rows = await findAttendees(
       tx,
       session.attendees.map((a) => a.id),
     );
-    const facts = await gatherAdmitFactsMany(ctx, tx, rows, "admit", (a) => staffActor(staff, a.session));
+    const facts = await gatherAdmitFactsMany(uow, rows, "admit", (a) => staffActor(staff, a.session));
     return new Map(rows.map((a, i) => [a.id, decideAdmission(facts[i]!)]));
   });
 }

@@ -4,9 +4,8 @@
 // admission is not current is removed at once).
 import type { Tx } from "../adapters/db/client.ts";
 import { staffIdentityPrefix } from "../policy/grants.ts";
-import { appendAudit } from "./audit.ts";
 import type { Ctx } from "./context.ts";
-import { lockSession } from "./facts.ts";
+import type { Uow } from "./unit-of-work.ts";
 
 export interface Sighting {
   /** Deduplicates: a webhook's id, or an id derived from what reconciliation saw. */
@@ -104,25 +103,26 @@ export async function applySighting(ctx: Ctx, roomName: string, s: Sighting): Pr
   let session: SessionRow | null = null;
   let effects: Effects = { remove: [], returned: [], lastStaffLeft: false };
   try {
-    effects = await ctx.database.db.$transaction(async (tx) => {
+    effects = await ctx.transaction(async (uow) => {
+      const { tx } = uow;
       const found = await tx.session.findUnique({ where: { roomName } });
       if (!found) return effects;
       session = found;
-      await lockSession(tx, ctx.database.provider, found.id);
+      await uow.lockSession(found.id);
       const current = await tx.session.findUniqueOrThrow({ where: { id: found.id } });
       if (!(await recordSighting(tx, current, s))) return effects;
-      const audit = { actorType: "livekit" as const, sessionId: current.id, subjectId: s.identity };
-      await appendAudit(tx, ctx.database.provider, { ...audit, action: `attendance.${s.event}`, data: { eventId: s.eventId } }, ctx.now());
+      const by = { actorType: "livekit" as const, sessionId: current.id, subjectId: s.identity };
+      await uow.audit.append({ ...by, action: `attendance.${s.event}`, data: { eventId: s.eventId } });
       const out: Effects = { remove: [], returned: [], lastStaffLeft: false, staffMoved: staffIdOf(s.identity) !== null };
       if (s.event === "joined") {
         const reason = await notCurrent(tx, current, s.identity, s.metadata);
         if (reason) {
           out.remove.push({ identity: s.identity, reason });
-          await appendAudit(tx, ctx.database.provider, { ...audit, action: "enforcement.removed", data: { reason } }, ctx.now());
+          await uow.audit.append({ ...by, action: "enforcement.removed", data: { reason } });
         }
       } else if (staffIdOf(s.identity) && current.status === "live" && (await staffConnected(tx, current)) === 0) {
         out.lastStaffLeft = true;
-        out.returned = await returnEveryone(ctx, tx, current.id);
+        out.returned = await returnEveryone(uow, current.id);
         out.remove.push(...out.returned.map((identity) => ({ identity, reason: "the last member of staff left" })));
       }
       return out;
@@ -137,18 +137,13 @@ export async function applySighting(ctx: Ctx, roomName: string, s: Sighting): Pr
 }
 
 /** R5: everyone admitted goes back to the waiting room. Returns their attendee ids. */
-async function returnEveryone(ctx: Ctx, tx: Tx, sessionId: string): Promise<string[]> {
+async function returnEveryone({ tx, now, audit }: Uow, sessionId: string): Promise<string[]> {
   const admitted = await tx.attendee.findMany({ where: { sessionId, state: "admitted" } });
   const message = "The last member of staff left the room.";
   for (const a of admitted) {
-    await tx.attendee.update({ where: { id: a.id }, data: { state: "returned", stateChangedAt: ctx.now() } });
+    await tx.attendee.update({ where: { id: a.id }, data: { state: "returned", stateChangedAt: now } });
     await tx.admissionDecision.create({ data: { sessionId, attendeeId: a.id, action: "return", checks: "[]", staffId: null, message } });
-    await appendAudit(
-      tx,
-      ctx.database.provider,
-      { actorType: "system", action: "attendee.return", sessionId, subjectId: a.id, data: { message } },
-      ctx.now(),
-    );
+    await audit.append({ actorType: "system", action: "attendee.return", sessionId, subjectId: a.id, data: { message } });
   }
   return admitted.map((a) => a.id);
 }
@@ -232,15 +227,10 @@ export async function reconcile(ctx: Ctx): Promise<void> {
 
 /** Records the room finishing. */
 export async function recordRoomFinished(ctx: Ctx, roomName: string, eventId: string): Promise<void> {
-  await ctx.database.db.$transaction(async (tx) => {
+  await ctx.transaction(async ({ tx, now, audit }) => {
     const session = await tx.session.findUnique({ where: { roomName } });
     if (!session || (await tx.attendance.findUnique({ where: { eventId } }))) return;
-    await tx.attendance.create({ data: { eventId, sessionId: session.id, identity: "", event: "room_finished", at: ctx.now() } });
-    await appendAudit(
-      tx,
-      ctx.database.provider,
-      { actorType: "livekit", action: "attendance.room_finished", sessionId: session.id, data: { eventId } },
-      ctx.now(),
-    );
+    await tx.attendance.create({ data: { eventId, sessionId: session.id, identity: "", event: "room_finished", at: now } });
+    await audit.append({ actorType: "livekit", action: "attendance.room_finished", sessionId: session.id, data: { eventId } });
   });
 }

@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { join, sql, type Tx } from "../adapters/db/client.ts";
 import type { Provider } from "../adapters/db/schemas.ts";
+import type { Store } from "./unit-of-work.ts";
 
 export interface AuditInput {
   actorType: "staff" | "carer" | "attendee" | "livekit" | "system";
@@ -48,16 +49,12 @@ export function hashEvent(e: ChainedFields): string {
 const auditLockKey = 7_041_991;
 
 /**
- * Appends one event inside the caller's transaction, so the event commits with the change it
- * records. On PostgreSQL an advisory lock serialises appenders (no forks in the chain); SQLite
- * transactions already hold the single writer lock.
+ * Appends events in order inside the caller's transaction (one read and two writes), so they
+ * commit with the change they record; domain code reaches it as `uow.audit.append`. On
+ * PostgreSQL an advisory lock serialises appenders (no forks in the chain); SQLite transactions
+ * already hold the single writer lock.
  */
-export async function appendAudit(tx: Tx, provider: Provider, event: AuditInput, now = new Date()): Promise<void> {
-  await appendAuditBatch(tx, provider, [event], now);
-}
-
-/** Appends several events in order, in the caller's transaction, with one read and two writes. */
-export async function appendAuditBatch(tx: Tx, provider: Provider, events: AuditInput[], now = new Date()): Promise<void> {
+export async function appendAuditBatch(tx: Tx, provider: Provider, events: AuditInput[], now: Date): Promise<void> {
   if (events.length === 0) return;
   if (provider === "postgresql") await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${auditLockKey})`);
   const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
@@ -137,4 +134,26 @@ export async function verifyChain(tx: Tx, pageSize = 1000): Promise<Verification
     };
   }
   return { ok: true, count, headHash: prevHash };
+}
+
+/** The whole trail verified, for the DSL. */
+export const verifyTrail = (store: Store) => verifyChain(store.database.db);
+
+export interface AuditFilter {
+  sessionId?: string;
+  subjectId?: string;
+  actorId?: string;
+  action?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+}
+
+/** The trail in order, narrowed by the DSL's filter; `data` as stored (canonical JSON). */
+export function listAuditEvents(store: Store, q: AuditFilter) {
+  return store.database.db.auditEvent.findMany({
+    where: { sessionId: q.sessionId, subjectId: q.subjectId, actorId: q.actorId, action: q.action, at: { gte: q.from, lte: q.to } },
+    orderBy: { seq: "asc" },
+    take: q.limit,
+  });
 }

@@ -3,10 +3,9 @@
 
 import type { Tx } from "../adapters/db/client.ts";
 import { validInvite } from "../policy/rules/r10-valid-invite.ts";
-import { appendAudit } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { conflict } from "./errors.ts";
-import { linkFacts, lockSession, sessionFacts } from "./facts.ts";
+import { linkFacts, sessionFacts } from "./facts.ts";
 import { assertLinkAlive, emergencyContact, openLink } from "./invitee.ts";
 import { publishChange } from "./notify.ts";
 import { currentText, readSettings } from "./settings.ts";
@@ -18,7 +17,7 @@ async function openCarerLink(tx: Tx, token: string) {
 }
 
 export async function describeCarerLink(ctx: Ctx, token: string) {
-  return ctx.database.db.$transaction(async (tx) => {
+  return ctx.transaction(async ({ tx }) => {
     const { attendee } = await openCarerLink(tx, token);
     const settings = await readSettings(tx);
     const terms = await currentText(tx, "carer");
@@ -41,21 +40,21 @@ export async function describeCarerLink(ctx: Ctx, token: string) {
 }
 
 export async function confirmPresence(ctx: Ctx, token: string) {
-  const confirmed = await ctx.database.db.$transaction(async (tx) => {
+  const confirmed = await ctx.transaction(async ({ tx, now, audit, lockSession }) => {
     const { link, attendee } = await openCarerLink(tx, token);
-    await lockSession(tx, ctx.database.provider, attendee.sessionId);
+    await lockSession(attendee.sessionId);
     const settings = await readSettings(tx);
     const terms = await currentText(tx, "carer");
     const opensAt = new Date(attendee.session.startsAt.getTime() - settings.carerConfirmLeadMinutes * 60_000);
-    if (ctx.now() < opensAt) {
+    if (now < opensAt) {
       throw conflict("R2.too-early", `You can say you are there from ${settings.carerConfirmLeadMinutes} minutes before the group starts.`);
     }
     const row = await tx.carerConfirmation.create({
       data: { attendeeId: attendee.id, linkId: link.id, present: true, termsVersion: terms.version },
     });
-    const audit = { actorType: "carer" as const, actorId: link.id, sessionId: attendee.sessionId, subjectId: attendee.id };
-    await appendAudit(tx, ctx.database.provider, { ...audit, action: "carer.terms_agreed", data: { version: terms.version } }, ctx.now());
-    await appendAudit(tx, ctx.database.provider, { ...audit, action: "carer.confirmed" }, ctx.now());
+    const by = { actorType: "carer" as const, actorId: link.id, sessionId: attendee.sessionId, subjectId: attendee.id };
+    await audit.append({ ...by, action: "carer.terms_agreed", data: { version: terms.version } });
+    await audit.append({ ...by, action: "carer.confirmed" });
     return { present: true, at: row.createdAt, termsVersion: terms.version, attendee };
   });
   await publishChange(ctx, confirmed.attendee.sessionId, confirmed.attendee.id, confirmed.attendee.state);
@@ -63,23 +62,18 @@ export async function confirmPresence(ctx: Ctx, token: string) {
 }
 
 export async function withdrawPresence(ctx: Ctx, token: string) {
-  const withdrawn = await ctx.database.db.$transaction(async (tx) => {
+  const withdrawn = await ctx.transaction(async ({ tx, audit, lockSession }) => {
     const { link, attendee } = await openCarerLink(tx, token);
-    await lockSession(tx, ctx.database.provider, attendee.sessionId);
+    await lockSession(attendee.sessionId);
     const row = await tx.carerConfirmation.create({ data: { attendeeId: attendee.id, linkId: link.id, present: false } });
-    await appendAudit(
-      tx,
-      ctx.database.provider,
-      {
-        actorType: "carer",
-        actorId: link.id,
-        action: "carer.withdrew",
-        sessionId: attendee.sessionId,
-        subjectId: attendee.id,
-        data: { memberInRoom: attendee.state === "admitted" },
-      },
-      ctx.now(),
-    );
+    await audit.append({
+      actorType: "carer",
+      actorId: link.id,
+      action: "carer.withdrew",
+      sessionId: attendee.sessionId,
+      subjectId: attendee.id,
+      data: { memberInRoom: attendee.state === "admitted" },
+    });
     return { present: false, at: row.createdAt, attendee };
   });
   const { attendee } = withdrawn;

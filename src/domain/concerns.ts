@@ -1,7 +1,6 @@
 // Safeguarding concerns: any member of staff raises one about a session or a person, at any
 // time; it reaches the DSL and is kept like a face-to-face disclosure. Follow-up notes and
 // status changes are new records (R8). Staff see only the concerns they raised.
-import { appendAudit } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { forbidden, notFound } from "./errors.ts";
 import type { StaffView } from "./staff.ts";
@@ -40,25 +39,20 @@ function viewConcern(c: ConcernRow) {
 const withNotes = { notes: { orderBy: [{ createdAt: "asc" as const }, { id: "asc" as const }] } };
 
 export async function raiseConcern(ctx: Ctx, input: ConcernInput, staff: StaffView) {
-  return ctx.database.db.$transaction(async (tx) => {
+  return ctx.transaction(async ({ tx, audit }) => {
     if (input.sessionId && !(await tx.session.findUnique({ where: { id: input.sessionId } }))) throw notFound("Session");
     if (input.memberId && !(await tx.member.findUnique({ where: { id: input.memberId } }))) throw notFound("Member");
     if (input.attendeeId && !(await tx.attendee.findUnique({ where: { id: input.attendeeId } }))) throw notFound("Attendee");
     if (input.aboutStaffId && !(await tx.staff.findUnique({ where: { id: input.aboutStaffId } }))) throw notFound("Staff account");
     const row = await tx.concern.create({ data: { ...input, raisedById: staff.id }, include: withNotes });
-    await appendAudit(
-      tx,
-      ctx.database.provider,
-      {
-        actorType: "staff",
-        actorId: staff.id,
-        action: "concern.raised",
-        sessionId: input.sessionId ?? null,
-        subjectId: row.id,
-        data: { ...input },
-      },
-      ctx.now(),
-    );
+    await audit.append({
+      actorType: "staff",
+      actorId: staff.id,
+      action: "concern.raised",
+      sessionId: input.sessionId ?? null,
+      subjectId: row.id,
+      data: { ...input },
+    });
     return viewConcern(row);
   });
 }
@@ -80,15 +74,10 @@ export async function getConcern(ctx: Ctx, id: string, staff: StaffView) {
 
 export async function addConcernNote(ctx: Ctx, id: string, note: string, status: string | undefined, staff: StaffView) {
   if (!isOverseer(staff)) throw forbidden("Only the designated safeguarding lead adds follow-up to concerns.");
-  return ctx.database.db.$transaction(async (tx) => {
+  return ctx.transaction(async ({ tx, audit }) => {
     if (!(await tx.concern.findUnique({ where: { id } }))) throw notFound("Concern");
     await tx.concernNote.create({ data: { concernId: id, authorId: staff.id, note, status: status ?? null } });
-    await appendAudit(
-      tx,
-      ctx.database.provider,
-      { actorType: "staff", actorId: staff.id, action: "concern.followed_up", subjectId: id, data: { note, status } },
-      ctx.now(),
-    );
+    await audit.append({ actorType: "staff", actorId: staff.id, action: "concern.followed_up", subjectId: id, data: { note, status } });
     return viewConcern(await tx.concern.findUniqueOrThrow({ where: { id }, include: withNotes }));
   });
 }

@@ -1,17 +1,14 @@
 // What the domain services need from the outside world, in one object built by buildApp.
 import type { FastifyBaseLogger } from "fastify";
 import type { EventBus } from "../adapters/bus/events.ts";
-import type { Database } from "../adapters/db/client.ts";
 import type { VideoRooms } from "../adapters/livekit/rooms.ts";
 import type { TokenMinter } from "../adapters/livekit/tokens.ts";
 import type { AccountThrottle } from "../adapters/throttle.ts";
 import type { Config } from "../config.ts";
+import type { Store } from "./unit-of-work.ts";
 
-export interface Ctx {
+export interface Ctx extends Store {
   config: Config;
-  database: Database;
-  /** The time; tests pass a fixed clock. */
-  now(): Date;
   tokens: TokenMinter;
   rooms: VideoRooms;
   bus: EventBus;

@@ -2,27 +2,13 @@
 // decision. The session row is locked first, so that a decision and a concurrent end (or another
 // decision for the same session) never interleave.
 import type { Tx } from "../adapters/db/client.ts";
-import type { Provider } from "../adapters/db/schemas.ts";
 import type { AdmitFacts, AdmitStage, AttendeeFacts, AttendeeState, LinkFacts, SessionFacts, StaffActor } from "../policy/types.ts";
 import { staffConnected } from "./attendance.ts";
-import type { Ctx } from "./context.ts";
 import { notFound } from "./errors.ts";
 import { consentFacts } from "./members.ts";
 import { agreedHoursOf, currentText, readSettings } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
-
-/**
- * Locks the session row for the rest of the transaction. "update" (the default) serialises
- * decisions that change the session or its people with each other and with ending it. "share"
- * is for minting a token: an end still waits for it (so no token is minted for an ended
- * session), but pages fetching their tokens do not queue behind each other.
- * SQLite transactions already hold the single write lock (the adapter serialises them).
- */
-export async function lockSession(tx: Tx, provider: Provider, sessionId: string, mode: "update" | "share" = "update"): Promise<void> {
-  if (provider !== "postgresql") return;
-  if (mode === "share") await tx.$queryRaw`SELECT id FROM "Session" WHERE id = ${sessionId} FOR SHARE`;
-  else await tx.$queryRaw`SELECT id FROM "Session" WHERE id = ${sessionId} FOR UPDATE`;
-}
+import type { Uow } from "./unit-of-work.ts";
 
 /** Only what decisions and pages need of the two staff (never their password hashes). */
 const staffSummary = { select: { id: true, name: true, active: true } } as const;
@@ -134,8 +120,7 @@ export async function findAttendees(tx: Tx, ids: string[]): Promise<AttendeeRow[
  * person asks with their own link; otherwise each person's current invite link is judged.
  */
 export async function gatherAdmitFactsMany(
-  ctx: Ctx,
-  tx: Tx,
+  { tx, now }: Uow,
   rows: AttendeeRow[],
   stage: AdmitStage,
   actorFor: (a: AttendeeRow, index: number) => StaffActor | null,
@@ -150,7 +135,6 @@ export async function gatherAdmitFactsMany(
   const guidelines = await currentText(tx, "member");
   const agreed = await agreedVersions(tx, rows);
   const connected = await staffConnected(tx, first.session);
-  const now = ctx.now();
   return rows.map((a, i) => ({
     stage,
     now,
@@ -170,8 +154,7 @@ export async function gatherAdmitFactsMany(
  * new one of the same person differ.
  */
 export async function gatherAdmitFactsEach<T extends { attendee: AttendeeRow }>(
-  ctx: Ctx,
-  tx: Tx,
+  uow: Uow,
   items: T[],
   stage: AdmitStage,
   actorFor: (item: T) => StaffActor | null,
@@ -183,8 +166,7 @@ export async function gatherAdmitFactsEach<T extends { attendee: AttendeeRow }>(
     (g) => g.item.attendee.sessionId,
   )) {
     const gathered = await gatherAdmitFactsMany(
-      ctx,
-      tx,
+      uow,
       group.map((g) => g.item.attendee),
       stage,
       (_a, i) => actorFor(group[i]!.item),

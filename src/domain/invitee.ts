@@ -4,24 +4,15 @@ import type { Tx } from "../adapters/db/client.ts";
 import { decideAdmission, decideEnterWaiting } from "../policy/engine.ts";
 import { attendeeToken } from "../policy/grants.ts";
 import type { Check } from "../policy/types.ts";
-import { appendAudit, appendAuditBatch } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
-import {
-  type AttendeeRow,
-  attendeeFacts,
-  findAttendee,
-  findAttendees,
-  gatherAdmitFactsEach,
-  linkFacts,
-  lockSession,
-  sessionFacts,
-} from "./facts.ts";
+import { type AttendeeRow, attendeeFacts, findAttendee, findAttendees, gatherAdmitFactsEach, linkFacts, sessionFacts } from "./facts.ts";
 import { groupCommit, settle } from "./group-commit.ts";
 import { findLink, type LinkKind } from "./links.ts";
 import { publishArrival, publishChange } from "./notify.ts";
 import { hashToken } from "./secrets.ts";
 import { currentText, readSettings, type SettingsView } from "./settings.ts";
+import type { Uow } from "./unit-of-work.ts";
 
 export const linkNotFound = () =>
   new DomainError(404, "R10.unknown-link", "This link does not work. Please check it, or ask staff for a new one.");
@@ -71,7 +62,7 @@ async function enterFacts(tx: Tx, link: { revokedAt: Date | null }, attendee: At
 }
 
 export async function describeInvite(ctx: Ctx, token: string) {
-  return ctx.database.db.$transaction(async (tx) => {
+  return ctx.transaction(async ({ tx }) => {
     const { link, attendee } = await openLink(tx, token, "invite");
     const { settings, guidelines, facts } = await enterFacts(tx, link, attendee, false);
     return {
@@ -84,29 +75,24 @@ export async function describeInvite(ctx: Ctx, token: string) {
 }
 
 export async function enterWaitingRoom(ctx: Ctx, token: string, agreedToGuidelines: boolean) {
-  const result = await ctx.database.db.$transaction(async (tx) => {
+  const result = await ctx.transaction(async ({ tx, now, audit, lockSession }) => {
     const { link, attendee: first } = await openLink(tx, token, "invite");
-    await lockSession(tx, ctx.database.provider, first.sessionId);
+    await lockSession(first.sessionId);
     const attendee = await findAttendee(tx, first.id);
     const { settings, guidelines, facts, decision } = await enterFacts(tx, link, attendee, agreedToGuidelines);
     if (!decision.allowed) return { ok: false as const, checks: decision.checks };
 
-    const audit = { actorType: "attendee" as const, actorId: attendee.id, sessionId: attendee.sessionId, subjectId: attendee.id };
+    const by = { actorType: "attendee" as const, actorId: attendee.id, sessionId: attendee.sessionId, subjectId: attendee.id };
     if (agreedToGuidelines && facts.agreedGuidelinesVersion !== guidelines.version) {
       await tx.guidelinesAgreement.create({ data: { attendeeId: attendee.id, memberId: attendee.memberId, version: guidelines.version } });
-      await appendAudit(
-        tx,
-        ctx.database.provider,
-        { ...audit, action: "guidelines.agreed", data: { version: guidelines.version } },
-        ctx.now(),
-      );
+      await audit.append({ ...by, action: "guidelines.agreed", data: { version: guidelines.version } });
     }
     let state = attendee.state;
     // Only someone not yet in the waiting room enters it; a refused, admitted or removed
     // person reopening their page keeps the state staff gave them.
     if (state === "invited") {
-      await tx.attendee.update({ where: { id: attendee.id }, data: { state: "waiting", stateChangedAt: ctx.now() } });
-      await appendAudit(tx, ctx.database.provider, { ...audit, action: "waiting.entered" }, ctx.now());
+      await tx.attendee.update({ where: { id: attendee.id }, data: { state: "waiting", stateChangedAt: now } });
+      await audit.append({ ...by, action: "waiting.entered" });
       state = "waiting";
     }
     return {
@@ -127,14 +113,13 @@ export async function enterWaitingRoom(ctx: Ctx, token: string, agreedToGuidelin
  * session involved, in a fixed order: from here to commit none of them can end or change its
  * people. Tokens that name no invite link are left out.
  */
-export async function openLinksLocked(ctx: Ctx, tx: Tx, tokens: string[]) {
+export async function openLinksLocked({ tx, lockSession }: Uow, tokens: string[]) {
   const hashes = new Map(tokens.map((t) => [hashToken(t), t]));
   const links = await tx.link.findMany({
     where: { tokenHash: { in: [...hashes.keys()] }, kind: "invite" },
     include: { attendee: { select: { sessionId: true } } },
   });
-  for (const sessionId of [...new Set(links.map((l) => l.attendee.sessionId))].sort())
-    await lockSession(tx, ctx.database.provider, sessionId, "share");
+  for (const sessionId of [...new Set(links.map((l) => l.attendee.sessionId))].sort()) await lockSession(sessionId, "share");
   const rows = new Map((await findAttendees(tx, [...new Set(links.map((l) => l.attendeeId))])).map((a) => [a.id, a]));
   return new Map(links.map((link) => [hashes.get(link.tokenHash)!, { link, attendee: rows.get(link.attendeeId)! }]));
 }
@@ -150,11 +135,11 @@ export function connectionDetails(ctx: Ctx, token: string): Promise<Connection> 
 
 const connectTogether = groupCommit<Ctx, string, Connection>({
   run: (ctx, _key, tokens) =>
-    ctx.database.db.$transaction(async (tx) => {
-      const opened = await openLinksLocked(ctx, tx, tokens);
+    ctx.transaction(async (uow) => {
+      const opened = await openLinksLocked(uow, tokens);
       const connections = await connectManyInTx(
         ctx,
-        tx,
+        uow,
         tokens.flatMap((t) => opened.get(t) ?? []),
       );
       let next = 0;
@@ -174,12 +159,11 @@ export type Connection = { ok: true; server_url: string; participant_token: stri
  */
 export async function connectManyInTx(
   ctx: Ctx,
-  tx: Tx,
+  uow: Uow,
   items: { link: { revokedAt: Date | null }; attendee: AttendeeRow }[],
 ): Promise<Connection[]> {
   const facts = await gatherAdmitFactsEach(
-    ctx,
-    tx,
+    uow,
     items,
     "connect",
     () => null,
@@ -206,10 +190,8 @@ export async function connectManyInTx(
     issued.push(attendee);
     results.push({ ok: true, server_url: ctx.config.LIVEKIT_URL, participant_token: participantToken });
   }
-  await appendAuditBatch(
-    tx,
-    ctx.database.provider,
-    issued.map((a) => ({
+  await uow.audit.append(
+    ...issued.map((a) => ({
       actorType: "attendee" as const,
       actorId: a.id,
       action: "token.issued",
@@ -217,7 +199,6 @@ export async function connectManyInTx(
       subjectId: a.id,
       data: { admission: a.admissionSeq },
     })),
-    ctx.now(),
   );
   return results;
 }

@@ -2,6 +2,7 @@
 import type { Tx } from "../adapters/db/client.ts";
 import type { Config } from "../config.ts";
 import { hashToken, newToken } from "./secrets.ts";
+import type { Store } from "./unit-of-work.ts";
 
 export type LinkKind = "invite" | "carer";
 
@@ -35,4 +36,9 @@ export async function revokeLinks(tx: Tx, where: { attendeeId: string } | { atte
 export async function findLink(tx: Tx, token: string, kind: LinkKind) {
   const link = await tx.link.findUnique({ where: { tokenHash: hashToken(token) } });
   return link && link.kind === kind ? link : null;
+}
+
+/** Whether a token names a link of this kind (live or not): the check made before reading a body. */
+export async function linkKnown(store: Store, token: string, kind: LinkKind): Promise<boolean> {
+  return (await findLink(store.database.db, token, kind)) !== null;
 }

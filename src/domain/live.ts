@@ -3,18 +3,9 @@
 import { decideAdmission } from "../policy/engine.ts";
 import type { Check } from "../policy/types.ts";
 import { presentIdentities } from "./attendance.ts";
-import { appendAudit } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
-import {
-  type AttendeeRow,
-  findAttendee,
-  findAttendees,
-  gatherAdmitFactsEach,
-  gatherAdmitFactsMany,
-  linkFacts,
-  lockSession,
-} from "./facts.ts";
+import { type AttendeeRow, findAttendee, findAttendees, gatherAdmitFactsEach, gatherAdmitFactsMany, linkFacts } from "./facts.ts";
 import { connectManyInTx, openLink, openLinksLocked } from "./invitee.ts";
 import { publishArrival } from "./notify.ts";
 import { findSession, viewSession } from "./sessions.ts";
@@ -53,8 +44,9 @@ const waitingActor = { staffId: "", active: true, isLead: true, isAssigned: true
  * whose admission holds now. Tokens unknown as invite links are left out of the answer.
  */
 export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string, PageState>> {
-  return ctx.database.db.$transaction(async (tx) => {
-    const opened = await openLinksLocked(ctx, tx, tokens);
+  return ctx.transaction(async (uow) => {
+    const { tx } = uow;
+    const opened = await openLinksLocked(uow, tokens);
     const refused = [...opened.values()].flatMap((o) => (o.attendee.state === "refused" ? [o.attendee.id] : []));
     // Most refreshes are of people waiting or admitted: no statement for the refusal messages.
     const refusals = refused.length
@@ -77,7 +69,7 @@ export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string
       else waiting.push({ token, attendee });
     }
 
-    const connections = await connectManyInTx(ctx, tx, admitted);
+    const connections = await connectManyInTx(ctx, uow, admitted);
     for (const [i, c] of connections.entries()) {
       states.set(
         admitted[i]!.token,
@@ -88,7 +80,7 @@ export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string
       );
     }
     // Why they wait: the admission is previewed as if staff were letting them in now.
-    const facts = await gatherAdmitFactsEach(ctx, tx, waiting, "admit", () => waitingActor);
+    const facts = await gatherAdmitFactsEach(uow, waiting, "admit", () => waitingActor);
     for (const [i, { token, attendee }] of waiting.entries()) {
       const checks = decideAdmission(facts[i]!).checks;
       const reasons = easyReasons(checks, false);
@@ -120,20 +112,21 @@ export async function pageOwner(ctx: Ctx, token: string): Promise<{ attendeeId: 
 
 /** The page came back: someone who had drifted away rejoins the waiting list. */
 export async function pageConnected(ctx: Ctx, attendeeId: string): Promise<void> {
-  const back = await ctx.database.db.$transaction(async (tx) => {
+  const back = await ctx.transaction(async ({ tx, now, audit, lockSession }) => {
     const a = await findAttendee(tx, attendeeId);
-    await lockSession(tx, ctx.database.provider, a.sessionId);
+    await lockSession(a.sessionId);
     const { count } = await tx.attendee.updateMany({
       where: { id: attendeeId, state: "away" },
-      data: { state: "waiting", stateChangedAt: ctx.now() },
+      data: { state: "waiting", stateChangedAt: now },
     });
     if (count)
-      await appendAudit(
-        tx,
-        ctx.database.provider,
-        { actorType: "attendee", actorId: attendeeId, action: "waiting.returned", sessionId: a.sessionId, subjectId: attendeeId },
-        ctx.now(),
-      );
+      await audit.append({
+        actorType: "attendee",
+        actorId: attendeeId,
+        action: "waiting.returned",
+        sessionId: a.sessionId,
+        subjectId: attendeeId,
+      });
     return count ? a.sessionId : null;
   });
   if (back) await publishArrival(ctx, back, attendeeId);
@@ -141,20 +134,14 @@ export async function pageConnected(ctx: Ctx, attendeeId: string): Promise<void>
 
 /** The page has been gone longer than the grace period: they leave the waiting list. */
 export async function pageGone(ctx: Ctx, attendeeId: string): Promise<void> {
-  const left = await ctx.database.db.$transaction(async (tx) => {
+  const left = await ctx.transaction(async ({ tx, now, audit, lockSession }) => {
     const a = await findAttendee(tx, attendeeId);
-    await lockSession(tx, ctx.database.provider, a.sessionId);
+    await lockSession(a.sessionId);
     const { count } = await tx.attendee.updateMany({
       where: { id: attendeeId, state: { in: inWaitingList } },
-      data: { state: "away", stateChangedAt: ctx.now() },
+      data: { state: "away", stateChangedAt: now },
     });
-    if (count)
-      await appendAudit(
-        tx,
-        ctx.database.provider,
-        { actorType: "system", action: "waiting.left", sessionId: a.sessionId, subjectId: attendeeId },
-        ctx.now(),
-      );
+    if (count) await audit.append({ actorType: "system", action: "waiting.left", sessionId: a.sessionId, subjectId: attendeeId });
     return count ? a.sessionId : null;
   });
   if (left) await ctx.bus.publish({ type: "session.changed", sessionId: left });
@@ -162,16 +149,16 @@ export async function pageGone(ctx: Ctx, attendeeId: string): Promise<void> {
 
 /** The console's view: the session, each waiting person with their time and checks, who is in the room. */
 export async function consoleSnapshot(ctx: Ctx, sessionId: string, staff: StaffView) {
-  return ctx.database.db.$transaction(async (tx) => {
+  return ctx.transaction(async (uow) => {
+    const { tx, now } = uow;
     const session = await findSession(tx, sessionId);
     const settings = await readSettings(tx);
-    const now = ctx.now();
     const rows = await findAttendees(
       tx,
       session.attendees.filter((a) => inWaitingList.includes(a.state)).map((a) => a.id),
     );
     const actor = { staffId: staff.id, active: true, isLead: true, isAssigned: true };
-    const facts = await gatherAdmitFactsMany(ctx, tx, rows, "admit", () => actor);
+    const facts = await gatherAdmitFactsMany(uow, rows, "admit", () => actor);
     const waiting = rows.map((row, i) => {
       const decision = decideAdmission(facts[i]!);
       const waitingSeconds = Math.max(0, Math.round((now.getTime() - row.stateChangedAt.getTime()) / 1000));

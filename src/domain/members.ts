@@ -3,7 +3,6 @@
 import type { Tx } from "../adapters/db/client.ts";
 import { identifyingDetail } from "../policy/rules/r9-privacy.ts";
 import type { ConsentFacts } from "../policy/types.ts";
-import { appendAudit } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { badRequest, conflict, notFound } from "./errors.ts";
 
@@ -106,23 +105,18 @@ export async function createMember(ctx: Ctx, input: MemberInput, actorId: string
   assertRoomName(input.displayName);
   if (input.livesWithCarer && input.carers.length === 0)
     throw badRequest("carer_required", "A member who lives with a carer needs at least one carer.");
-  return ctx.database.db.$transaction(async (tx) => {
+  return ctx.transaction(async ({ tx, audit }) => {
     const member = await tx.member.create({
       data: { displayName: input.displayName, livesWithCarer: input.livesWithCarer, carers: { create: input.carers } },
       include: memberInclude,
     });
-    await appendAudit(
-      tx,
-      ctx.database.provider,
-      {
-        actorType: "staff",
-        actorId,
-        action: "member.created",
-        subjectId: member.id,
-        data: { livesWithCarer: input.livesWithCarer, carers: member.carers.map((c) => c.id) },
-      },
-      ctx.now(),
-    );
+    await audit.append({
+      actorType: "staff",
+      actorId,
+      action: "member.created",
+      subjectId: member.id,
+      data: { livesWithCarer: input.livesWithCarer, carers: member.carers.map((c) => c.id) },
+    });
     return viewMember(member);
   });
 }
@@ -151,7 +145,7 @@ export interface ConsentInput {
 }
 
 export async function recordConsent(ctx: Ctx, memberId: string, input: ConsentInput, actorId: string) {
-  return ctx.database.db.$transaction(async (tx) => {
+  return ctx.transaction(async ({ tx, audit }) => {
     const member = await findMember(tx, memberId);
     if (input.givenBy === "carer" && !member.carers.some((c) => c.id === input.carerId)) {
       throw badRequest("unknown_carer", "carerId must be one of this member's carers.");
@@ -169,28 +163,24 @@ export async function recordConsent(ctx: Ctx, memberId: string, input: ConsentIn
       },
       include: { withdrawal: true },
     });
-    await appendAudit(
-      tx,
-      ctx.database.provider,
-      { actorType: "staff", actorId, action: "consent.recorded", subjectId: memberId, data: { consentId: consent.id, ...input } },
-      ctx.now(),
-    );
+    await audit.append({
+      actorType: "staff",
+      actorId,
+      action: "consent.recorded",
+      subjectId: memberId,
+      data: { consentId: consent.id, ...input },
+    });
     return viewConsent(consent);
   });
 }
 
 export async function withdrawConsent(ctx: Ctx, memberId: string, consentId: string, reason: string, actorId: string) {
-  return ctx.database.db.$transaction(async (tx) => {
+  return ctx.transaction(async ({ tx, audit }) => {
     const consent = await tx.consent.findFirst({ where: { id: consentId, memberId }, include: { withdrawal: true } });
     if (!consent) throw notFound("Consent");
     if (consent.withdrawal) throw conflict("already_withdrawn", "This consent has already been withdrawn.");
     const withdrawal = await tx.consentWithdrawal.create({ data: { consentId, reason, recordedById: actorId } });
-    await appendAudit(
-      tx,
-      ctx.database.provider,
-      { actorType: "staff", actorId, action: "consent.withdrawn", subjectId: memberId, data: { consentId, reason } },
-      ctx.now(),
-    );
+    await audit.append({ actorType: "staff", actorId, action: "consent.withdrawn", subjectId: memberId, data: { consentId, reason } });
     return { id: withdrawal.id, consentId, reason, recordedById: actorId, createdAt: withdrawal.createdAt };
   });
 }

@@ -5,15 +5,15 @@ import { decideStaffJoin, decideStart } from "../policy/engine.ts";
 import { staffToken } from "../policy/grants.ts";
 import { scheduledWithinHours } from "../policy/rules/r6-agreed-hours.ts";
 import type { Check } from "../policy/types.ts";
-import { appendAudit } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { badRequest, conflict, DomainError, forbidden, notFound } from "./errors.ts";
-import { lockSession, sessionFacts, sessionInclude, staffActor } from "./facts.ts";
+import { sessionFacts, sessionInclude, staffActor } from "./facts.ts";
 import { type IssuedLinks, issueLinks, needsCarerLink, revokeLinks } from "./links.ts";
 import { assertRoomName } from "./members.ts";
 import { parseRoles } from "./roles.ts";
 import { agreedHoursOf, readSettings } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
+import type { Store } from "./unit-of-work.ts";
 
 export interface ScheduleInput {
   title: string;
@@ -107,7 +107,7 @@ export async function scheduleSession(ctx: Ctx, input: ScheduleInput, actor: Sta
     throw badRequest("no_invitees", "Invite at least one member or volunteer.");
   for (const v of input.volunteers ?? []) assertRoomName(v.displayName);
 
-  const created = await ctx.database.db.$transaction(async (tx) => {
+  const created = await ctx.transaction(async ({ tx, now, audit }) => {
     await activeStaff(tx, input.leadStaffId, "leadStaffId");
     if (input.secondStaffId) await activeStaff(tx, input.secondStaffId, "secondStaffId");
     const r6 = scheduledWithinHours(input, agreedHoursOf(await readSettings(tx)));
@@ -143,7 +143,7 @@ export async function scheduleSession(ctx: Ctx, input: ScheduleInput, actor: Sta
           kind: invitee.kind,
           memberId: invitee.memberId,
           displayName: invitee.displayName,
-          stateChangedAt: ctx.now(),
+          stateChangedAt: now,
         },
       });
       links.set(
@@ -151,40 +151,30 @@ export async function scheduleSession(ctx: Ctx, input: ScheduleInput, actor: Sta
         await issueLinks(tx, ctx.config, attendee.id, needsCarerLink(input.delivery, invitee.kind, invitee.livesWithCarer)),
       );
     }
-    await appendAudit(
-      tx,
-      ctx.database.provider,
-      {
+    await audit.append({
+      actorType: "staff",
+      actorId: actor.id,
+      action: "session.scheduled",
+      sessionId: session.id,
+      data: {
+        title: input.title,
+        startsAt: input.startsAt,
+        endsAt: input.endsAt,
+        delivery: input.delivery,
+        leadStaffId: input.leadStaffId,
+        secondStaffId: input.secondStaffId,
+        attendees: [...links.keys()],
+      },
+    });
+    for (const [attendeeId, issued] of links) {
+      await audit.append({
         actorType: "staff",
         actorId: actor.id,
-        action: "session.scheduled",
+        action: "links.issued",
         sessionId: session.id,
-        data: {
-          title: input.title,
-          startsAt: input.startsAt,
-          endsAt: input.endsAt,
-          delivery: input.delivery,
-          leadStaffId: input.leadStaffId,
-          secondStaffId: input.secondStaffId,
-          attendees: [...links.keys()],
-        },
-      },
-      ctx.now(),
-    );
-    for (const [attendeeId, issued] of links) {
-      await appendAudit(
-        tx,
-        ctx.database.provider,
-        {
-          actorType: "staff",
-          actorId: actor.id,
-          action: "links.issued",
-          sessionId: session.id,
-          subjectId: attendeeId,
-          data: { carerLink: issued.carerUrl !== undefined },
-        },
-        ctx.now(),
-      );
+        subjectId: attendeeId,
+        data: { carerLink: issued.carerUrl !== undefined },
+      });
     }
     return { session: await findSession(tx, session.id), links };
   });
@@ -221,33 +211,28 @@ export function assertAssigned(s: { leadStaffId: string; secondStaffId: string |
 }
 
 export async function reissueLinks(ctx: Ctx, sessionId: string, attendeeId: string, actor: StaffView) {
-  const reissued = await ctx.database.db.$transaction(async (tx) => {
-    await lockSession(tx, ctx.database.provider, sessionId);
+  const reissued = await ctx.transaction(async ({ tx, now, audit, lockSession }) => {
+    await lockSession(sessionId);
     const session = await findSession(tx, sessionId);
     assertAssigned(session, actor);
     if (session.status === "ended") throw conflict("R10.session-ended", "The session has ended; its links cannot be reissued.");
     const attendee = session.attendees.find((a) => a.id === attendeeId);
     if (!attendee) throw notFound("Attendee");
-    await revokeLinks(tx, { attendeeId }, "reissued", ctx.now());
+    await revokeLinks(tx, { attendeeId }, "reissued", now);
     const issued = await issueLinks(
       tx,
       ctx.config,
       attendeeId,
       needsCarerLink(session.delivery, attendee.kind, attendee.member?.livesWithCarer ?? false),
     );
-    await appendAudit(
-      tx,
-      ctx.database.provider,
-      {
-        actorType: "staff",
-        actorId: actor.id,
-        action: "links.reissued",
-        sessionId,
-        subjectId: attendeeId,
-        data: { carerLink: issued.carerUrl !== undefined },
-      },
-      ctx.now(),
-    );
+    await audit.append({
+      actorType: "staff",
+      actorId: actor.id,
+      action: "links.reissued",
+      sessionId,
+      subjectId: attendeeId,
+      data: { carerLink: issued.carerUrl !== undefined },
+    });
     return { ...viewAttendee(attendee), ...issued };
   });
   // Pages open on the old link learn that it is dead.
@@ -285,33 +270,26 @@ async function decideStartNow(ctx: Ctx, tx: Tx, sessionId: string, waiverReason:
  * when it cannot be reached the session stays scheduled (never a pretend room).
  */
 export async function startSession(ctx: Ctx, sessionId: string, waiverReason: string | null, actor: StaffView): Promise<StartResult> {
-  const audit = { actorType: "staff" as const, actorId: actor.id, sessionId };
+  const by = { actorType: "staff" as const, actorId: actor.id, sessionId };
   const refuse = async (checks: Check[]) => {
-    await ctx.database.db.$transaction((tx) =>
-      appendAudit(tx, ctx.database.provider, { ...audit, action: "session.start_refused", data: { checks } }, ctx.now()),
-    );
+    await ctx.transaction(({ audit }) => audit.append({ ...by, action: "session.start_refused", data: { checks } }));
     return { ok: false as const, checks };
   };
   const first = await decideStartNow(ctx, ctx.database.db, sessionId, waiverReason, actor);
   if (!first.decision.allowed) return refuse(first.decision.checks);
   await createRoom(ctx, first.session);
 
-  const result = await ctx.database.db.$transaction(async (tx) => {
-    await lockSession(tx, ctx.database.provider, sessionId);
+  const result = await ctx.transaction(async ({ tx, now, audit, lockSession }) => {
+    await lockSession(sessionId);
     const { session, decision } = await decideStartNow(ctx, tx, sessionId, waiverReason, actor);
     if (!decision.allowed) return { ok: false as const, checks: decision.checks };
     const waiver = decision.checks.find((c) => c.outcome === "waived");
     if (waiver && waiverReason) {
       await tx.waiver.create({ data: { sessionId, rule: waiver.rule, reason: waiverReason.trim(), staffId: actor.id } });
-      await appendAudit(
-        tx,
-        ctx.database.provider,
-        { ...audit, action: "waiver.recorded", data: { rule: waiver.rule, reason: waiverReason.trim() } },
-        ctx.now(),
-      );
+      await audit.append({ ...by, action: "waiver.recorded", data: { rule: waiver.rule, reason: waiverReason.trim() } });
     }
-    await tx.session.update({ where: { id: sessionId }, data: { status: "live", startedAt: ctx.now() } });
-    await appendAudit(tx, ctx.database.provider, { ...audit, action: "session.started", data: { checks: decision.checks } }, ctx.now());
+    await tx.session.update({ where: { id: sessionId }, data: { status: "live", startedAt: now } });
+    await audit.append({ ...by, action: "session.started", data: { checks: decision.checks } });
     const token = await mintStaffToken(ctx, session, actor);
     return { ok: true as const, session: viewSession(await findSession(tx, sessionId)), token };
   });
@@ -343,29 +321,23 @@ async function publishSessionChanged(ctx: Ctx, sessionId: string): Promise<void>
 }
 
 export async function joinSession(ctx: Ctx, sessionId: string, actor: StaffView) {
-  return ctx.database.db.$transaction(async (tx) => {
-    await lockSession(tx, ctx.database.provider, sessionId);
+  return ctx.transaction(async ({ tx, now, audit, lockSession }) => {
+    await lockSession(sessionId);
     const session = await findSession(tx, sessionId);
     assertAssigned(session, actor);
-    const decision = decideStaffJoin({ now: ctx.now(), session: sessionFacts(session), actor: staffActor(actor, session) });
+    const decision = decideStaffJoin({ now: now, session: sessionFacts(session), actor: staffActor(actor, session) });
     if (!decision.allowed) throw conflict("not_allowed", "The session is not live.", decision.checks);
-    await appendAudit(
-      tx,
-      ctx.database.provider,
-      { actorType: "staff", actorId: actor.id, action: "session.staff_joined", sessionId },
-      ctx.now(),
-    );
+    await audit.append({ actorType: "staff", actorId: actor.id, action: "session.staff_joined", sessionId });
     return { session: viewSession(session), token: await mintStaffToken(ctx, session, actor) };
   });
 }
 
 export async function endSession(ctx: Ctx, sessionId: string, actor: StaffView) {
-  const ended = await ctx.database.db.$transaction(async (tx) => {
-    await lockSession(tx, ctx.database.provider, sessionId);
+  const ended = await ctx.transaction(async ({ tx, now, audit, lockSession }) => {
+    await lockSession(sessionId);
     const session = await findSession(tx, sessionId);
     assertAssigned(session, actor);
     if (session.status === "ended") throw conflict("session_ended", "The session has already ended.");
-    const now = ctx.now();
     const admitted = await tx.admissionDecision.groupBy({ by: ["attendeeId"], where: { sessionId, action: "admit" }, _count: true });
     const summary = {
       startedAt: session.startedAt,
@@ -381,12 +353,7 @@ export async function endSession(ctx: Ctx, sessionId: string, actor: StaffView) 
     await tx.session.update({ where: { id: sessionId }, data: { status: "ended", endedAt: now, summary: JSON.stringify(summary) } });
     await tx.attendee.updateMany({ where: { sessionId }, data: { state: "ended", stateChangedAt: now } });
     await revokeLinks(tx, { attendee: { sessionId } }, "session-ended", now);
-    await appendAudit(
-      tx,
-      ctx.database.provider,
-      { actorType: "staff", actorId: actor.id, action: "session.ended", sessionId, data: { summary } },
-      now,
-    );
+    await audit.append({ actorType: "staff", actorId: actor.id, action: "session.ended", sessionId, data: { summary } });
     return { view: viewSession(await findSession(tx, sessionId)), roomName: session.roomName };
   });
   // The session is over whatever LiveKit says; a room it could not delete empties itself.
@@ -394,4 +361,26 @@ export async function endSession(ctx: Ctx, sessionId: string, actor: StaffView) 
   await ctx.bus.publish({ type: "session.ended", sessionId });
   await ctx.bus.publish({ type: "session.changed", sessionId });
   return ended.view;
+}
+
+/** Who runs a session, for deciding who may act on it; null when there is no such session. */
+export function sessionStaffIds(store: Store, id: string) {
+  return store.database.db.session.findUnique({ where: { id }, select: { leadStaffId: true, secondStaffId: true } });
+}
+
+/** Every R3 waiver, newest first, with its session's title (the DSL's list). */
+export async function listWaivers(store: Store) {
+  const rows = await store.database.db.waiver.findMany({
+    orderBy: { createdAt: "desc" },
+    include: { session: { select: { title: true } } },
+  });
+  return rows.map((w) => ({
+    id: w.id,
+    sessionId: w.sessionId,
+    sessionTitle: w.session.title,
+    rule: w.rule,
+    reason: w.reason,
+    staffId: w.staffId,
+    createdAt: w.createdAt,
+  }));
 }

@@ -3,8 +3,8 @@
 import type { Tx } from "../adapters/db/client.ts";
 import type { AgreedHours, Weekday } from "../policy/types.ts";
 import { weekdays } from "../policy/types.ts";
-import { appendAudit } from "./audit.ts";
 import type { Ctx } from "./context.ts";
+import type { Store } from "./unit-of-work.ts";
 
 export interface SettingsView {
   timeZone: string;
@@ -55,7 +55,7 @@ export interface SettingsInput {
 }
 
 export async function updateSettings(ctx: Ctx, input: SettingsInput, actorId: string): Promise<SettingsView> {
-  const updated = await ctx.database.db.$transaction(async (tx) => {
+  const updated = await ctx.transaction(async ({ tx, audit }) => {
     const data = {
       timeZone: input.timeZone,
       agreedHours: JSON.stringify(input.agreedHours),
@@ -65,12 +65,7 @@ export async function updateSettings(ctx: Ctx, input: SettingsInput, actorId: st
       longWaitSeconds: input.longWaitSeconds ?? 300,
     };
     await tx.settings.upsert({ where: { id: settingsId }, create: { id: settingsId, ...data }, update: data });
-    await appendAudit(
-      tx,
-      ctx.database.provider,
-      { actorType: "staff", actorId, action: "settings.updated", data: { ...input } },
-      ctx.now(),
-    );
+    await audit.append({ actorType: "staff", actorId, action: "settings.updated", data: { ...input } });
     return readSettings(tx);
   });
   // Agreed hours change why people wait: every open waiting page re-reads.
@@ -105,22 +100,24 @@ export async function currentText(tx: Tx, audience: Audience): Promise<TextVersi
 
 /** Publishes a new version; everyone is asked to agree again. Old versions are kept (R8). */
 export async function publishText(ctx: Ctx, audience: Audience, lines: string[], actorId: string): Promise<TextVersion> {
-  const published = await ctx.database.db.$transaction(async (tx) => {
+  const published = await ctx.transaction(async ({ tx, audit }) => {
     const current = await currentText(tx, audience);
     const existing = await tx.guidelinesVersion.count({ where: { audience } });
     // Version 1 is implicit until the first publication; write it down so that history is whole.
     if (existing === 0) await tx.guidelinesVersion.create({ data: { audience, version: 1, body: JSON.stringify(current.lines) } });
     const version = current.version + 1;
     await tx.guidelinesVersion.create({ data: { audience, version, body: JSON.stringify(lines) } });
-    await appendAudit(
-      tx,
-      ctx.database.provider,
-      { actorType: "staff", actorId, action: "guidelines.published", data: { audience, version, lines } },
-      ctx.now(),
-    );
+    await audit.append({ actorType: "staff", actorId, action: "guidelines.published", data: { audience, version, lines } });
     return { audience, version, lines };
   });
   // Everyone waiting is asked to agree again, at once (R13).
   await ctx.bus.publish({ type: "pages.changed" });
   return published;
 }
+
+/** The settings and the texts in force, for the console. */
+export const currentSettings = (store: Store) => readSettings(store.database.db);
+export const currentTexts = async (store: Store) => ({
+  member: await currentText(store.database.db, "member"),
+  carer: await currentText(store.database.db, "carer"),
+});

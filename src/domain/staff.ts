@@ -1,11 +1,10 @@
 // Staff accounts and console sign-ins. Sign-ins are server-side rows, so that signing out or
 // deactivating an account takes effect on the very next request.
-import type { Database } from "../adapters/db/client.ts";
 import type { AccountThrottle } from "../adapters/throttle.ts";
-import { appendAudit } from "./audit.ts";
 import { conflict, notFound } from "./errors.ts";
 import { formatRoles, parseRoles, type Role } from "./roles.ts";
 import { decoyPasswordHash, hashPassword, hashToken, newToken, verifyPassword } from "./secrets.ts";
+import type { Store } from "./unit-of-work.ts";
 
 export interface StaffView {
   id: string;
@@ -39,13 +38,13 @@ export interface NewStaff {
   roles: Role[];
 }
 
-export async function createStaff({ db, provider }: Database, input: NewStaff, actorId: string | null): Promise<StaffView> {
+export async function createStaff(store: Store, input: NewStaff, actorId: string | null): Promise<StaffView> {
   const email = normaliseEmail(input.email);
   const passwordHash = await hashPassword(input.password);
-  return db.$transaction(async (tx) => {
+  return store.transaction(async ({ tx, audit }) => {
     if (await tx.staff.findUnique({ where: { email } })) throw conflict("email_taken", "A staff account with this e-mail already exists");
     const row = await tx.staff.create({ data: { email, name: input.name, passwordHash, roles: formatRoles(input.roles) } });
-    await appendAudit(tx, provider, {
+    await audit.append({
       actorType: actorId ? "staff" : "system",
       actorId,
       action: "staff.created",
@@ -56,8 +55,8 @@ export async function createStaff({ db, provider }: Database, input: NewStaff, a
   });
 }
 
-export async function listStaff({ db }: Database): Promise<StaffView[]> {
-  return (await db.staff.findMany({ orderBy: { createdAt: "asc" } })).map(viewStaff);
+export async function listStaff(store: Store): Promise<StaffView[]> {
+  return (await store.database.db.staff.findMany({ orderBy: { createdAt: "asc" } })).map(viewStaff);
 }
 
 export interface StaffChange {
@@ -67,8 +66,8 @@ export interface StaffChange {
 }
 
 /** `actorId` is the admin making the change, or null for an operator at the command line. */
-export async function updateStaff({ db, provider }: Database, id: string, change: StaffChange, actorId: string | null): Promise<StaffView> {
-  return db.$transaction(async (tx) => {
+export async function updateStaff(store: Store, id: string, change: StaffChange, actorId: string | null): Promise<StaffView> {
+  return store.transaction(async ({ tx, now, audit }) => {
     const before = await tx.staff.findUnique({ where: { id } });
     if (!before) throw notFound("Staff account");
     const deactivating = change.active === false && before.active;
@@ -89,11 +88,11 @@ export async function updateStaff({ db, provider }: Database, id: string, change
         name: change.name,
         roles: change.roles ? formatRoles(change.roles) : undefined,
         active: change.active,
-        deactivatedAt: deactivating ? new Date() : change.active ? null : undefined,
+        deactivatedAt: deactivating ? now : change.active ? null : undefined,
       },
     });
-    if (deactivating) await tx.staffLogin.updateMany({ where: { staffId: id, revokedAt: null }, data: { revokedAt: new Date() } });
-    await appendAudit(tx, provider, {
+    if (deactivating) await tx.staffLogin.updateMany({ where: { staffId: id, revokedAt: null }, data: { revokedAt: now } });
+    await audit.append({
       actorType: actorId ? "staff" : "system",
       actorId,
       action: "staff.updated",
@@ -105,23 +104,23 @@ export async function updateStaff({ db, provider }: Database, id: string, change
 }
 
 /** An admin lets a held account try to sign in again at once (see adapters/throttle.ts). */
-export async function clearSignInHold({ db, provider }: Database, signIns: AccountThrottle, id: string, actorId: string): Promise<void> {
-  const row = await db.staff.findUnique({ where: { id } });
+export async function clearSignInHold(store: Store, signIns: AccountThrottle, id: string, actorId: string): Promise<void> {
+  const row = await store.database.db.staff.findUnique({ where: { id } });
   if (!row) throw notFound("Staff account");
   await signIns.clear(normaliseEmail(row.email));
-  await db.$transaction((tx) =>
-    appendAudit(tx, provider, { actorType: "staff", actorId, action: "staff.sign_in_hold_cleared", subjectId: id }),
+  await store.transaction(({ audit }) =>
+    audit.append({ actorType: "staff", actorId, action: "staff.sign_in_hold_cleared", subjectId: id }),
   );
 }
 
 /** Sets a new password and signs the account out everywhere (console or CLI; an admin's act). */
-export async function resetPassword({ db, provider }: Database, id: string, password: string, actorId: string | null): Promise<StaffView> {
+export async function resetPassword(store: Store, id: string, password: string, actorId: string | null): Promise<StaffView> {
   const passwordHash = await hashPassword(password);
-  return db.$transaction(async (tx) => {
+  return store.transaction(async ({ tx, now, audit }) => {
     if (!(await tx.staff.findUnique({ where: { id } }))) throw notFound("Staff account");
     const row = await tx.staff.update({ where: { id }, data: { passwordHash } });
-    await tx.staffLogin.updateMany({ where: { staffId: id, revokedAt: null }, data: { revokedAt: new Date() } });
-    await appendAudit(tx, provider, { actorType: actorId ? "staff" : "system", actorId, action: "staff.password_reset", subjectId: id });
+    await tx.staffLogin.updateMany({ where: { staffId: id, revokedAt: null }, data: { revokedAt: now } });
+    await audit.append({ actorType: actorId ? "staff" : "system", actorId, action: "staff.password_reset", subjectId: id });
     return viewStaff(row);
   });
 }
@@ -133,22 +132,19 @@ export const firstAdminAdvice =
   "or start Gatekeeper once with GATEKEEPER_ADMIN_EMAIL, GATEKEEPER_ADMIN_PASSWORD and GATEKEEPER_ADMIN_NAME set.";
 
 /** Creates the first admin from configuration when there are no staff at all. */
-export async function ensureFirstAdmin(
-  database: Database,
-  admin: { email: string; password: string; name: string },
-): Promise<StaffView | null> {
-  if ((await database.db.staff.count()) > 0) return null;
-  return createStaff(database, { ...admin, roles: ["admin", "staff"] }, null);
+export async function ensureFirstAdmin(store: Store, admin: { email: string; password: string; name: string }): Promise<StaffView | null> {
+  if (!(await noStaffYet(store))) return null;
+  return createStaff(store, { ...admin, roles: ["admin", "staff"] }, null);
 }
 
 /** Checks e-mail and password; unknown e-mail and wrong password cost the same and look the same. */
-export async function authenticate({ db, provider }: Database, emailInput: string, password: string): Promise<StaffView | null> {
+export async function authenticate(store: Store, emailInput: string, password: string): Promise<StaffView | null> {
   const email = normaliseEmail(emailInput);
-  const row = await db.staff.findUnique({ where: { email } });
+  const row = await store.database.db.staff.findUnique({ where: { email } });
   const ok = await verifyPassword(password, row?.passwordHash ?? (await decoyPasswordHash()));
   const staff = ok && row?.active ? row : null;
-  await db.$transaction((tx) =>
-    appendAudit(tx, provider, {
+  await store.transaction(({ audit }) =>
+    audit.append({
       actorType: staff ? "staff" : "system",
       actorId: staff?.id ?? null,
       action: staff ? "auth.login" : "auth.login_failed",
@@ -161,25 +157,30 @@ export async function authenticate({ db, provider }: Database, emailInput: strin
   return staff && viewStaff(staff);
 }
 
-export async function startLogin({ db }: Database, staffId: string, hours: number): Promise<string> {
+export async function startLogin(store: Store, staffId: string, hours: number): Promise<string> {
   const token = newToken();
-  await db.staffLogin.create({
-    data: { staffId, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + hours * 3_600_000) },
+  await store.database.db.staffLogin.create({
+    data: { staffId, tokenHash: hashToken(token), expiresAt: new Date(store.now().getTime() + hours * 3_600_000) },
   });
   return token;
 }
 
-export async function resolveLogin({ db }: Database, token: string): Promise<StaffView | null> {
-  const login = await db.staffLogin.findUnique({ where: { tokenHash: hashToken(token) }, include: { staff: true } });
-  if (!login || login.revokedAt || login.expiresAt <= new Date() || !login.staff.active) return null;
+export async function resolveLogin(store: Store, token: string): Promise<StaffView | null> {
+  const login = await store.database.db.staffLogin.findUnique({ where: { tokenHash: hashToken(token) }, include: { staff: true } });
+  if (!login || login.revokedAt || login.expiresAt <= store.now() || !login.staff.active) return null;
   return viewStaff(login.staff);
 }
 
-export async function endLogin({ db, provider }: Database, token: string): Promise<void> {
-  await db.$transaction(async (tx) => {
+export async function endLogin(store: Store, token: string): Promise<void> {
+  await store.transaction(async ({ tx, now, audit }) => {
     const login = await tx.staffLogin.findUnique({ where: { tokenHash: hashToken(token) } });
     if (!login || login.revokedAt) return;
-    await tx.staffLogin.update({ where: { id: login.id }, data: { revokedAt: new Date() } });
-    await appendAudit(tx, provider, { actorType: "staff", actorId: login.staffId, action: "auth.logout" });
+    await tx.staffLogin.update({ where: { id: login.id }, data: { revokedAt: now } });
+    await audit.append({ actorType: "staff", actorId: login.staffId, action: "auth.logout" });
   });
+}
+
+/** True until the first staff account exists (the first-run advice). */
+export async function noStaffYet(store: Store): Promise<boolean> {
+  return (await store.database.db.staff.count()) === 0;
 }

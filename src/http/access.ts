@@ -9,9 +9,9 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from "fastify";
 import { DomainError, forbidden, notFound } from "../domain/errors.ts";
 import { linkNotFound } from "../domain/invitee.ts";
-import { findLink, type LinkKind } from "../domain/links.ts";
+import { type LinkKind, linkKnown } from "../domain/links.ts";
 import type { Role } from "../domain/roles.ts";
-import { assertAssigned, mayWatch } from "../domain/sessions.ts";
+import { assertAssigned, mayWatch, sessionStaffIds } from "../domain/sessions.ts";
 
 interface Level {
   /** What the console's reference says about who may call it. */
@@ -88,14 +88,14 @@ export async function enforceAccessBeforeBody(request: FastifyRequest): Promise<
   const { access } = request.routeOptions.config;
   if (!access || !request.routeOptions.schema?.body) return;
   const params = request.params as { id?: unknown; token?: unknown };
-  const { db } = request.server.ctx.database;
+  const { ctx } = request.server;
   const kind = links[access];
   if (kind) {
-    if (typeof params.token === "string" && params.token.length <= 64 && !(await findLink(db, params.token, kind))) throw linkNotFound();
+    if (typeof params.token === "string" && params.token.length <= 64 && !(await linkKnown(ctx, params.token, kind))) throw linkNotFound();
     return;
   }
   if (!access.startsWith("session ") || typeof params.id !== "string" || params.id.length > 64) return;
-  const session = await db.session.findUnique({ where: { id: params.id }, select: { leadStaffId: true, secondStaffId: true } });
+  const session = await sessionStaffIds(ctx, params.id);
   const staff = request.staff;
   if (!session) throw notFound("Session");
   if (!staff) return;

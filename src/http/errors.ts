@@ -5,6 +5,7 @@
 import { hasZodFastifySchemaValidationErrors } from "@fastify/type-provider-zod";
 import type { FastifyError, FastifyInstance } from "fastify";
 import { z } from "zod";
+import { databaseTrouble } from "../adapters/db/errors.ts";
 import { DomainError } from "../domain/errors.ts";
 import { redactUrl } from "../logger.ts";
 
@@ -49,19 +50,6 @@ export function hostileInput(value: unknown, root: string): string | null {
       stack.push({ value: inner, path: `${path}.${key}`, depth: depth + 1 });
     }
   }
-  return null;
-}
-
-// Prisma's codes for a unique key another write took first, and for a database that cannot be
-// reached, dropped the connection, or timed out handing one out; and the drivers' own.
-const conflictCodes = new Set(["P2002", "P2034"]);
-const unavailableCodes = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "ECONNREFUSED", "ECONNRESET", "57P01", "57P03", "53300"]);
-
-function databaseTrouble(err: unknown): "conflict" | "unavailable" | null {
-  const code = (err as { code?: unknown }).code;
-  if (typeof code === "string" && conflictCodes.has(code)) return "conflict";
-  if (typeof code === "string" && unavailableCodes.has(code)) return "unavailable";
-  if ((err as { name?: string }).name === "PrismaClientInitializationError") return "unavailable";
   return null;
 }
 

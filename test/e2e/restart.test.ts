@@ -8,6 +8,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/adapters/db/client.ts";
 import { createStaff } from "../../src/domain/staff.ts";
+import { storeOf } from "../../src/domain/unit-of-work.ts";
 import { restartingReason } from "../../src/http/sockets/heartbeat.ts";
 import { password } from "../helpers/app.ts";
 import { chromiumAvailable, launch } from "../helpers/browser.ts";
@@ -32,7 +33,7 @@ describe.skipIf(!chromiumAvailable)("a restart under open pages, in Chromium", (
       () => livekit.stop(),
     );
     const setup = await openDatabase(scratch.url);
-    const lead = await createStaff(setup, { email: "lead@example.org", name: "Lee Lead", password, roles: ["staff"] }, null);
+    const lead = await createStaff(storeOf(setup), { email: "lead@example.org", name: "Lee Lead", password, roles: ["staff"] }, null);
     const crowd = await liveSession(setup, lead.id, 1, new Date());
     await setup.close();
 

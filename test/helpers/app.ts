@@ -7,6 +7,7 @@ import { buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { Role } from "../../src/domain/roles.ts";
 import { createStaff } from "../../src/domain/staff.ts";
+import { storeOf } from "../../src/domain/unit-of-work.ts";
 import { type ScratchDatabase, scratchDatabase } from "./db.ts";
 
 export const origin = "http://localhost:3000";
@@ -54,7 +55,7 @@ export async function startTestApp(
 export const password = "correct horse battery staple";
 
 export async function addStaff(database: Database, email: string, roles: Role[] = ["staff"], name = "Sam Staff") {
-  return createStaff(database, { email, name, password, roles }, null);
+  return createStaff(storeOf(database), { email, name, password, roles }, null);
 }
 
 /** Signs in and returns the cookie header to send with later requests. */

@@ -9,6 +9,7 @@ import { openDatabase } from "../../src/adapters/db/client.ts";
 import type { Provider } from "../../src/adapters/db/schemas.ts";
 import { verifyChain } from "../../src/domain/audit.ts";
 import { createStaff } from "../../src/domain/staff.ts";
+import { storeOf } from "../../src/domain/unit-of-work.ts";
 import { password } from "../helpers/app.ts";
 import { liveSession } from "../helpers/crowd.ts";
 import { providers, scratchDatabase } from "../helpers/db.ts";
@@ -57,7 +58,11 @@ describe.each(providers)("SIGKILL in the middle of admissions on %s", (provider:
       () => livekit.stop(),
     );
     const setup = await openDatabase(scratch.url);
-    const lead = await createStaff(setup, { email: "lead@example.org", name: "Lee Lead", password, roles: ["staff", "dsl"] }, null);
+    const lead = await createStaff(
+      storeOf(setup),
+      { email: "lead@example.org", name: "Lee Lead", password, roles: ["staff", "dsl"] },
+      null,
+    );
     const crowd = await liveSession(setup, lead.id, 60, new Date());
     const carers = await setup.db.carer.findMany({ include: { member: true } });
     await setup.close();

@@ -2,7 +2,8 @@
 // detects any edit or deletion, and the database itself refuses to change append-only rows.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/adapters/db/client.ts";
-import { appendAudit, verifyChain } from "../../src/domain/audit.ts";
+import { verifyChain } from "../../src/domain/audit.ts";
+import { storeOf } from "../../src/domain/unit-of-work.ts";
 import { addStaff } from "../helpers/app.ts";
 import { providers, scratchDatabase } from "../helpers/db.ts";
 import {
@@ -187,13 +188,13 @@ describe.each(providers)("audit trail and concerns on %s", (provider) => {
   });
 
   it("keeps one unbroken chain under 100 concurrent appends", async () => {
-    const { db, provider: p } = org.t.database;
+    const store = storeOf(org.t.database);
     await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
-        db.$transaction((tx) => appendAudit(tx, p, { actorType: "system", action: "test.concurrent", data: { i } })),
+        store.transaction(({ audit }) => audit.append({ actorType: "system", action: "test.concurrent", data: { i } })),
       ),
     );
-    const verified = await verifyChain(db);
+    const verified = await verifyChain(store.database.db);
     expect(verified.ok).toBe(true);
   });
 });
@@ -204,7 +205,7 @@ describe.each(providers)("tampering on %s", (provider) => {
     const scratch = await scratchDatabase(provider);
     const database = await openDatabase(scratch.url);
     for (let i = 0; i < 10; i++)
-      await database.db.$transaction((tx) => appendAudit(tx, provider, { actorType: "system", action: "test.event", data: { i } }));
+      await storeOf(database).transaction(({ audit }) => audit.append({ actorType: "system", action: "test.event", data: { i } }));
     if (provider === "postgresql") await database.db.$executeRawUnsafe(`ALTER TABLE "AuditEvent" DISABLE TRIGGER USER`);
     else for (const t of ["AuditEvent_no_update", "AuditEvent_no_delete"]) await database.db.$executeRawUnsafe(`DROP TRIGGER "${t}"`);
     return {
@@ -242,7 +243,7 @@ describe.skipIf(!providers.includes("postgresql"))("two instances appending to o
     const [one, two] = [await openDatabase(scratch.url), await openDatabase(scratch.url)];
     try {
       const append = (d: typeof one, i: number) =>
-        d.db.$transaction((tx) => appendAudit(tx, "postgresql", { actorType: "system", action: "test.two", data: { i } }));
+        storeOf(d).transaction(({ audit }) => audit.append({ actorType: "system", action: "test.two", data: { i } }));
       await Promise.all(Array.from({ length: 50 }, (_, i) => [append(one, i), append(two, i)]).flat());
       const result = await verifyChain(one.db);
       expect(result).toMatchObject({ ok: true, count: 100 });

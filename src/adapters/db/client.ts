@@ -2,6 +2,7 @@
 // its driver adapter. The rest of the code sees one `Db` type; both clients come from one model.
 
 import { adapterFactory, providerOf } from "./connection.ts";
+import { databaseTrouble } from "./errors.ts";
 import type { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { appliedQuery, applyMigrations, migrationNames } from "./migrate.ts";
 import type { Provider } from "./schemas.ts";
@@ -14,6 +15,12 @@ export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 export interface Database {
   provider: Provider;
   db: Db;
+  /**
+   * Runs `work` in one interactive transaction. If the connection is lost before `work` has
+   * finished, nothing was committed, so it runs once more on a fresh connection; a loss during
+   * the commit itself is not retried (the commit may have happened) and reaches the caller.
+   */
+  transaction<T>(work: (tx: Tx) => Promise<T>, options?: { timeout?: number }): Promise<T>;
   /** True when every checked-in migration is recorded as applied. */
   migrationsApplied(): Promise<boolean>;
   close(): Promise<void>;
@@ -39,6 +46,20 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
   return {
     provider,
     db,
+    async transaction(work, options) {
+      for (let attempt = 1; ; attempt++) {
+        let finished = false;
+        try {
+          return await db.$transaction(async (tx) => {
+            const result = await work(tx);
+            finished = true;
+            return result;
+          }, options);
+        } catch (err) {
+          if (attempt > 1 || finished || databaseTrouble(err) !== "unavailable") throw err;
+        }
+      }
+    },
     async migrationsApplied() {
       const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(appliedQuery);
       const applied = new Set(rows.map((r) => r.migration_name));

@@ -45,7 +45,7 @@ export const authPlugin = fp(
       if (!raw) return;
       const unsigned = request.unsignCookie(raw);
       if (!unsigned.valid || !unsigned.value) return;
-      const staff = await resolveLogin(app.database, unsigned.value);
+      const staff = await resolveLogin(app.ctx, unsigned.value);
       if (staff) {
         request.staff = staff;
         request.loginToken = unsigned.value;

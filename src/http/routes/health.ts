@@ -6,7 +6,7 @@
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
 import { noLiveKitAdvice } from "../../adapters/livekit/dev-server.ts";
-import { firstAdminAdvice } from "../../domain/staff.ts";
+import { firstAdminAdvice, noStaffYet } from "../../domain/staff.ts";
 
 const setupBody = z.object({
   firstAdminNeeded: z.boolean(),
@@ -55,7 +55,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get("/api/setup", { config: { access: "anyone" }, schema: { tags: ["health"], response: { 200: setupBody } } }, async () => {
-    const firstAdminNeeded = (await app.database.db.staff.count()) === 0;
+    const firstAdminNeeded = await noStaffYet(app.ctx);
     const videoServer: "ok" | "unreachable" = (await app.ctx.rooms.reachable()) ? "ok" : "unreachable";
     const advice = [
       ...(firstAdminNeeded ? [firstAdminAdvice] : []),

@@ -8,9 +8,8 @@ import type { WebSocket } from "@fastify/websocket";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { BusEvent } from "../../adapters/bus/events.ts";
-import { forbidden } from "../../domain/errors.ts";
 import { consoleSnapshot } from "../../domain/live.ts";
-import { findSession, mayWatch } from "../../domain/sessions.ts";
+import { getSessionRow } from "../../domain/sessions.ts";
 import { resolveLogin, type StaffView } from "../../domain/staff.ts";
 import { currentStaff } from "../plugins/auth.ts";
 import { idParam } from "../schemas.ts";
@@ -75,7 +74,7 @@ export async function consoleSocketRoutes(app: FastifyInstance): Promise<void> {
   /** Closes the sockets whose sign-in has ended (signed out, expired, deactivated, new password). */
   const recheck = async (which: Iterable<Watcher>) => {
     for (const w of which) {
-      const staff = await resolveLogin(ctx.database, w.loginToken).catch(() => w.staff);
+      const staff = await resolveLogin(ctx, w.loginToken).catch(() => w.staff);
       if (!staff) w.socket.close(signedOutCode, "Signed out");
     }
   };
@@ -122,8 +121,7 @@ export async function consoleSocketRoutes(app: FastifyInstance): Promise<void> {
       schema: { params: idParam, hide: true },
       preValidation: async (request) => {
         const staff = currentStaff(request);
-        const session = await findSession(ctx.database.db, (request.params as { id: string }).id);
-        if (!mayWatch(staff, session)) throw forbidden("Only the session's staff, the DSL and admins can watch it.");
+        await getSessionRow(ctx, (request.params as { id: string }).id, staff);
         staffOf.set(request, staff);
       },
     },

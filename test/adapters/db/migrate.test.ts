@@ -4,6 +4,7 @@ import { openDatabase } from "../../../src/adapters/db/client.ts";
 import { applyMigrations, migrationNames, pendingSql } from "../../../src/adapters/db/migrate.ts";
 import { readModels, renderSchema, schemaPath } from "../../../src/adapters/db/schemas.ts";
 import { createStaff } from "../../../src/domain/staff.ts";
+import { storeOf } from "../../../src/domain/unit-of-work.ts";
 import { providers, type ScratchDatabase, scratchDatabase } from "../../helpers/db.ts";
 
 describe.each(providers)("migrations on %s", (provider) => {
@@ -35,7 +36,7 @@ describe.each(providers)("migrations on %s", (provider) => {
     scratch = await scratchDatabase(provider);
     const first = await openDatabase(scratch.url);
     const staff = await createStaff(
-      first,
+      storeOf(first),
       { email: "kept@example.org", name: "Kept", password: "a long password", roles: ["staff"] },
       null,
     );

@@ -33,18 +33,18 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
           `Too many failed sign-ins for this account. Try again in ${held < 90 ? `${held} seconds` : `${Math.ceil(held / 60)} minutes`}, or ask an admin to clear it.`,
         );
       }
-      const staff = await authenticate(app.database, request.body.email, request.body.password);
+      const staff = await authenticate(app.ctx, request.body.email, request.body.password);
       await (staff ? app.ctx.signIns.clear(account) : app.ctx.signIns.failed(account)).catch((err) =>
         request.log.error({ err }, "sign-in throttle unavailable"),
       );
       if (!staff) throw new DomainError(401, "invalid_credentials", "The e-mail or password is not right");
-      setSessionCookie(app, reply, await startLogin(app.database, staff.id, app.config.STAFF_SESSION_HOURS));
+      setSessionCookie(app, reply, await startLogin(app.ctx, staff.id, app.config.STAFF_SESSION_HOURS));
       return { staff };
     },
   );
 
   app.post("/logout", { config: { access: "anyone" }, schema: { tags: ["auth"], response: { 200: okBody } } }, async (request, reply) => {
-    if (request.loginToken) await endLogin(app.database, request.loginToken);
+    if (request.loginToken) await endLogin(app.ctx, request.loginToken);
     if (request.staff) await app.ctx.bus.publish({ type: "staff.logins_changed", staffId: request.staff.id });
     clearSessionCookie(app, reply);
     return { ok: true as const };

@@ -4,8 +4,9 @@
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
-import { verifyChain } from "../../../domain/audit.ts";
+import { listAuditEvents, verifyTrail } from "../../../domain/audit.ts";
 import { addConcernNote, getConcern, listConcerns, raiseConcern } from "../../../domain/concerns.ts";
+import { listWaivers } from "../../../domain/sessions.ts";
 import { toCsv } from "../../csv.ts";
 import { errorBody } from "../../errors.ts";
 import { currentStaff } from "../../plugins/auth.ts";
@@ -129,19 +130,7 @@ export const safeguardingRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const rows = await app.database.db.waiver.findMany({
-        orderBy: { createdAt: "desc" },
-        include: { session: { select: { title: true } } },
-      });
-      const waivers = rows.map((w) => ({
-        id: w.id,
-        sessionId: w.sessionId,
-        sessionTitle: w.session.title,
-        rule: w.rule,
-        reason: w.reason,
-        staffId: w.staffId,
-        createdAt: w.createdAt,
-      }));
+      const waivers = await listWaivers(app.ctx);
       if (request.query.format === "csv")
         return sendCsv(reply, "waivers", toCsv(waivers, ["id", "createdAt", "sessionId", "sessionTitle", "rule", "reason", "staffId"]));
       return { waivers };
@@ -187,17 +176,7 @@ export const safeguardingRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const q = request.query;
-      const rows = await app.database.db.auditEvent.findMany({
-        where: {
-          sessionId: q.sessionId,
-          subjectId: q.subjectId,
-          actorId: q.actorId,
-          action: q.action,
-          at: { gte: q.from, lte: q.to },
-        },
-        orderBy: { seq: "asc" },
-        take: q.limit,
-      });
+      const rows = await listAuditEvents(app.ctx, q);
       if (q.format === "csv")
         return sendCsv(
           reply,
@@ -224,6 +203,6 @@ export const safeguardingRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async () => verifyChain(app.database.db),
+    async () => verifyTrail(app.ctx),
   );
 };

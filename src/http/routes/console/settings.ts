@@ -2,7 +2,7 @@
 // (GET: staff, PUT a new version: admin or DSL).
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
-import { currentText, publishText, readSettings, updateSettings } from "../../../domain/settings.ts";
+import { currentSettings, currentTexts, publishText, updateSettings } from "../../../domain/settings.ts";
 import { isValidTimeZone, toMinutes } from "../../../policy/clock.ts";
 import { weekdays } from "../../../policy/types.ts";
 import { currentStaff } from "../../plugins/auth.ts";
@@ -46,7 +46,7 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
     "/settings",
     { config: { access: "signed in" }, schema: { tags: ["settings"], response: { 200: settingsResponse } } },
     async () => ({
-      settings: await readSettings(app.database.db),
+      settings: await currentSettings(app.ctx),
     }),
   );
 
@@ -65,7 +65,7 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: "signed in" },
       schema: { tags: ["settings"], response: { 200: z.object({ member: textResponse, carer: textResponse }) } },
     },
-    async () => ({ member: await currentText(app.database.db, "member"), carer: await currentText(app.database.db, "carer") }),
+    async () => currentTexts(app.ctx),
   );
 
   app.put(

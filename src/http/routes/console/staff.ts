@@ -20,7 +20,7 @@ export const staffRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ["staff"], response: { 200: z.object({ staff: z.array(z.object({ id: z.string(), name: z.string() })) }) } },
     },
     async () => ({
-      staff: (await listStaff(app.database)).filter((s) => s.active && s.roles.includes("staff")).map((s) => ({ id: s.id, name: s.name })),
+      staff: (await listStaff(app.ctx)).filter((s) => s.active && s.roles.includes("staff")).map((s) => ({ id: s.id, name: s.name })),
     }),
   );
 
@@ -35,7 +35,7 @@ export const staffRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const staff = await createStaff(app.database, request.body, currentStaff(request).id);
+      const staff = await createStaff(app.ctx, request.body, currentStaff(request).id);
       return reply.code(201).send({ staff });
     },
   );
@@ -44,7 +44,7 @@ export const staffRoutes: FastifyPluginAsyncZod = async (app) => {
     "/",
     { config: { access: "admins" }, schema: { tags: ["staff"], response: { 200: z.object({ staff: z.array(staffSchema) }) } } },
     async () => ({
-      staff: await listStaff(app.database),
+      staff: await listStaff(app.ctx),
     }),
   );
 
@@ -63,7 +63,7 @@ export const staffRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const staff = await updateStaff(app.database, request.params.id, request.body, currentStaff(request).id);
+      const staff = await updateStaff(app.ctx, request.params.id, request.body, currentStaff(request).id);
       if (!staff.active) await app.ctx.bus.publish({ type: "staff.logins_changed", staffId: staff.id });
       return { staff };
     },
@@ -81,7 +81,7 @@ export const staffRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const staff = await resetPassword(app.database, request.params.id, request.body.password, currentStaff(request).id);
+      const staff = await resetPassword(app.ctx, request.params.id, request.body.password, currentStaff(request).id);
       await app.ctx.bus.publish({ type: "staff.logins_changed", staffId: staff.id });
       return { staff };
     },
@@ -91,7 +91,7 @@ export const staffRoutes: FastifyPluginAsyncZod = async (app) => {
     "/:id/sign-in-hold/clear",
     { config: { access: "admins" }, schema: { tags: ["staff"], params: idParam, response: { 200: okBody, 404: errorBody } } },
     async (request) => {
-      await clearSignInHold(app.database, app.ctx.signIns, request.params.id, currentStaff(request).id);
+      await clearSignInHold(app.ctx, app.ctx.signIns, request.params.id, currentStaff(request).id);
       return { ok: true as const };
     },
   );

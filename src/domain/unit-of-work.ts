@@ -1,0 +1,52 @@
+// The one way into the database for a change: `ctx.transaction(async (uow) => …)`. A unit of work
+// carries the open transaction, one reading of the clock for everything it records, the audit
+// trail to append to (committed with the change it records) and the session lock, so domain
+// code never asks which database it is on. A connection lost before the work finishes is
+// retried once on a fresh one (the adapter's `transaction`).
+import type { Database, Tx } from "../adapters/db/client.ts";
+import { type AuditInput, appendAuditBatch } from "./audit.ts";
+
+export interface Uow {
+  readonly tx: Tx;
+  /** When this unit happened: every row and event it writes carries this time. */
+  readonly now: Date;
+  readonly audit: { append(...events: AuditInput[]): Promise<void> };
+  /**
+   * Locks the session row for the rest of the transaction. "update" (the default) serialises
+   * decisions that change the session or its people with each other and with ending it. "share"
+   * is for minting a token: an end still waits for it (so no token is minted for an ended
+   * session), but pages fetching their tokens do not queue behind each other. SQLite
+   * transactions already hold the single write lock (the adapter serialises them).
+   */
+  lockSession(sessionId: string, mode?: "update" | "share"): Promise<void>;
+}
+
+/** What the domain needs of storage: reads through `database.db`, changes through `transaction`. */
+export interface Store {
+  database: Database;
+  /** The time; tests pass a fixed clock. */
+  now(): Date;
+  transaction<T>(work: (uow: Uow) => Promise<T>, options?: { timeout?: number }): Promise<T>;
+}
+
+export function storeOf(database: Database, now: () => Date = () => new Date()): Store {
+  const { provider } = database;
+  return {
+    database,
+    now,
+    transaction: (work, options) =>
+      database.transaction((tx) => {
+        const at = now();
+        return work({
+          tx,
+          now: at,
+          audit: { append: (...events) => appendAuditBatch(tx, provider, events, at) },
+          async lockSession(sessionId, mode = "update") {
+            if (provider !== "postgresql") return;
+            if (mode === "share") await tx.$queryRaw`SELECT id FROM "Session" WHERE id = ${sessionId} FOR SHARE`;
+            else await tx.$queryRaw`SELECT id FROM "Session" WHERE id = ${sessionId} FOR UPDATE`;
+          },
+        });
+      }, options),
+  };
+}

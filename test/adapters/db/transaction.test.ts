@@ -1,0 +1,69 @@
+// The one way into the database for a change, on a real PostgreSQL: a connection the server
+// drops in the middle of the work is retried once on a fresh one and the change commits exactly
+// once; anything else (a refusal, a second loss) reaches the caller after one run.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, openDatabase } from "../../../src/adapters/db/client.ts";
+import { conflict } from "../../../src/domain/errors.ts";
+import { type Store, storeOf } from "../../../src/domain/unit-of-work.ts";
+import { postgresAvailable, type ScratchDatabase, scratchDatabase } from "../../helpers/db.ts";
+
+describe.skipIf(!postgresAvailable)("a transaction whose connection is dropped, on postgresql", () => {
+  let scratch: ScratchDatabase;
+  let database: Database;
+  let store: Store;
+  beforeAll(async () => {
+    scratch = await scratchDatabase("postgresql");
+    database = await openDatabase(scratch.url);
+    store = storeOf(database);
+  });
+  afterAll(async () => {
+    await database?.close();
+    await scratch?.drop();
+  });
+
+  /** Ends this transaction's own connection from the server side, as a restart or a failover would. */
+  const dropConnection = (store: Parameters<Parameters<Store["transaction"]>[0]>[0]) =>
+    store.tx.$queryRawUnsafe("SELECT pg_terminate_backend(pg_backend_pid())").catch(() => undefined);
+
+  it("runs the work again on a fresh connection and commits it once", async () => {
+    let runs = 0;
+    const events = await store.transaction(async (uow) => {
+      runs++;
+      await uow.audit.append({ actorType: "system", action: "test.before_drop", data: { run: runs } });
+      if (runs === 1) await dropConnection(uow);
+      await uow.audit.append({ actorType: "system", action: "test.after_drop", data: { run: runs } });
+      return uow.tx.auditEvent.count();
+    });
+    expect(runs).toBe(2);
+    expect(events).toBe(2);
+    const kept = await database.db.auditEvent.findMany({ orderBy: { seq: "asc" } });
+    expect(kept.map((e) => [e.action, JSON.parse(e.data).run])).toEqual([
+      ["test.before_drop", 2],
+      ["test.after_drop", 2],
+    ]);
+  });
+
+  it("retries once only: a second loss reaches the caller, and nothing is committed", async () => {
+    const before = await database.db.auditEvent.count();
+    let runs = 0;
+    const failed = store.transaction(async (uow) => {
+      runs++;
+      await uow.audit.append({ actorType: "system", action: "test.lost_twice" });
+      await dropConnection(uow);
+      await uow.tx.auditEvent.count();
+    });
+    await expect(failed).rejects.toThrow();
+    expect(runs).toBe(2);
+    expect(await database.db.auditEvent.count()).toBe(before);
+  });
+
+  it("never runs a refused unit twice", async () => {
+    let runs = 0;
+    const refused = store.transaction(async () => {
+      runs++;
+      throw conflict("test", "refused");
+    });
+    await expect(refused).rejects.toThrow("refused");
+    expect(runs).toBe(1);
+  });
+});
