@@ -5,7 +5,7 @@
 // unexpected removed from the room.
 
 import type { WebSocket } from "@fastify/websocket";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { BusEvent } from "../../adapters/bus/events.ts";
 import { consoleSnapshot } from "../../domain/live.ts";
@@ -35,7 +35,6 @@ const incoming = z.discriminatedUnion("type", [z.object({ type: z.literal("ping"
 export async function consoleSocketRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
   const watchers = new Set<Watcher>();
-  const staffOf = new WeakMap<FastifyRequest, StaffView>();
   const heartbeat = new Heartbeat();
 
   const send = (w: Watcher, message: object) => {
@@ -120,16 +119,14 @@ export async function consoleSocketRoutes(app: FastifyInstance): Promise<void> {
       websocket: true,
       schema: { params: idParam, hide: true },
       preValidation: async (request) => {
-        const staff = currentStaff(request);
-        await getSessionRow(ctx, (request.params as { id: string }).id, staff);
-        staffOf.set(request, staff);
+        await getSessionRow(ctx, (request.params as { id: string }).id, currentStaff(request));
       },
     },
     (socket, request) => {
       const w: Watcher = {
         socket,
         sessionId: (request.params as { id: string }).id,
-        staff: staffOf.get(request)!,
+        staff: currentStaff(request),
         loginToken: request.loginToken!,
         flagged: new Set(),
       };

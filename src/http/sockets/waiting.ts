@@ -4,7 +4,7 @@
 // than the grace period leaves the waiting list, and comes back when it reconnects.
 
 import type { WebSocket } from "@fastify/websocket";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { BusEvent } from "../../adapters/bus/events.ts";
 import { DomainError } from "../../domain/errors.ts";
@@ -27,11 +27,18 @@ const tooManyPagesCode = 4008;
 
 const incoming = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") })]);
 
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Whose page a waiting socket is, found before the upgrade. */
+    pageOwner: { attendeeId: string; sessionId: string } | null;
+  }
+}
+
 export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
+  app.decorateRequest("pageOwner", null);
   const pages = new Map<string, Set<Page>>();
   const graceTimers = new Map<string, NodeJS.Timeout>();
-  const owners = new WeakMap<FastifyRequest, { attendeeId: string; sessionId: string }>();
   /** Open pages per client address. */
   const perAddress = new Map<string, number>();
   const heartbeat = new Heartbeat();
@@ -137,12 +144,11 @@ export async function waitingSocketRoutes(app: FastifyInstance): Promise<void> {
       preValidation: async (request) => {
         if ((perAddress.get(request.ip) ?? 0) >= ctx.config.PAGES_PER_ADDRESS)
           throw new DomainError(429, "too_many_pages", "Too many pages are open from this address. Close some and try again.");
-        owners.set(request, await pageOwner(ctx, (request.params as { token: string }).token));
+        request.pageOwner = await pageOwner(ctx, (request.params as { token: string }).token);
       },
     },
     (socket, request) => {
-      const owner = owners.get(request)!;
-      const page: Page = { socket, token: (request.params as { token: string }).token, ...owner };
+      const page: Page = { socket, token: (request.params as { token: string }).token, ...request.pageOwner! };
       socket.on("message", (raw) => {
         const parsed = incoming.safeParse(safeJson(raw.toString()));
         send(page, parsed.success ? { type: "pong" } : { type: "error", message: "Unknown message." });

@@ -2,16 +2,22 @@
 // receiver (signature, expiry, and the SHA-256 of the exact body). A bad or missing signature
 // is 401 and changes nothing; a redelivered event is recognised by its id and ignored.
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
-import type { FastifyRequest } from "fastify";
 import { type WebhookEvent, WebhookReceiver } from "livekit-server-sdk";
 import { z } from "zod";
 import { applySighting, recordRoomFinished } from "../../../domain/attendance.ts";
 import { DomainError } from "../../../domain/errors.ts";
 import { errorBody } from "../../errors.ts";
 
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The webhook, once its signature is verified. */
+    webhookEvent: WebhookEvent | null;
+  }
+}
+
 export const livekitWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
   const receiver = new WebhookReceiver(app.config.LIVEKIT_API_KEY, app.config.LIVEKIT_API_SECRET);
-  const verified = new WeakMap<FastifyRequest, WebhookEvent>();
+  app.decorateRequest("webhookEvent", null);
   // The signature covers the exact bytes, so the body is kept as the string that arrived.
   app.addContentTypeParser("application/webhook+json", { parseAs: "string" }, (_request, body, done) => done(null, body));
 
@@ -26,11 +32,11 @@ export const livekitWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
         const event = await receiver.receive(body, request.headers.authorization).catch(() => {
           throw new DomainError(401, "invalid_webhook", "The webhook's signature is missing or does not match.");
         });
-        verified.set(request, event);
+        request.webhookEvent = event;
       },
     },
     async (request) => {
-      const event = verified.get(request)!;
+      const event = request.webhookEvent!;
       const room = event.room?.name;
       const participant = event.participant;
       if (!room) return { ok: true as const };
