@@ -6,8 +6,8 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { lockfileContent, pendingSql } from "../src/adapters/db/migrate.ts";
 import { migrationsDir, type Provider } from "../src/adapters/db/schemas.ts";
+import { lockfileContent, pendingSql } from "./migrations.ts";
 
 const { values } = parseArgs({ options: { name: { type: "string" } } });
 if (!values.name || !/^[a-z0-9_]+$/.test(values.name)) {

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { pendingSql } from "../../../scripts/migrations.ts";
 import { openDatabase } from "../../../src/adapters/db/client.ts";
-import { applyMigrations, migrationNames, pendingSql } from "../../../src/adapters/db/migrate.ts";
+import { applyMigrations, migrationNames } from "../../../src/adapters/db/migrate.ts";
 import { readModels, renderSchema, schemaPath } from "../../../src/adapters/db/schemas.ts";
 import { createStaff } from "../../../src/domain/staff.ts";
 import { storeOf } from "../../../src/domain/unit-of-work.ts";
