@@ -3,6 +3,7 @@
 // status changes are new records (R8). Staff see only the concerns they raised.
 import type { Ctx } from "./context.ts";
 import { forbidden, notFound } from "./errors.ts";
+import { readsEveryConcern } from "./roles.ts";
 import type { StaffView } from "./staff.ts";
 
 export interface ConcernInput {
@@ -12,8 +13,6 @@ export interface ConcernInput {
   memberId?: string;
   aboutStaffId?: string;
 }
-
-export const isOverseer = (staff: StaffView) => staff.roles.includes("dsl");
 
 type ConcernRow = {
   id: string;
@@ -59,7 +58,7 @@ export async function raiseConcern(ctx: Ctx, input: ConcernInput, staff: StaffVi
 
 export async function listConcerns(ctx: Ctx, staff: StaffView) {
   const rows = await ctx.database.db.concern.findMany({
-    where: isOverseer(staff) ? {} : { raisedById: staff.id },
+    where: readsEveryConcern(staff.roles) ? {} : { raisedById: staff.id },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     include: withNotes,
   });
@@ -68,12 +67,12 @@ export async function listConcerns(ctx: Ctx, staff: StaffView) {
 
 export async function getConcern(ctx: Ctx, id: string, staff: StaffView) {
   const row = await ctx.database.db.concern.findUnique({ where: { id }, include: withNotes });
-  if (!row || (!isOverseer(staff) && row.raisedById !== staff.id)) throw notFound("Concern");
+  if (!row || (!readsEveryConcern(staff.roles) && row.raisedById !== staff.id)) throw notFound("Concern");
   return viewConcern(row);
 }
 
 export async function addConcernNote(ctx: Ctx, id: string, note: string, status: string | undefined, staff: StaffView) {
-  if (!isOverseer(staff)) throw forbidden("Only the designated safeguarding lead adds follow-up to concerns.");
+  if (!readsEveryConcern(staff.roles)) throw forbidden("Only the designated safeguarding lead adds follow-up to concerns.");
   return ctx.transaction(async ({ tx, audit }) => {
     if (!(await tx.concern.findUnique({ where: { id } }))) throw notFound("Concern");
     await tx.concernNote.create({ data: { concernId: id, authorId: staff.id, note, status: status ?? null } });

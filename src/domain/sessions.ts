@@ -10,7 +10,7 @@ import { badRequest, conflict, DomainError, forbidden, notFound } from "./errors
 import { sessionFacts, sessionInclude, staffActor } from "./facts.ts";
 import { type IssuedLinks, issueLinks, needsCarerLink, revokeLinks } from "./links.ts";
 import { assertRoomName } from "./members.ts";
-import { parseRoles } from "./roles.ts";
+import { parseRoles, watchesEverySession } from "./roles.ts";
 import { agreedHoursOf, readSettings } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
 import type { Store } from "./unit-of-work.ts";
@@ -59,7 +59,7 @@ function contactVia(a: AttendeeRow) {
   };
 }
 
-export function viewAttendee(a: AttendeeRow) {
+function viewAttendee(a: AttendeeRow) {
   return {
     id: a.id,
     kind: a.kind,
@@ -182,18 +182,15 @@ export async function scheduleSession(ctx: Ctx, input: ScheduleInput, actor: Sta
   return { ...view, attendees: view.attendees.map((a) => ({ ...a, ...created.links.get(a.id) })) };
 }
 
-/** The DSL and admins oversee every session. */
-const oversees = (staff: StaffView) => staff.roles.includes("dsl") || staff.roles.includes("admin");
-
 /** Who may see a session's people and their carers' contacts: its own staff, the DSL and admins. */
 export function mayWatch(staff: StaffView, s: { leadStaffId: string; secondStaffId: string | null }): boolean {
-  return staffActor(staff, s).isAssigned || oversees(staff);
+  return staffActor(staff, s).isAssigned || watchesEverySession(staff.roles);
 }
 
 /** The sessions this member of staff may see (all of them for the DSL and admins). */
 export async function listSessions(ctx: Ctx, viewer: StaffView) {
   const rows = await ctx.database.db.session.findMany({
-    where: oversees(viewer) ? {} : { OR: [{ leadStaffId: viewer.id }, { secondStaffId: viewer.id }] },
+    where: watchesEverySession(viewer.roles) ? {} : { OR: [{ leadStaffId: viewer.id }, { secondStaffId: viewer.id }] },
     orderBy: { startsAt: "asc" },
     include: sessionDetail,
   });

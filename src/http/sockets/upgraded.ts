@@ -1,4 +1,5 @@
-// What an open page socket keeps of the HTTP request that opened it: nothing.
+// What an open page socket keeps of the HTTP request that opened it: nothing; and the socket as
+// the hubs see it.
 //
 // @fastify/websocket routes the upgrade through Fastify with a ServerResponse assigned to the TCP
 // socket, and listens for the WebSocket's errors with a closure over the request and the reply.
@@ -8,6 +9,7 @@
 import type { Socket } from "node:net";
 import type { WebSocket } from "@fastify/websocket";
 import type { FastifyRequest } from "fastify";
+import type { Connection } from "../../hubs/connection.ts";
 
 /** Lets go of the upgrade's request and response; errors then go to `onError` alone. */
 export function releaseUpgrade(socket: WebSocket, request: FastifyRequest, onError: (err: Error) => void): void {
@@ -18,4 +20,21 @@ export function releaseUpgrade(socket: WebSocket, request: FastifyRequest, onErr
   // The plugin's listener holds the request and reply; ours logs, and ws closes the socket itself.
   socket.removeAllListeners("error");
   socket.on("error", onError);
+}
+
+/** A page's WebSocket as the hubs see it (a class, so each open page costs one small object). */
+export class SocketConnection implements Connection {
+  constructor(private readonly socket: WebSocket) {}
+
+  get open(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
+  }
+
+  send(message: object): void {
+    if (this.open) this.socket.send(JSON.stringify(message));
+  }
+
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
 }
