@@ -5,6 +5,7 @@
 // reaches this instance's own pages; and when the subscription comes back after an outage, every
 // handler hears `bus.resumed` and refreshes its pages from the database.
 import { Redis } from "ioredis";
+import { busEvent } from "../../contract/bus.ts";
 import type { BusEvent, EventBus } from "./events.ts";
 
 const channel = "gatekeeper:events";
@@ -31,14 +32,15 @@ export function redisBus(url: string, onError: (err: Error) => void): EventBus {
     deliver({ type: "bus.resumed" });
   });
   subscriber.on("message", (_channel: string, raw: string) => {
-    let event: BusEvent;
+    let parsed: ReturnType<typeof busEvent.safeParse>;
     try {
-      event = JSON.parse(raw) as BusEvent;
+      parsed = busEvent.safeParse(JSON.parse(raw));
     } catch (err) {
       onError(err as Error);
       return;
     }
-    deliver(event);
+    if (parsed.success) deliver(parsed.data);
+    else onError(new Error(`an event on the bus is not one this version knows: ${parsed.error.issues[0]?.message}`));
   });
   return {
     async publish(event) {
