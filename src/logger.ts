@@ -11,7 +11,7 @@ export function redactUrl(url: string): string {
   return url.replace(tokenPath, "$1***");
 }
 
-export const redactPaths = [
+const redactPaths = [
   "req.headers.cookie",
   "req.headers.authorization",
   'res.headers["set-cookie"]',

@@ -14,10 +14,10 @@ export interface AuditInput {
   data?: Record<string, unknown>;
 }
 
-export const genesisHash = "0".repeat(64);
+const genesisHash = "0".repeat(64);
 
 /** JSON with object keys sorted, so the same content always encodes to the same bytes. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
@@ -39,7 +39,7 @@ export interface ChainedFields {
   prevHash: string;
 }
 
-export function hashEvent(e: ChainedFields): string {
+function hashEvent(e: ChainedFields): string {
   return createHash("sha256")
     .update(canonicalJson({ ...e, at: e.at.toISOString() }))
     .digest("hex");

@@ -1,6 +1,6 @@
 // What the live pages show: the state and easy-read reasons on a waiting page, the console's
 // view of a session, and pages that go away (no ghosts in the waiting list).
-import { decideAdmission } from "../policy/engine.ts";
+import { decideAdmission, failing } from "../policy/engine.ts";
 import type { Check } from "../policy/types.ts";
 import { presentIdentities } from "./attendance.ts";
 import type { Ctx } from "./context.ts";
@@ -27,7 +27,7 @@ export interface PageState {
 const inWaitingList = ["waiting", "returned"];
 
 /** "The group starts on Tuesday 3 March at 2pm." in the organisation's time zone. */
-export function startsSentence(startsAt: Date, timeZone: string): string {
+function startsSentence(startsAt: Date, timeZone: string): string {
   const day = new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "long", day: "numeric", month: "long" }).format(startsAt);
   const time = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "numeric", minute: "2-digit", hour12: true })
     .format(startsAt)
@@ -98,7 +98,7 @@ function agreement(checks: Check[]): { needsAgreement?: true } {
 
 /** The easy-read words of the failing checks, each once. */
 function easyReasons(checks: Check[], fallback = true): string[] {
-  const reasons = [...new Set(checks.flatMap((c) => (c.outcome === "fail" && c.easyRead ? [c.easyRead] : [])))];
+  const reasons = [...new Set(failing(checks).flatMap((c) => (c.easyRead ? [c.easyRead] : [])))];
   return reasons.length || !fallback ? reasons : ["Staff will let you in soon."];
 }
 

@@ -39,7 +39,7 @@ type MemberRow = {
   consents: ConsentRow[];
 };
 
-export const memberInclude = {
+const memberInclude = {
   carers: { orderBy: { createdAt: "asc" as const } },
   consents: { orderBy: { createdAt: "asc" as const }, include: { withdrawal: true } },
 };
@@ -79,7 +79,7 @@ function viewConsent(c: ConsentRow) {
   };
 }
 
-export function viewMember(m: MemberRow) {
+function viewMember(m: MemberRow) {
   return {
     id: m.id,
     displayName: m.displayName,

@@ -76,7 +76,7 @@ export async function updateSettings(ctx: Ctx, input: SettingsInput, actorId: st
 export type Audience = "member" | "carer";
 
 /** Version 1 of each text, written when no version exists yet. */
-export const initialTexts: Record<Audience, string[]> = {
+const initialTexts: Record<Audience, string[]> = {
   member: ["Be kind.", "Do not take photos of the screen.", "Tell staff if you feel upset."],
   carer: [
     "Keep everyone in the group private.",

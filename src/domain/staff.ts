@@ -24,7 +24,7 @@ export function viewStaff(row: StaffRow): StaffView {
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 /** "alice@example.org" → "a***@example.org"; anything that is not an address → its length only. */
-export function maskTyped(typed: string): string {
+function maskTyped(typed: string): string {
   const at = typed.lastIndexOf("@");
   const domain = typed.slice(at + 1);
   if (at > 0 && /^[^\s@]+\.[^\s@]+$/.test(domain)) return `${typed[0]}***@${domain}`;

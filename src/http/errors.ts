@@ -35,7 +35,7 @@ const maxDepth = 32;
  * (or key) holding U+0000, e.g. "body.carers.0.name: …", or nesting deeper than any route takes.
  * Walked with a stack of its own, so hostile nesting cannot exhaust the call stack.
  */
-export function hostileInput(value: unknown, root: string): string | null {
+function hostileInput(value: unknown, root: string): string | null {
   const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: root, depth: 0 }];
   while (stack.length) {
     const { value: v, path, depth } = stack.pop()!;

@@ -19,7 +19,7 @@ export interface LocalTime {
   minutes: number;
 }
 
-export function localTime(at: Date, timeZone: string): LocalTime {
+function localTime(at: Date, timeZone: string): LocalTime {
   const parts = Object.fromEntries(
     formatter(timeZone)
       .formatToParts(at)

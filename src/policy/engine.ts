@@ -61,7 +61,7 @@ export function decideAdmission(f: AdmitFacts): Decision {
   );
 }
 
-/** The failing checks of a decision, for error bodies and the waiting page. */
-export function failures(decision: Decision): Check[] {
-  return decision.checks.filter((c) => c.outcome === "fail");
+/** The failing checks among a decision's, for error bodies and the waiting page. */
+export function failing(checks: readonly Check[]): Check[] {
+  return checks.filter((c) => c.outcome === "fail");
 }

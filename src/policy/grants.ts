@@ -26,7 +26,7 @@ export interface TokenSpec {
 
 /** A reconnect gets a fresh token through the open waiting page, so ten minutes is plenty. */
 export const attendeeTokenTtlSeconds = 600;
-export const staffTokenTtlSeconds = 3600;
+const staffTokenTtlSeconds = 3600;
 export const staffIdentityPrefix = "staff:";
 
 export function attendeeToken(a: {

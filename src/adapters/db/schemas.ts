@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 export const providers = ["sqlite", "postgresql"] as const;
 export type Provider = (typeof providers)[number];
 
-export const prismaDir = fileURLToPath(new URL("../../../prisma/", import.meta.url));
+const prismaDir = fileURLToPath(new URL("../../../prisma/", import.meta.url));
 
 export function schemaPath(provider: Provider): string {
   return `${prismaDir}${provider}/schema.prisma`;

@@ -7,7 +7,7 @@ import fp from "fastify-plugin";
 import { DomainError } from "../../domain/errors.ts";
 import { resolveLogin, type StaffView } from "../../domain/staff.ts";
 
-export const sessionCookie = "gk_session";
+const sessionCookie = "gk_session";
 
 declare module "fastify" {
   interface FastifyRequest {

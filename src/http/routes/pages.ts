@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { httpUrl } from "../../adapters/livekit/rooms.ts";
 import type { Config } from "../../config.ts";
 
-export const webDist = fileURLToPath(new URL("../../../web/dist/", import.meta.url));
+const webDist = fileURLToPath(new URL("../../../web/dist/", import.meta.url));
 
 /**
  * The Content-Security-Policy of every response (helmet sets it; the pages are what it is for):

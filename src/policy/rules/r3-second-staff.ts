@@ -4,7 +4,7 @@ import { fail, pass, waived } from "../check.ts";
 import type { Check, SessionFacts } from "../types.ts";
 
 const rule = "R3.second-staff";
-export const minWaiverLength = 10;
+const minWaiverLength = 10;
 
 export function secondStaff(session: SessionFacts, waiverReason: string | null): Check {
   if (session.hasSecondStaff && session.secondStaffActive)

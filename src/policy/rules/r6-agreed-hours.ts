@@ -6,7 +6,7 @@ import { windowWithinHours } from "../clock.ts";
 import type { AgreedHours, Check, SessionFacts } from "../types.ts";
 
 const rule = "R6.agreed-hours";
-export const earlyStartMinutes = 15;
+const earlyStartMinutes = 15;
 
 export function scheduledWithinHours(session: Pick<SessionFacts, "startsAt" | "endsAt">, hours: AgreedHours): Check {
   return windowWithinHours(session.startsAt, session.endsAt, hours)

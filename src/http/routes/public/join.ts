@@ -5,6 +5,7 @@ import { z } from "zod";
 import { conflict } from "../../../domain/errors.ts";
 import { connectionDetails, describeInvite, enterWaitingRoom } from "../../../domain/invitee.ts";
 import { hashToken } from "../../../domain/secrets.ts";
+import { failing } from "../../../policy/engine.ts";
 import { errorBody } from "../../errors.ts";
 import { emergencyContactSchema, linkToken } from "../../schemas.ts";
 import { limit } from "./limits.ts";
@@ -59,8 +60,8 @@ export const joinRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const result = await enterWaitingRoom(app.ctx, request.params.token, request.body.agreedToGuidelines === true);
       if (!result.ok) {
-        const failing = result.checks.filter((c) => c.outcome === "fail");
-        throw conflict(failing[0]?.code ?? "policy_refused", failing[0]?.easyRead ?? "You cannot wait for this group yet.", result.checks);
+        const first = failing(result.checks)[0];
+        throw conflict(first?.code ?? "policy_refused", first?.easyRead ?? "You cannot wait for this group yet.", result.checks);
       }
       return { attendee: result.attendee, session: result.session };
     },
@@ -86,8 +87,7 @@ export const joinRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const result = await connectionDetails(app.ctx, request.params.token);
       if (!result.ok) {
-        const failing = result.checks.filter((c) => c.outcome === "fail");
-        throw conflict("not_admitted", failing[0]?.easyRead ?? "Staff will let you in soon.", result.checks);
+        throw conflict("not_admitted", failing(result.checks)[0]?.easyRead ?? "Staff will let you in soon.", result.checks);
       }
       return reply.code(201).send({ server_url: result.server_url, participant_token: result.participant_token });
     },
