@@ -5,6 +5,7 @@ import type { Provider } from "../src/adapters/db/schemas.ts";
 import { buildApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { createStaff } from "../src/domain/staff.ts";
+import { storeOf } from "../src/domain/unit-of-work.ts";
 import { liveSession } from "../test/helpers/crowd.ts";
 import { scratchDatabase } from "../test/helpers/db.ts";
 
@@ -17,7 +18,7 @@ export async function profileSetup(provider: Provider, people: number) {
   const database = await openDatabase(scratch.url);
   const app = await buildApp({ config: loadConfig({ DATABASE_URL: scratch.url, LOG_LEVEL: "silent", RECONCILE_SECONDS: "0" }), database });
   const staff = await createStaff(
-    database,
+    storeOf(database),
     { email: "lead@bench.example", name: "Lead", password: "bench password 12345", roles: ["staff"] },
     null,
   );

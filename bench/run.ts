@@ -14,6 +14,7 @@ import { admissionGrouping } from "../src/domain/admission.ts";
 import type { GroupCommitStats } from "../src/domain/group-commit.ts";
 import { connectionGrouping } from "../src/domain/invitee.ts";
 import { createStaff } from "../src/domain/staff.ts";
+import { storeOf } from "../src/domain/unit-of-work.ts";
 import { heartbeatIntervalMs } from "../src/http/sockets/heartbeat.ts";
 import { liveSession } from "../test/helpers/crowd.ts";
 import { postgresAvailable, redisAvailable, redisUrl, type ScratchDatabase, scratchDatabase } from "../test/helpers/db.ts";
@@ -72,7 +73,8 @@ async function login(base: string): Promise<string> {
 async function start(url: string, env: Record<string, string> = {}, existingLead?: string): Promise<Running> {
   const { app, database, base } = await benchApp(url, env);
   const leadId =
-    existingLead ?? (await createStaff(database, { email: "lead@bench.example", name: "Lead", password, roles: ["staff"] }, null)).id;
+    existingLead ??
+    (await createStaff(storeOf(database), { email: "lead@bench.example", name: "Lead", password, roles: ["staff"] }, null)).id;
   return { app, base, database, leadId, cookie: await login(base) };
 }
 
