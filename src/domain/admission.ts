@@ -1,6 +1,7 @@
 // Staff decisions on people in the waiting room: admit (through the policy engine), admit all
 // eligible, refuse, send back, remove, and messages. Every decision is stored with its checks.
 import type { Tx } from "../adapters/db/client.ts";
+import { type AttendeeState, type DecisionAction, inWaitingRoom } from "../contract/vocabulary.ts";
 import { decideAdmission } from "../policy/engine.ts";
 import type { Check, Decision } from "../policy/types.ts";
 import type { Ctx } from "./context.ts";
@@ -12,15 +13,19 @@ import { assertAssigned, findSession } from "./sessions.ts";
 import type { StaffView } from "./staff.ts";
 import type { Uow } from "./unit-of-work.ts";
 
-const inWaitingRoom = ["waiting", "returned"];
-
 async function attendeeOf(tx: Tx, sessionId: string, attendeeId: string): Promise<AttendeeRow> {
   const attendee = await findAttendee(tx, attendeeId);
   if (attendee.sessionId !== sessionId) throw notFound("Attendee");
   return attendee;
 }
 
-async function record({ tx, audit }: Uow, a: AttendeeRow, action: string, staffId: string, message: string | null = null): Promise<void> {
+async function record(
+  { tx, audit }: Uow,
+  a: AttendeeRow,
+  action: DecisionAction,
+  staffId: string,
+  message: string | null = null,
+): Promise<void> {
   await tx.admissionDecision.create({
     data: {
       sessionId: a.sessionId,
@@ -42,9 +47,9 @@ async function record({ tx, audit }: Uow, a: AttendeeRow, action: string, staffI
 }
 
 /** Moves an attendee from one of `from` to `to`; false when someone else changed it first. */
-async function transition({ tx, now }: Uow, a: AttendeeRow, from: string[], to: string): Promise<boolean> {
+async function transition({ tx, now }: Uow, a: AttendeeRow, from: readonly AttendeeState[], to: AttendeeState): Promise<boolean> {
   const { count } = await tx.attendee.updateMany({
-    where: { id: a.id, state: { in: from }, admissionSeq: a.admissionSeq },
+    where: { id: a.id, state: { in: [...from] }, admissionSeq: a.admissionSeq },
     data: { state: to, stateChangedAt: now },
   });
   return count === 1;
@@ -74,7 +79,7 @@ async function admitManyInTx(
   const admitted = decided.filter((d) => d.decision.allowed).map((d) => d.a.id);
   if (admitted.length) {
     const { count } = await tx.attendee.updateMany({
-      where: { id: { in: admitted }, state: { in: inWaitingRoom } },
+      where: { id: { in: admitted }, state: { in: [...inWaitingRoom] } },
       data: { state: "admitted", stateChangedAt: now, admissionSeq: { increment: 1 } },
     });
     // The session row is locked, so nobody else can have moved them meanwhile.
@@ -86,7 +91,7 @@ async function admitManyInTx(
       sessionId,
       attendeeId: a.id,
       action: action(decision.allowed),
-      checks: JSON.stringify(decision.checks),
+      checks: decision.checks,
       staffId: staff.id,
     })),
   });
@@ -190,7 +195,14 @@ async function staffAction(
   sessionId: string,
   attendeeId: string,
   staff: StaffView,
-  action: { name: string; from: string[]; to: string; message?: string | null; wrongState: string; leavesRoom?: boolean },
+  action: {
+    name: DecisionAction;
+    from: readonly AttendeeState[];
+    to: AttendeeState;
+    message?: string | null;
+    wrongState: string;
+    leavesRoom?: boolean;
+  },
 ) {
   const changed = await ctx.transaction(async (uow) => {
     const { tx } = uow;

@@ -2,6 +2,7 @@
 // decision. The session row is locked first, so that a decision and a concurrent end (or another
 // decision for the same session) never interleave.
 import type { Tx } from "../adapters/db/client.ts";
+import type { Delivery, SessionStatus } from "../contract/vocabulary.ts";
 import type { AdmitFacts, AdmitStage, AttendeeFacts, AttendeeState, LinkFacts, SessionFacts, StaffActor } from "../policy/types.ts";
 import { staffConnected } from "./attendance.ts";
 import { notFound } from "./errors.ts";
@@ -16,10 +17,10 @@ export const sessionInclude = { lead: staffSummary, second: staffSummary } as co
 
 type SessionRow = {
   id: string;
-  status: string;
+  status: SessionStatus;
   startsAt: Date;
   endsAt: Date;
-  delivery: string;
+  delivery: Delivery;
   leadStaffId: string;
   secondStaffId: string | null;
   second: { active: boolean } | null;
@@ -27,10 +28,10 @@ type SessionRow = {
 
 export function sessionFacts(s: SessionRow): SessionFacts {
   return {
-    status: s.status as SessionFacts["status"],
+    status: s.status,
     startsAt: s.startsAt,
     endsAt: s.endsAt,
-    delivery: s.delivery as SessionFacts["delivery"],
+    delivery: s.delivery,
     hasSecondStaff: s.secondStaffId !== null,
     secondStaffActive: s.second?.active ?? false,
   };
@@ -47,7 +48,7 @@ const attendeeInclude = {
   session: { include: sessionInclude },
   member: { include: { consents: { include: { withdrawal: true } } } },
   confirmations: { orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }], take: 1 },
-  links: { where: { kind: "invite" }, orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }], take: 1 },
+  links: { where: { kind: "invite" as const }, orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }], take: 1 },
 };
 
 export async function findAttendee(tx: Tx, attendeeId: string) {
@@ -79,9 +80,9 @@ async function agreedVersions(tx: Tx, rows: AttendeeRow[]): Promise<Map<string, 
 
 function attendeeFactsOf(a: AttendeeRow, agreedGuidelinesVersion: number | null): AttendeeFacts {
   return {
-    kind: a.kind as AttendeeFacts["kind"],
+    kind: a.kind,
     displayName: a.displayName,
-    state: a.state as AttendeeState,
+    state: a.state,
     livesWithCarer: a.member?.livesWithCarer ?? false,
     consents: consentFacts(a.member?.consents ?? []),
     carerPresent: a.confirmations[0]?.present ?? null,

@@ -1,5 +1,7 @@
 // What the live pages show: the state and easy-read reasons on a waiting page, the console's
 // view of a session, and pages that go away (no ghosts in the waiting list).
+
+import { inWaitingRoom } from "../contract/vocabulary.ts";
 import { decideAdmission, failing } from "../policy/engine.ts";
 import type { Check } from "../policy/types.ts";
 import { presentIdentities } from "./attendance.ts";
@@ -23,8 +25,6 @@ export interface PageState {
   /** The group guidelines changed (or were never agreed): the page asks again (R13). */
   needsAgreement?: true;
 }
-
-const inWaitingList = ["waiting", "returned"];
 
 /** "The group starts on Tuesday 3 March at 2pm." in the organisation's time zone. */
 function startsSentence(startsAt: Date, timeZone: string): string {
@@ -138,7 +138,7 @@ export async function pageGone(ctx: Ctx, attendeeId: string): Promise<void> {
     const a = await findAttendee(tx, attendeeId);
     await lockSession(a.sessionId);
     const { count } = await tx.attendee.updateMany({
-      where: { id: attendeeId, state: { in: inWaitingList } },
+      where: { id: attendeeId, state: { in: [...inWaitingRoom] } },
       data: { state: "away", stateChangedAt: now },
     });
     if (count) await audit.append({ actorType: "system", action: "waiting.left", sessionId: a.sessionId, subjectId: attendeeId });
@@ -155,7 +155,7 @@ export async function consoleSnapshot(ctx: Ctx, sessionId: string, staff: StaffV
     const settings = await readSettings(tx);
     const rows = await findAttendees(
       tx,
-      session.attendees.filter((a) => inWaitingList.includes(a.state)).map((a) => a.id),
+      session.attendees.filter((a) => inWaitingRoom.includes(a.state)).map((a) => a.id),
     );
     const actor = { staffId: staff.id, active: true, isLead: true, isAssigned: true };
     const facts = await gatherAdmitFactsMany(uow, rows, "admit", () => actor);

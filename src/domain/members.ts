@@ -1,6 +1,7 @@
 // Members, their carers, and consent (R4). Consent and its withdrawal are separate append-only
 // records: withdrawing never edits what was given.
 import type { Tx } from "../adapters/db/client.ts";
+import type { ConsentGiver, ConsentMethod, ConsentType } from "../contract/vocabulary.ts";
 import { identifyingDetail } from "../policy/rules/r9-privacy.ts";
 import type { ConsentFacts } from "../policy/types.ts";
 import type { Ctx } from "./context.ts";
@@ -20,10 +21,10 @@ export interface MemberInput {
 
 type ConsentRow = {
   id: string;
-  type: string;
-  givenBy: string;
+  type: ConsentType;
+  givenBy: ConsentGiver;
   carerId: string | null;
-  method: string;
+  method: ConsentMethod;
   note: string | null;
   recordedById: string;
   createdAt: Date;
@@ -49,8 +50,8 @@ export type ConsentState = "given" | "withdrawn" | "missing" | "wrong-giver";
 /** The consent facts the policy engine reads. */
 export function consentFacts(consents: Pick<ConsentRow, "type" | "givenBy" | "withdrawal">[]): ConsentFacts[] {
   return consents.map((c) => ({
-    type: c.type as ConsentFacts["type"],
-    givenBy: c.givenBy as ConsentFacts["givenBy"],
+    type: c.type,
+    givenBy: c.givenBy,
     withdrawn: c.withdrawal !== null,
   }));
 }

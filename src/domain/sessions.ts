@@ -1,6 +1,7 @@
 // Sessions: scheduling with invitees and their links, start (R3, R6, R7), staff join, end.
 import { randomBytes } from "node:crypto";
 import type { Tx } from "../adapters/db/client.ts";
+import { sessionSummary } from "../contract/vocabulary.ts";
 import { decideStaffJoin, decideStart } from "../policy/engine.ts";
 import { staffToken } from "../policy/grants.ts";
 import { scheduledWithinHours } from "../policy/rules/r6-agreed-hours.ts";
@@ -84,7 +85,7 @@ export function viewSession(s: SessionRow) {
     startedAt: s.startedAt,
     endedAt: s.endedAt,
     waivers: s.waivers.map((w) => ({ rule: w.rule, reason: w.reason, staffId: w.staffId, createdAt: w.createdAt })),
-    summary: s.summary ? (JSON.parse(s.summary) as unknown) : null,
+    summary: s.summary === null ? null : sessionSummary.parse(s.summary),
     attendees: s.attendees.map(viewAttendee),
   };
 }
@@ -132,9 +133,14 @@ export async function scheduleSession(ctx: Ctx, input: ScheduleInput, actor: Sta
     const invitees = [
       ...input.memberIds.map((id) => {
         const m = members.find((x) => x.id === id)!;
-        return { kind: "member", memberId: id, displayName: m.displayName, livesWithCarer: m.livesWithCarer };
+        return { kind: "member" as const, memberId: id, displayName: m.displayName, livesWithCarer: m.livesWithCarer };
       }),
-      ...(input.volunteers ?? []).map((v) => ({ kind: "volunteer", memberId: null, displayName: v.displayName, livesWithCarer: false })),
+      ...(input.volunteers ?? []).map((v) => ({
+        kind: "volunteer" as const,
+        memberId: null,
+        displayName: v.displayName,
+        livesWithCarer: false,
+      })),
     ];
     for (const invitee of invitees) {
       const attendee = await tx.attendee.create({
@@ -347,7 +353,7 @@ export async function endSession(ctx: Ctx, sessionId: string, actor: StaffView) 
         admissions: admitted.find((x) => x.attendeeId === a.id)?._count ?? 0,
       })),
     };
-    await tx.session.update({ where: { id: sessionId }, data: { status: "ended", endedAt: now, summary: JSON.stringify(summary) } });
+    await tx.session.update({ where: { id: sessionId }, data: { status: "ended", endedAt: now, summary } });
     await tx.attendee.updateMany({ where: { sessionId }, data: { state: "ended", stateChangedAt: now } });
     await revokeLinks(tx, { attendee: { sessionId } }, "session-ended", now);
     await audit.append({ actorType: "staff", actorId: actor.id, action: "session.ended", sessionId, data: { summary } });

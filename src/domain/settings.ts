@@ -1,6 +1,7 @@
 // Organisation settings (agreed hours, time zone, emergency contact) and the versioned easy-read
 // texts people agree to (R13): the group guidelines for members and volunteers, the carer terms.
 import type { Tx } from "../adapters/db/client.ts";
+import { agreedDays, textLines } from "../contract/vocabulary.ts";
 import type { AgreedHours, Weekday } from "../policy/types.ts";
 import { weekdays } from "../policy/types.ts";
 import type { Ctx } from "./context.ts";
@@ -35,7 +36,7 @@ export async function readSettings(tx: Tx): Promise<SettingsView> {
   const row = await tx.settings.findUnique({ where: { id: settingsId } });
   return {
     timeZone: row?.timeZone ?? defaults.timeZone,
-    agreedHours: row ? (JSON.parse(row.agreedHours) as AgreedHours["days"]) : defaults.agreedHours,
+    agreedHours: row ? agreedDays.parse(row.agreedHours) : defaults.agreedHours,
     emergencyContact: { name: row?.emergencyName ?? defaults.emergencyName, phone: row?.emergencyPhone ?? defaults.emergencyPhone },
     carerConfirmLeadMinutes: row?.carerConfirmLeadMins ?? 60,
     longWaitSeconds: row?.longWaitSeconds ?? 300,
@@ -58,7 +59,7 @@ export async function updateSettings(ctx: Ctx, input: SettingsInput, actorId: st
   const updated = await ctx.transaction(async ({ tx, audit }) => {
     const data = {
       timeZone: input.timeZone,
-      agreedHours: JSON.stringify(input.agreedHours),
+      agreedHours: input.agreedHours,
       emergencyName: input.emergencyContact.name,
       emergencyPhone: input.emergencyContact.phone,
       carerConfirmLeadMins: input.carerConfirmLeadMinutes ?? 60,
@@ -95,7 +96,7 @@ export interface TextVersion {
 export async function currentText(tx: Tx, audience: Audience): Promise<TextVersion> {
   const row = await tx.guidelinesVersion.findFirst({ where: { audience }, orderBy: { version: "desc" } });
   if (!row) return { audience, version: 1, lines: initialTexts[audience] };
-  return { audience, version: row.version, lines: JSON.parse(row.body) as string[] };
+  return { audience, version: row.version, lines: textLines.parse(row.body) };
 }
 
 /** Publishes a new version; everyone is asked to agree again. Old versions are kept (R8). */
@@ -104,9 +105,9 @@ export async function publishText(ctx: Ctx, audience: Audience, lines: string[],
     const current = await currentText(tx, audience);
     const existing = await tx.guidelinesVersion.count({ where: { audience } });
     // Version 1 is implicit until the first publication; write it down so that history is whole.
-    if (existing === 0) await tx.guidelinesVersion.create({ data: { audience, version: 1, body: JSON.stringify(current.lines) } });
+    if (existing === 0) await tx.guidelinesVersion.create({ data: { audience, version: 1, body: current.lines } });
     const version = current.version + 1;
-    await tx.guidelinesVersion.create({ data: { audience, version, body: JSON.stringify(lines) } });
+    await tx.guidelinesVersion.create({ data: { audience, version, body: lines } });
     await audit.append({ actorType: "staff", actorId, action: "guidelines.published", data: { audience, version, lines } });
     return { audience, version, lines };
   });

@@ -1,5 +1,17 @@
 // The policy engine's vocabulary: the facts it is given and the decisions it returns. Pure data.
 
+import {
+  type AttendeeKind,
+  type AttendeeState,
+  type ConsentGiver,
+  type ConsentType,
+  type Delivery,
+  type SessionStatus,
+  type Weekday,
+  weekday,
+} from "../contract/vocabulary.ts";
+
+export type { AttendeeState, SessionStatus, Weekday };
 export const ruleIds = [
   "R1.waiting-room",
   "R2.carer-present",
@@ -22,7 +34,7 @@ export const softRules: ReadonlySet<RuleId> = new Set(["R3.second-staff"]);
 
 export type Outcome = "pass" | "fail" | "waived" | "not_applicable";
 
-export interface Check {
+export type Check = {
   rule: RuleId;
   outcome: Outcome;
   /** Stable machine code, e.g. "R2.carer-not-confirmed". */
@@ -31,7 +43,7 @@ export interface Check {
   reason: string;
   /** Easy-read words for the member, on rules a member sees. */
   easyRead?: string;
-}
+};
 
 export interface Decision {
   /** True exactly when no check fails. */
@@ -40,23 +52,21 @@ export interface Decision {
   checks: Check[];
 }
 
-export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
-export const weekdays: readonly Weekday[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-export interface Interval {
+export const weekdays: readonly Weekday[] = weekday.options;
+export type Interval = {
   start: string;
   end: string;
-}
+};
 export interface AgreedHours {
   timeZone: string;
   days: Record<Weekday, Interval[]>;
 }
 
-export type SessionStatus = "scheduled" | "live" | "ended";
 export interface SessionFacts {
   status: SessionStatus;
   startsAt: Date;
   endsAt: Date;
-  delivery: "home" | "venue";
+  delivery: Delivery;
   hasSecondStaff: boolean;
   /** Whether the second member of staff's account is active (false when none is assigned). */
   secondStaffActive: boolean;
@@ -70,17 +80,14 @@ export interface StaffActor {
   isAssigned: boolean;
 }
 
-/** "away": was waiting, but their page has been gone longer than the grace period. */
-export type AttendeeState = "invited" | "waiting" | "away" | "admitted" | "refused" | "returned" | "removed" | "ended";
-
 export interface ConsentFacts {
-  type: "video" | "recording";
-  givenBy: "carer" | "member";
+  type: ConsentType;
+  givenBy: ConsentGiver;
   withdrawn: boolean;
 }
 
 export interface AttendeeFacts {
-  kind: "member" | "volunteer";
+  kind: AttendeeKind;
   displayName: string;
   state: AttendeeState;
   livesWithCarer: boolean;

@@ -27,7 +27,7 @@ export async function liveSession(database: Database, leadId: string, people: nu
   const settings = await readSettings(db);
   const row = {
     timeZone: middayTimeZone(now),
-    agreedHours: JSON.stringify(settings.agreedHours),
+    agreedHours: settings.agreedHours,
     emergencyName: settings.emergencyContact.name,
     emergencyPhone: settings.emergencyContact.phone,
   };

@@ -1,0 +1,51 @@
+// The words the service is built from, typed once: the states and kinds stored in the database
+// (the same values as prisma/models.prisma's enums), and the shapes of its structured values.
+// The policy engine, the domain, the routes' schemas and the pages all take them from here.
+import { z } from "zod";
+
+export const attendeeState = z.enum(["invited", "waiting", "away", "admitted", "refused", "returned", "removed", "ended"]);
+export const attendeeKind = z.enum(["member", "volunteer"]);
+export const delivery = z.enum(["home", "venue"]);
+export const sessionStatus = z.enum(["scheduled", "live", "ended"]);
+export const consentType = z.enum(["video", "recording"]);
+export const consentGiver = z.enum(["carer", "member"]);
+export const consentMethod = z.enum(["written", "verbal", "online"]);
+export const audience = z.enum(["member", "carer"]);
+export const linkKind = z.enum(["invite", "carer"]);
+export const decisionAction = z.enum(["admit", "denied", "refuse", "return", "remove"]);
+export const role = z.enum(["staff", "dsl", "admin"]);
+
+export type AttendeeState = z.infer<typeof attendeeState>;
+export type AttendeeKind = z.infer<typeof attendeeKind>;
+export type Delivery = z.infer<typeof delivery>;
+export type SessionStatus = z.infer<typeof sessionStatus>;
+export type ConsentType = z.infer<typeof consentType>;
+export type ConsentGiver = z.infer<typeof consentGiver>;
+export type ConsentMethod = z.infer<typeof consentMethod>;
+export type Audience = z.infer<typeof audience>;
+export type LinkKind = z.infer<typeof linkKind>;
+export type DecisionAction = z.infer<typeof decisionAction>;
+export type Role = z.infer<typeof role>;
+
+/** People in the waiting room (the list staff admit from). */
+export const inWaitingRoom: readonly AttendeeState[] = ["waiting", "returned"];
+
+export const weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
+export type Weekday = z.infer<typeof weekday>;
+
+/** Agreed hours as stored: for each day of the week, intervals "HH:MM" to "HH:MM" (R6). */
+export const agreedDays = z.record(weekday, z.array(z.object({ start: z.string(), end: z.string() })));
+export type AgreedDays = z.infer<typeof agreedDays>;
+
+/** An easy-read text as stored: its sentences in order (group guidelines, carer terms). */
+export const textLines = z.array(z.string());
+
+/** What staff see about a session that has ended, written when it ends. */
+export const sessionSummary = z.object({
+  startedAt: z.coerce.date().nullable(),
+  endedAt: z.coerce.date(),
+  attendees: z.array(
+    z.object({ id: z.string(), displayName: z.string(), kind: attendeeKind, finalState: attendeeState, admissions: z.number() }),
+  ),
+});
+export type SessionSummary = z.infer<typeof sessionSummary>;
