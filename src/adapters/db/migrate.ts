@@ -13,12 +13,13 @@ import { migrationsDir, type Provider, renderSchema } from "./schemas.ts";
 export const filters = { externalTables: [], externalEnums: [] };
 
 /** The checked-in migration folders of one provider, in the schema engine's format. */
-export function loadMigrations(provider: Provider) {
+export function loadMigrations(provider: Provider, through?: string) {
   const baseDir = migrationsDir(provider);
   const names = existsSync(baseDir)
     ? readdirSync(baseDir, { withFileTypes: true })
         .filter((e) => e.isDirectory())
         .map((e) => e.name)
+        .filter((name) => through === undefined || name <= through)
         .sort()
     : [];
   const lockPath = join(baseDir, "migration_lock.toml");
@@ -119,14 +120,18 @@ async function createPostgresDatabase(url: string): Promise<void> {
   }
 }
 
-/** Applies every checked-in migration not yet applied; returns the names applied now. */
-export async function applyMigrations(url: string): Promise<string[]> {
+/**
+ * Applies every checked-in migration not yet applied (or those up to `through`, to make a
+ * database as an older version left it); returns the names applied now.
+ */
+export async function applyMigrations(url: string, through?: string): Promise<string[]> {
   const provider = providerOf(url);
   const applied = await appliedMigrations(url);
-  if (migrationNames(provider).every((name) => applied.has(name))) return [];
+  const wanted = loadMigrations(provider, through);
+  if (wanted.migrationDirectories.every((d) => applied.has(d.path))) return [];
   try {
     return await withEngine(url, adapterFactory(url), async (engine) => {
-      const out = await engine.applyMigrations({ migrationsList: loadMigrations(provider), filters });
+      const out = await engine.applyMigrations({ migrationsList: wanted, filters });
       return out.appliedMigrationNames;
     });
   } catch (err) {
