@@ -182,7 +182,9 @@ describe.skipIf(!chromiumAvailable || !livekitAvailable)("the story on LiveKit's
     await member.getByRole("heading", { name: "Waiting room" }).waitFor();
 
     const context = await browser.newContext();
+    const removals = () => org.t.database.db.auditEvent.count({ where: { action: "enforcement.removed", subjectId: memberId } });
     for (const token of [oldToken, refreshed.at(-1)!]) {
+      const removedBefore = await removals();
       // The client may see the removal, or fail to finish connecting because of it: either way,
       // the server's own participant list has them for under 2 s.
       const trying = tryToken(context, org.real.url, token);
@@ -196,14 +198,16 @@ describe.skipIf(!chromiumAvailable || !livekitAvailable)("the story on LiveKit's
         await new Promise((r) => setTimeout(r, 50));
       }
       const attempt = await trying;
-      expect(seen.length, "LiveKit never saw the connection: the test proves nothing").toBeGreaterThan(0);
-      expect(seen.at(-1)! - seen[0]!).toBeLessThan(2_000);
+      // Under load the removal can beat a 50 ms poll of the participant list; the service's own
+      // record of removing them (written when LiveKit's webhook says they joined) shows it saw them.
+      const removedNow = (await removals()) > removedBefore;
+      expect(seen.length > 0 || removedNow, "LiveKit never saw the connection: the test proves nothing").toBe(true);
+      if (seen.length) expect(seen.at(-1)! - seen[0]!).toBeLessThan(2_000);
       if (attempt.refused === undefined) expect(attempt.removedAfterMs!, "the member stayed in the room").toBeLessThan(2_000);
       expect(await identities()).not.toContain(memberId);
     }
     await context.close();
-    const removals = await org.t.database.db.auditEvent.findMany({ where: { action: "enforcement.removed", subjectId: memberId } });
-    expect(removals.length).toBeGreaterThanOrEqual(2);
+    expect(await removals()).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
   it("when the last member of staff leaves, members are taken out and sent back to the waiting room", async () => {
