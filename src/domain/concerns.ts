@@ -1,6 +1,8 @@
 // Safeguarding concerns: any member of staff raises one about a session or a person, at any
 // time; it reaches the DSL and is kept like a face-to-face disclosure. Follow-up notes and
 // status changes are new records (R8). Staff see only the concerns they raised.
+
+import { concernStatus } from "../contract/api.ts";
 import type { Ctx } from "./context.ts";
 import { forbidden, notFound } from "./errors.ts";
 import { readsEveryConcern } from "./roles.ts";
@@ -26,13 +28,17 @@ type ConcernRow = {
   notes: { id: string; authorId: string; note: string; status: string | null; createdAt: Date }[];
 };
 
+// A status is stored as text ("in-progress" cannot be a Prisma enum value) and read back
+// through the contract's enum.
 function viewConcern(c: ConcernRow) {
-  const status = [...c.notes].reverse().find((n) => n.status)?.status ?? "open";
-  return {
-    ...c,
-    status,
-    notes: c.notes.map((n) => ({ id: n.id, authorId: n.authorId, note: n.note, status: n.status, createdAt: n.createdAt })),
-  };
+  const notes = c.notes.map((n) => ({
+    id: n.id,
+    authorId: n.authorId,
+    note: n.note,
+    status: n.status === null ? null : concernStatus.parse(n.status),
+    createdAt: n.createdAt,
+  }));
+  return { ...c, status: [...notes].reverse().find((n) => n.status)?.status ?? "open", notes };
 }
 
 const withNotes = { notes: { orderBy: [{ createdAt: "asc" as const }, { id: "asc" as const }] } };

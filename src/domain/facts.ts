@@ -3,7 +3,7 @@
 // decision for the same session) never interleave.
 import type { Tx } from "../adapters/db/client.ts";
 import type { Delivery, SessionStatus } from "../contract/vocabulary.ts";
-import type { AdmitFacts, AdmitStage, AttendeeFacts, AttendeeState, LinkFacts, SessionFacts, StaffActor } from "../policy/types.ts";
+import type { AdmitFacts, AdmitStage, AttendeeFacts, LinkFacts, SessionFacts, StaffActor } from "../policy/types.ts";
 import { staffConnected } from "./attendance.ts";
 import { notFound } from "./errors.ts";
 import { consentFacts } from "./members.ts";

@@ -1,6 +1,7 @@
 // What the live pages show: the state and easy-read reasons on a waiting page, the console's
 // view of a session, and pages that go away (no ghosts in the waiting list).
 
+import type { PageState, Snapshot } from "../contract/live.ts";
 import { inWaitingRoom } from "../contract/vocabulary.ts";
 import { decideAdmission, failing } from "../policy/engine.ts";
 import type { Check } from "../policy/types.ts";
@@ -13,18 +14,6 @@ import { publishArrival } from "./notify.ts";
 import { findSession, viewSession } from "./sessions.ts";
 import { readSettings } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
-
-/** What the waiting page's socket sends: SPEC §5's state message. */
-export interface PageState {
-  type: "state";
-  state: "waiting" | "admitted" | "refused" | "returned" | "ended";
-  reasons?: string[];
-  message?: string;
-  token?: string;
-  livekitUrl?: string;
-  /** The group guidelines changed (or were never agreed): the page asks again (R13). */
-  needsAgreement?: true;
-}
 
 /** "The group starts on Tuesday 3 March at 2pm." in the organisation's time zone. */
 function startsSentence(startsAt: Date, timeZone: string): string {
@@ -148,7 +137,7 @@ export async function pageGone(ctx: Ctx, attendeeId: string): Promise<void> {
 }
 
 /** The console's view: the session, each waiting person with their time and checks, who is in the room. */
-export async function consoleSnapshot(ctx: Ctx, sessionId: string, staff: StaffView) {
+export async function consoleSnapshot(ctx: Ctx, sessionId: string, staff: StaffView): Promise<Snapshot> {
   return ctx.transaction(async (uow) => {
     const { tx, now } = uow;
     const session = await findSession(tx, sessionId);

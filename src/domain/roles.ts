@@ -1,8 +1,8 @@
 // Staff roles: stored as a comma-separated string, used as a set; and who sees beyond their own work.
-import { z } from "zod";
 
-export const roleSchema = z.enum(["staff", "dsl", "admin"]);
-export type Role = z.infer<typeof roleSchema>;
+import { type Role, role as roleSchema } from "../contract/vocabulary.ts";
+
+export { type Role, roleSchema };
 
 export function parseRoles(stored: string): Role[] {
   return stored

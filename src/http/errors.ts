@@ -4,18 +4,9 @@
 
 import { hasZodFastifySchemaValidationErrors } from "@fastify/type-provider-zod";
 import type { FastifyError, FastifyInstance } from "fastify";
-import { z } from "zod";
 import { databaseTrouble } from "../adapters/db/errors.ts";
 import { DomainError } from "../domain/errors.ts";
 import { redactUrl } from "../logger.ts";
-
-export const errorBody = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    checks: z.array(z.unknown()).optional(),
-  }),
-});
 
 function validationMessage(err: FastifyError): string {
   const issues = err.validation ?? [];

@@ -1,29 +1,9 @@
-// zod schemas shared by several routes.
+// zod schemas of what several routes take in (what they answer is in src/contract/api.ts).
 import { z } from "zod";
-import { roleSchema } from "../domain/roles.ts";
 
 export const idParam = z.object({ id: z.string().min(1).max(64) });
 
-export const staffSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string(),
-  roles: z.array(roleSchema),
-  active: z.boolean(),
-  createdAt: z.date(),
-});
-
 export const password = z.string().min(12, "must be at least 12 characters").max(200);
-export const okBody = z.object({ ok: z.literal(true) });
-
-export const checkSchema = z.object({
-  rule: z.string(),
-  outcome: z.enum(["pass", "fail", "waived", "not_applicable"]),
-  code: z.string(),
-  reason: z.string(),
-  easyRead: z.string().optional(),
-});
-
 /**
  * An ISO 8601 date-time with an offset ("2026-03-03T14:00:00Z"), as a Date, in the years 2000 to
  * 2100: nothing the service records lies outside them, and PostgreSQL refuses some that do.
@@ -40,5 +20,3 @@ export const displayName = z.string().trim().min(1).max(40);
 
 /** 43 characters of base64url: 256 random bits. Anything else cannot be a link token. */
 export const linkToken = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "is not a valid link") });
-
-export const emergencyContactSchema = z.object({ name: z.string(), phone: z.string() });

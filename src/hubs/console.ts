@@ -3,8 +3,8 @@
 // arrives, someone waiting too long, a carer withdrawing, the last staff member leaving, someone
 // unexpected removed from the room. A console whose sign-in ends (signed out, deactivated,
 // expired, new password) is closed at once, on every instance (the bus carries the news).
-import { z } from "zod";
 import type { BusEvent } from "../adapters/bus/events.ts";
+import { fromConsole } from "../contract/live.ts";
 import type { Ctx } from "../domain/context.ts";
 import { consoleSnapshot } from "../domain/live.ts";
 import { resolveLogin, type StaffView } from "../domain/staff.ts";
@@ -23,8 +23,6 @@ export interface Watcher {
 
 /** Close code for a console whose sign-in ended; the page shows the sign-in form again. */
 export const signedOutCode = 4001;
-
-const incoming = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") }), z.object({ type: z.literal("refresh") })]);
 
 /** Changes closer together than this become one snapshot. */
 const snapshotDelayMs = 50;
@@ -55,7 +53,7 @@ export class ConsoleHub {
 
   /** A message from the console: a ping, or a request for a fresh snapshot. */
   received(w: Watcher, text: string): void {
-    const parsed = incoming.safeParse(parseMessage(text));
+    const parsed = fromConsole.safeParse(parseMessage(text));
     if (!parsed.success) w.connection.send({ type: "error", message: "Unknown message." });
     else if (parsed.data.type === "refresh") this.soon(w);
     else w.connection.send({ type: "pong" });

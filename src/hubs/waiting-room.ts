@@ -3,8 +3,8 @@
 // token, refused, returned, ended) and staff messages; a token goes only to that person's own
 // open pages. A page gone longer than the grace period leaves the waiting list, and comes back
 // when it reconnects. No sockets here: the HTTP layer hands over a Connection per page.
-import { z } from "zod";
 import type { BusEvent } from "../adapters/bus/events.ts";
+import { fromWaitingPage } from "../contract/live.ts";
 import type { Ctx } from "../domain/context.ts";
 import { DomainError } from "../domain/errors.ts";
 import { pageConnected, pageGone, pageStates } from "../domain/live.ts";
@@ -22,8 +22,6 @@ export interface Page {
 
 /** Close code for a page pushed out by newer pages of the same link: it does not reconnect. */
 export const tooManyPagesCode = 4008;
-
-const incoming = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") })]);
 
 /** Pages refreshed in one transaction, at most. */
 const refreshBatch = 200;
@@ -73,7 +71,7 @@ export class WaitingRoomHub {
 
   /** A message from the page: only pings are understood. */
   received(page: Page, text: string): void {
-    const parsed = incoming.safeParse(parseMessage(text));
+    const parsed = fromWaitingPage.safeParse(parseMessage(text));
     page.connection.send(parsed.success ? { type: "pong" } : { type: "error", message: "Unknown message." });
   }
 

@@ -4,18 +4,15 @@
 import { StrictMode, useEffect, useRef, useState } from "react";
 import { createRoot } from "react-dom/client";
 import "../shared/easy.css";
+import type { z } from "zod";
+import type { carerLink, Wire } from "../../../src/contract/api.ts";
 import { ApiError, api, tokenFromPath, when } from "../shared/api.ts";
-import { type EmergencyContact, Help } from "../shared/Help.tsx";
+import { Help } from "../shared/Help.tsx";
 import { ClockIcon, RulesIcon, StopIcon, TickIcon } from "../shared/icons.tsx";
 import { useOnMount } from "../shared/use-on-mount.ts";
 
-interface CarerLink {
-  session: { title: string; startsAt: string; endsAt: string; status: string; delivery: string; emergencyContact: EmergencyContact };
-  member: { displayName: string };
-  terms: { version: number; lines: string[] };
-  confirmation: { present: boolean; at: string } | null;
-  confirmOpensAt: string;
-}
+/** What the carer link answers, as the service's contract declares it. */
+type CarerLink = Wire<z.infer<typeof carerLink>>;
 
 const token = tokenFromPath();
 

@@ -4,29 +4,17 @@
 import { StrictMode, useCallback, useEffect, useRef, useState } from "react";
 import { createRoot } from "react-dom/client";
 import "../shared/easy.css";
+import type { z } from "zod";
+import type { invite, Wire } from "../../../src/contract/api.ts";
+import type { PageState } from "../../../src/contract/live.ts";
 import { Call } from "../call/Call.tsx";
 import { ApiError, api, socketUrl, tokenFromPath, when } from "../shared/api.ts";
 import { DeviceCheck } from "../shared/DeviceCheck.tsx";
 import { type EmergencyContact, Help } from "../shared/Help.tsx";
 import { ClockIcon, PeopleIcon, RulesIcon, StopIcon, TickIcon } from "../shared/icons.tsx";
 
-interface Invite {
-  session: { title: string; startsAt: string; endsAt: string; status: string; emergencyContact: EmergencyContact };
-  attendee: { id: string; displayName: string; state: string };
-  guidelines: { version: number; lines: string[] };
-  agreedToCurrentGuidelines: boolean;
-}
-
-interface PageState {
-  type: "state";
-  state: "waiting" | "admitted" | "refused" | "returned" | "ended";
-  reasons?: string[];
-  message?: string;
-  token?: string;
-  livekitUrl?: string;
-  /** The group rules changed while they waited: ask again. */
-  needsAgreement?: true;
-}
+// The invite and the socket's state message, as the service's contract declares them.
+type Invite = Wire<z.infer<typeof invite>>;
 
 type Screen =
   | { kind: "loading" }

@@ -1,10 +1,9 @@
 // R12: whom to contact in an emergency, in the same place on every page.
+import type { z } from "zod";
+import type { emergencyContact } from "../../../src/contract/api.ts";
 import { PhoneIcon } from "./icons.tsx";
 
-export interface EmergencyContact {
-  name: string;
-  phone: string;
-}
+export type EmergencyContact = z.infer<typeof emergencyContact>;
 
 export function Help({ contact }: { contact: EmergencyContact | null }) {
   if (!contact) return null;

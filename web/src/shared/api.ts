@@ -1,12 +1,9 @@
 // fetch with JSON in and out; errors carry the API's { error: { code, message, checks } }.
+import type { z } from "zod";
+import type { check } from "../../../src/contract/api.ts";
 
-export interface Check {
-  rule: string;
-  outcome: "pass" | "fail" | "waived" | "not_applicable";
-  code: string;
-  reason: string;
-  easyRead?: string;
-}
+/** One rule's result, as the service's contract declares it. */
+export type Check = z.infer<typeof check>;
 
 export class ApiError extends Error {
   constructor(

@@ -1,11 +1,10 @@
 // Console sign-in: POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me.
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
+import { errorBody, okBody, staffAccount } from "../../../contract/api.ts";
 import { DomainError } from "../../../domain/errors.ts";
 import { authenticate, endLogin, normaliseEmail, startLogin } from "../../../domain/staff.ts";
-import { errorBody } from "../../errors.ts";
 import { clearSessionCookie, currentStaff, setSessionCookie } from "../../plugins/auth.ts";
-import { okBody, staffSchema } from "../../schemas.ts";
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
@@ -15,7 +14,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ["auth"],
         body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(200) }),
-        response: { 200: z.object({ staff: staffSchema }), 401: errorBody, 429: errorBody },
+        response: { 200: z.object({ staff: staffAccount }), 401: errorBody, 429: errorBody },
       },
     },
     async (request, reply) => {
@@ -52,7 +51,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     "/me",
-    { config: { access: "signed in" }, schema: { tags: ["auth"], response: { 200: z.object({ staff: staffSchema }), 401: errorBody } } },
+    { config: { access: "signed in" }, schema: { tags: ["auth"], response: { 200: z.object({ staff: staffAccount }), 401: errorBody } } },
     async (request) => ({
       staff: currentStaff(request),
     }),

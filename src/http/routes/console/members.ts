@@ -1,8 +1,8 @@
 // Members, carers and consent records (staff).
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
+import { consent, errorBody, member } from "../../../contract/api.ts";
 import { createMember, getMember, listMembers, recordConsent, withdrawConsent } from "../../../domain/members.ts";
-import { errorBody } from "../../errors.ts";
 import { currentStaff } from "../../plugins/auth.ts";
 import { displayName, idParam } from "../../schemas.ts";
 
@@ -10,29 +10,6 @@ const carer = z.object({
   name: z.string().trim().min(1).max(120),
   email: z.email().max(320).optional(),
   phone: z.string().trim().min(3).max(40).optional(),
-});
-
-const consent = z.object({
-  id: z.string(),
-  type: z.string(),
-  givenBy: z.string(),
-  carerId: z.string().nullable(),
-  method: z.string(),
-  note: z.string().nullable(),
-  recordedById: z.string(),
-  createdAt: z.date(),
-  withdrawal: z.object({ reason: z.string(), recordedById: z.string(), createdAt: z.date() }).nullable(),
-});
-
-const consentStateEnum = z.enum(["given", "withdrawn", "missing", "wrong-giver"]);
-const member = z.object({
-  id: z.string(),
-  displayName: z.string(),
-  livesWithCarer: z.boolean(),
-  createdAt: z.date(),
-  carers: z.array(z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable() })),
-  consents: z.array(consent),
-  consentState: z.object({ video: consentStateEnum, recording: consentStateEnum }),
 });
 
 export const memberRoutes: FastifyPluginAsyncZod = async (app) => {

@@ -4,29 +4,16 @@
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
+import { concern, concernStatus, errorBody } from "../../../contract/api.ts";
 import { listAuditEvents, verifyTrail } from "../../../domain/audit.ts";
 import { addConcernNote, getConcern, listConcerns, raiseConcern } from "../../../domain/concerns.ts";
 import { listWaivers } from "../../../domain/sessions.ts";
 import { toCsv } from "../../csv.ts";
-import { errorBody } from "../../errors.ts";
 import { currentStaff } from "../../plugins/auth.ts";
 import { dateTime, idParam } from "../../schemas.ts";
 
 const format = z.object({ format: z.enum(["json", "csv"]).default("json") });
 const id = z.string().min(1).max(64);
-
-const concern = z.object({
-  id: z.string(),
-  raisedById: z.string(),
-  sessionId: z.string().nullable(),
-  attendeeId: z.string().nullable(),
-  memberId: z.string().nullable(),
-  aboutStaffId: z.string().nullable(),
-  text: z.string(),
-  status: z.string(),
-  createdAt: z.date(),
-  notes: z.array(z.object({ id: z.string(), authorId: z.string(), note: z.string(), status: z.string().nullable(), createdAt: z.date() })),
-});
 
 function sendCsv(reply: FastifyReply, name: string, csv: string) {
   return reply
@@ -95,7 +82,7 @@ export const safeguardingRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ["safeguarding"],
         params: idParam,
-        body: z.object({ note: z.string().trim().min(1).max(5000), status: z.enum(["open", "in-progress", "closed"]).optional() }),
+        body: z.object({ note: z.string().trim().min(1).max(5000), status: concernStatus.optional() }),
         response: { 201: z.object({ concern }), 404: errorBody },
       },
     },

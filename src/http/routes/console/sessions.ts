@@ -3,6 +3,8 @@
 // message). Routes gather the request; the domain gathers facts; the policy engine decides.
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
+import { admitOutcome, attendee, attendeeStateChange, errorBody, session, staffMessage, staffToken } from "../../../contract/api.ts";
+import { delivery } from "../../../contract/vocabulary.ts";
 import {
   admitAll,
   admitAttendee,
@@ -23,47 +25,8 @@ import {
   startSession,
   viewSession,
 } from "../../../domain/sessions.ts";
-import { errorBody } from "../../errors.ts";
 import { currentStaff } from "../../plugins/auth.ts";
-import { attendeeParams, checkSchema, dateTime, displayName, idParam } from "../../schemas.ts";
-
-const contactVia = z
-  .object({ carerId: z.string(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable(), guidance: z.string() })
-  .nullable();
-
-const attendee = z.object({
-  id: z.string(),
-  kind: z.string(),
-  memberId: z.string().nullable(),
-  displayName: z.string(),
-  state: z.string(),
-  stateChangedAt: z.date(),
-  contactVia,
-  inviteUrl: z.string().optional(),
-  carerUrl: z.string().optional(),
-  eligible: z.boolean().optional(),
-  checks: z.array(checkSchema).optional(),
-});
-
-const session = z.object({
-  id: z.string(),
-  title: z.string(),
-  startsAt: z.date(),
-  endsAt: z.date(),
-  delivery: z.string(),
-  status: z.string(),
-  leadStaffId: z.string(),
-  secondStaffId: z.string().nullable(),
-  startedAt: z.date().nullable(),
-  endedAt: z.date().nullable(),
-  waivers: z.array(z.object({ rule: z.string(), reason: z.string(), staffId: z.string(), createdAt: z.date() })),
-  summary: z.unknown(),
-  attendees: z.array(attendee),
-});
-
-const tokenResponse = z.object({ session, token: z.string(), livekitUrl: z.string() });
-const admitOutcome = z.object({ attendeeId: z.string(), displayName: z.string(), admitted: z.boolean(), checks: z.array(checkSchema) });
-const stateResponse = z.object({ attendee: z.object({ id: z.string(), state: z.string() }), reminder: z.string().optional() });
+import { attendeeParams, dateTime, displayName, idParam } from "../../schemas.ts";
 
 export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
@@ -76,7 +39,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
           title: z.string().trim().min(1).max(120),
           startsAt: dateTime,
           endsAt: dateTime,
-          delivery: z.enum(["home", "venue"]),
+          delivery,
           leadStaffId: z.string().min(1).max(64),
           secondStaffId: z.string().min(1).max(64).optional(),
           memberIds: z.array(z.string().min(1).max(64)).max(100),
@@ -140,7 +103,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ["sessions"],
         params: idParam,
         body: z.object({ secondStaffWaiverReason: z.string().trim().max(1000).optional() }).default({}),
-        response: { 200: tokenResponse, 403: errorBody, 409: errorBody },
+        response: { 200: staffToken, 403: errorBody, 409: errorBody },
       },
     },
     async (request) => {
@@ -154,7 +117,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
     "/:id/join",
     {
       config: { access: "session staff" },
-      schema: { tags: ["sessions"], params: idParam, response: { 200: tokenResponse, 403: errorBody, 409: errorBody } },
+      schema: { tags: ["sessions"], params: idParam, response: { 200: staffToken, 403: errorBody, 409: errorBody } },
     },
     async (request) => {
       const { session: s, token } = await joinSession(app.ctx, request.params.id, currentStaff(request));
@@ -219,7 +182,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ["waiting room"],
         params: attendeeParams,
         body: z.object({ message: z.string().trim().min(1).max(500).optional() }).default({}),
-        response: { 200: stateResponse, 403: errorBody, 404: errorBody, 409: errorBody },
+        response: { 200: attendeeStateChange, 403: errorBody, 404: errorBody, 409: errorBody },
       },
     },
     async (request) => {
@@ -241,7 +204,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ["waiting room"],
         params: attendeeParams,
-        response: { 200: stateResponse, 403: errorBody, 404: errorBody, 409: errorBody },
+        response: { 200: attendeeStateChange, 403: errorBody, 404: errorBody, 409: errorBody },
       },
     },
     async (request) => {
@@ -258,7 +221,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ["waiting room"],
         params: attendeeParams,
         body: z.object({ reason: z.string().trim().min(3).max(1000) }),
-        response: { 200: stateResponse, 403: errorBody, 404: errorBody, 409: errorBody },
+        response: { 200: attendeeStateChange, 403: errorBody, 404: errorBody, 409: errorBody },
       },
     },
     async (request) => {
@@ -279,15 +242,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
         params: idParam,
         body: z.object({ text: z.string().trim().min(1).max(500), attendeeId: z.string().min(1).max(64).optional() }),
         response: {
-          201: z.object({
-            message: z.object({
-              id: z.string(),
-              text: z.string(),
-              attendeeId: z.string().nullable(),
-              createdAt: z.date(),
-              recipients: z.array(z.string()),
-            }),
-          }),
+          201: z.object({ message: staffMessage }),
           403: errorBody,
           404: errorBody,
         },

@@ -2,11 +2,13 @@
 // (GET: staff, PUT a new version: admin or DSL).
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
+import { settings, text } from "../../../contract/api.ts";
 import { currentSettings, currentTexts, publishText, updateSettings } from "../../../domain/settings.ts";
 import { isValidTimeZone, toMinutes } from "../../../policy/clock.ts";
 import { weekdays } from "../../../policy/types.ts";
 import { currentStaff } from "../../plugins/auth.ts";
-import { emergencyContactSchema } from "../../schemas.ts";
+
+const settingsResponse = z.object({ settings });
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, "must be HH:MM (24:00 allowed as an end)");
 const interval = z
@@ -28,18 +30,6 @@ const settingsBody = z.object({
     .optional(),
   longWaitSeconds: z.number().int().min(30).max(3600).optional(),
 });
-
-const settingsResponse = z.object({
-  settings: z.object({
-    timeZone: z.string(),
-    agreedHours: z.record(z.string(), z.array(z.object({ start: z.string(), end: z.string() }))),
-    emergencyContact: emergencyContactSchema,
-    carerConfirmLeadMinutes: z.number(),
-    longWaitSeconds: z.number(),
-  }),
-});
-
-const textResponse = z.object({ audience: z.enum(["member", "carer"]), version: z.number(), lines: z.array(z.string()) });
 
 export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -63,7 +53,7 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
     "/guidelines",
     {
       config: { access: "signed in" },
-      schema: { tags: ["settings"], response: { 200: z.object({ member: textResponse, carer: textResponse }) } },
+      schema: { tags: ["settings"], response: { 200: z.object({ member: text, carer: text }) } },
     },
     async () => currentTexts(app.ctx),
   );
@@ -76,7 +66,7 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ["settings"],
         params: z.object({ audience: z.enum(["member", "carer"]) }),
         body: z.object({ lines: z.array(z.string().trim().min(1).max(200)).min(1).max(10) }),
-        response: { 201: textResponse },
+        response: { 201: text },
       },
     },
     async (request, reply) =>

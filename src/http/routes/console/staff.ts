@@ -4,11 +4,11 @@
 // can lead a session or be its second member of staff.
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
+import { errorBody, okBody, staffAccount } from "../../../contract/api.ts";
 import { roleSchema } from "../../../domain/roles.ts";
 import { clearSignInHold, createStaff, listStaff, resetPassword, updateStaff } from "../../../domain/staff.ts";
-import { errorBody } from "../../errors.ts";
 import { currentStaff } from "../../plugins/auth.ts";
-import { idParam, okBody, password, staffSchema } from "../../schemas.ts";
+import { idParam, password } from "../../schemas.ts";
 
 const roles = z.array(roleSchema).min(1).max(3);
 
@@ -31,7 +31,7 @@ export const staffRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ["staff"],
         body: z.object({ email: z.email().max(320), name: z.string().trim().min(1).max(120), password, roles }),
-        response: { 201: z.object({ staff: staffSchema }), 409: errorBody },
+        response: { 201: z.object({ staff: staffAccount }), 409: errorBody },
       },
     },
     async (request, reply) => {
@@ -42,7 +42,7 @@ export const staffRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     "/",
-    { config: { access: "admins" }, schema: { tags: ["staff"], response: { 200: z.object({ staff: z.array(staffSchema) }) } } },
+    { config: { access: "admins" }, schema: { tags: ["staff"], response: { 200: z.object({ staff: z.array(staffAccount) }) } } },
     async () => ({
       staff: await listStaff(app.ctx),
     }),
@@ -59,7 +59,7 @@ export const staffRoutes: FastifyPluginAsyncZod = async (app) => {
           .object({ name: z.string().trim().min(1).max(120), roles, active: z.boolean() })
           .partial()
           .refine((b) => Object.keys(b).length > 0, "give at least one of name, roles, active"),
-        response: { 200: z.object({ staff: staffSchema }), 404: errorBody, 409: errorBody },
+        response: { 200: z.object({ staff: staffAccount }), 404: errorBody, 409: errorBody },
       },
     },
     async (request) => {
@@ -77,7 +77,7 @@ export const staffRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ["staff"],
         params: idParam,
         body: z.object({ password }),
-        response: { 200: z.object({ staff: staffSchema }), 404: errorBody },
+        response: { 200: z.object({ staff: staffAccount }), 404: errorBody },
       },
     },
     async (request) => {

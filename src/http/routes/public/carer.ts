@@ -1,11 +1,9 @@
 // The carer link: what the session is, the carer terms, confirm presence (R2), withdraw.
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
+import { carerConfirmation, carerLink, errorBody } from "../../../contract/api.ts";
 import { confirmPresence, describeCarerLink, withdrawPresence } from "../../../domain/carer.ts";
-import { errorBody } from "../../errors.ts";
-import { emergencyContactSchema, linkToken } from "../../schemas.ts";
-
-const confirmation = z.object({ present: z.boolean(), at: z.date() });
+import { linkToken } from "../../schemas.ts";
 
 export const carerRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -16,20 +14,7 @@ export const carerRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ["carer"],
         params: linkToken,
         response: {
-          200: z.object({
-            session: z.object({
-              title: z.string(),
-              startsAt: z.date(),
-              endsAt: z.date(),
-              status: z.string(),
-              delivery: z.string(),
-              emergencyContact: emergencyContactSchema,
-            }),
-            member: z.object({ displayName: z.string() }),
-            terms: z.object({ version: z.number(), lines: z.array(z.string()) }),
-            confirmation: confirmation.nullable(),
-            confirmOpensAt: z.date(),
-          }),
+          200: carerLink,
           404: errorBody,
           410: errorBody,
         },
@@ -50,7 +35,7 @@ export const carerRoutes: FastifyPluginAsyncZod = async (app) => {
           agreedToTerms: z.literal(true, { error: "must be true: please agree to the carer terms" }),
         }),
         response: {
-          200: z.object({ confirmation: confirmation.extend({ termsVersion: z.number() }) }),
+          200: z.object({ confirmation: carerConfirmation.extend({ termsVersion: z.number() }) }),
           400: errorBody,
           404: errorBody,
           409: errorBody,
@@ -65,7 +50,11 @@ export const carerRoutes: FastifyPluginAsyncZod = async (app) => {
     "/:token/withdraw",
     {
       config: { access: "carer link" },
-      schema: { tags: ["carer"], params: linkToken, response: { 200: z.object({ confirmation }), 404: errorBody, 410: errorBody } },
+      schema: {
+        tags: ["carer"],
+        params: linkToken,
+        response: { 200: z.object({ confirmation: carerConfirmation }), 404: errorBody, 410: errorBody },
+      },
     },
     async (request) => {
       const { present, at } = await withdrawPresence(app.ctx, request.params.token);

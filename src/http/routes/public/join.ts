@@ -2,21 +2,13 @@
 // waiting room, POST /connection for the LiveKit token once admitted.
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
+import { errorBody, invite } from "../../../contract/api.ts";
 import { conflict } from "../../../domain/errors.ts";
 import { connectionDetails, describeInvite, enterWaitingRoom } from "../../../domain/invitee.ts";
 import { hashToken } from "../../../domain/secrets.ts";
 import { failing } from "../../../policy/engine.ts";
-import { errorBody } from "../../errors.ts";
-import { emergencyContactSchema, linkToken } from "../../schemas.ts";
+import { linkToken } from "../../schemas.ts";
 import { limit } from "./limits.ts";
-
-const publicSession = z.object({
-  title: z.string(),
-  startsAt: z.date(),
-  endsAt: z.date(),
-  status: z.string(),
-  emergencyContact: emergencyContactSchema,
-});
 
 export const joinRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -27,12 +19,7 @@ export const joinRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ["invitee"],
         params: linkToken,
         response: {
-          200: z.object({
-            session: publicSession,
-            attendee: z.object({ id: z.string(), displayName: z.string(), state: z.string() }),
-            guidelines: z.object({ version: z.number(), lines: z.array(z.string()) }),
-            agreedToCurrentGuidelines: z.boolean(),
-          }),
+          200: invite,
           404: errorBody,
           410: errorBody,
         },
@@ -50,7 +37,7 @@ export const joinRoutes: FastifyPluginAsyncZod = async (app) => {
         params: linkToken,
         body: z.object({ agreedToGuidelines: z.boolean().optional() }).default({}),
         response: {
-          200: z.object({ attendee: z.object({ id: z.string(), state: z.string(), displayName: z.string() }), session: publicSession }),
+          200: invite.pick({ attendee: true, session: true }),
           404: errorBody,
           409: errorBody,
           410: errorBody,

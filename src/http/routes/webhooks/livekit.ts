@@ -4,9 +4,9 @@
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { type WebhookEvent, WebhookReceiver } from "livekit-server-sdk";
 import { z } from "zod";
+import { errorBody } from "../../../contract/api.ts";
 import { applySighting, recordRoomFinished } from "../../../domain/attendance.ts";
 import { DomainError } from "../../../domain/errors.ts";
-import { errorBody } from "../../errors.ts";
 
 declare module "fastify" {
   interface FastifyRequest {

@@ -1,0 +1,165 @@
+// What the HTTP API answers, one schema per body: the routes declare their responses from here
+// (so the OpenAPI document at /docs/json says the same), and the pages take their types from
+// here (as `Wire<…>`, dates being strings once they have crossed the wire). States and kinds are
+// the vocabulary's enums, never bare strings.
+import { z } from "zod";
+import { ruleIds } from "../policy/types.ts";
+import {
+  attendeeKind,
+  attendeeState,
+  audience,
+  consentGiver,
+  consentMethod,
+  consentType,
+  delivery,
+  role,
+  sessionStatus,
+  sessionSummary,
+} from "./vocabulary.ts";
+
+/** One rule's result in a decision (the policy engine's Check). */
+export const check = z.object({
+  rule: z.enum(ruleIds),
+  outcome: z.enum(["pass", "fail", "waived", "not_applicable"]),
+  /** Stable machine code, e.g. "R2.carer-not-confirmed". */
+  code: z.string(),
+  /** Plain English, for staff. */
+  reason: z.string(),
+  /** Easy-read words for the member, on rules a member sees. */
+  easyRead: z.string().optional(),
+});
+
+/** Every refusal and error: { error: { code, message, checks? } }. */
+export const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), checks: z.array(check).optional() }) });
+export const okBody = z.object({ ok: z.literal(true) });
+
+export const emergencyContact = z.object({ name: z.string(), phone: z.string() });
+
+export const staffAccount = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  roles: z.array(role),
+  active: z.boolean(),
+  createdAt: z.date(),
+});
+
+export const consentState = z.enum(["given", "withdrawn", "missing", "wrong-giver"]);
+export const consent = z.object({
+  id: z.string(),
+  type: consentType,
+  givenBy: consentGiver,
+  carerId: z.string().nullable(),
+  method: consentMethod,
+  note: z.string().nullable(),
+  recordedById: z.string(),
+  createdAt: z.date(),
+  withdrawal: z.object({ reason: z.string(), recordedById: z.string(), createdAt: z.date() }).nullable(),
+});
+export const member = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  livesWithCarer: z.boolean(),
+  createdAt: z.date(),
+  carers: z.array(z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable() })),
+  consents: z.array(consent),
+  consentState: z.object({ video: consentState, recording: consentState }),
+});
+
+/** Who staff contact about a member who lives with a carer (R11), with what to say. */
+export const contactVia = z
+  .object({ carerId: z.string(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable(), guidance: z.string() })
+  .nullable();
+
+export const attendee = z.object({
+  id: z.string(),
+  kind: attendeeKind,
+  memberId: z.string().nullable(),
+  displayName: z.string(),
+  state: attendeeState,
+  stateChangedAt: z.date(),
+  contactVia,
+  /** Shown once, when the links are issued. */
+  inviteUrl: z.string().optional(),
+  carerUrl: z.string().optional(),
+  /** Whether admitting them now would pass every rule, with the checks (the session's view). */
+  eligible: z.boolean().optional(),
+  checks: z.array(check).optional(),
+});
+
+export const session = z.object({
+  id: z.string(),
+  title: z.string(),
+  startsAt: z.date(),
+  endsAt: z.date(),
+  delivery,
+  status: sessionStatus,
+  leadStaffId: z.string(),
+  secondStaffId: z.string().nullable(),
+  startedAt: z.date().nullable(),
+  endedAt: z.date().nullable(),
+  waivers: z.array(z.object({ rule: z.string(), reason: z.string(), staffId: z.string(), createdAt: z.date() })),
+  summary: sessionSummary.nullable(),
+  attendees: z.array(attendee),
+});
+
+/** A staff member's way into the room. */
+export const staffToken = z.object({ session, token: z.string(), livekitUrl: z.string() });
+export const admitOutcome = z.object({ attendeeId: z.string(), displayName: z.string(), admitted: z.boolean(), checks: z.array(check) });
+export const attendeeStateChange = z.object({
+  attendee: z.object({ id: z.string(), state: attendeeState }),
+  /** What staff should do next, in words (tell the carer why someone was removed). */
+  reminder: z.string().optional(),
+});
+export const staffMessage = z.object({
+  id: z.string(),
+  text: z.string(),
+  attendeeId: z.string().nullable(),
+  createdAt: z.date(),
+  recipients: z.array(z.string()),
+});
+
+export const settings = z.object({
+  timeZone: z.string(),
+  agreedHours: z.record(z.string(), z.array(z.object({ start: z.string(), end: z.string() }))),
+  emergencyContact,
+  carerConfirmLeadMinutes: z.number(),
+  longWaitSeconds: z.number(),
+});
+export const text = z.object({ audience, version: z.number(), lines: z.array(z.string()) });
+
+export const concernStatus = z.enum(["open", "in-progress", "closed"]);
+export const concern = z.object({
+  id: z.string(),
+  raisedById: z.string(),
+  sessionId: z.string().nullable(),
+  attendeeId: z.string().nullable(),
+  memberId: z.string().nullable(),
+  aboutStaffId: z.string().nullable(),
+  text: z.string(),
+  status: concernStatus,
+  createdAt: z.date(),
+  notes: z.array(
+    z.object({ id: z.string(), authorId: z.string(), note: z.string(), status: concernStatus.nullable(), createdAt: z.date() }),
+  ),
+});
+
+/** What a member's or carer's page is told about the session: nothing about other people. */
+export const publicSession = z.object({ title: z.string(), startsAt: z.date(), endsAt: z.date(), status: sessionStatus, emergencyContact });
+export const invite = z.object({
+  session: publicSession,
+  attendee: z.object({ id: z.string(), displayName: z.string(), state: attendeeState }),
+  guidelines: z.object({ version: z.number(), lines: z.array(z.string()) }),
+  agreedToCurrentGuidelines: z.boolean(),
+});
+export const carerConfirmation = z.object({ present: z.boolean(), at: z.date() });
+export const carerLink = z.object({
+  session: publicSession.omit({ status: true }).extend({ status: sessionStatus, delivery }),
+  member: z.object({ displayName: z.string() }),
+  terms: z.object({ version: z.number(), lines: z.array(z.string()) }),
+  confirmation: carerConfirmation.nullable(),
+  confirmOpensAt: z.date(),
+});
+
+/** Dates as the pages receive them: ISO strings. */
+export type Wire<T> = T extends Date ? string : T extends (infer U)[] ? Wire<U>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;

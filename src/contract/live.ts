@@ -1,0 +1,62 @@
+// What travels on the two WebSockets, both directions: the waiting page's (/ws/join/:token) and
+// the console's (/ws/console/sessions/:id). The hubs parse what arrives with these schemas; the
+// pages take their types from them.
+import { z } from "zod";
+import { check, session } from "./api.ts";
+import { alertKind } from "./bus.ts";
+import { attendeeState } from "./vocabulary.ts";
+
+/** The waiting page's state (SPEC §5): the token goes only to that person's own pages. */
+export const pageState = z.object({
+  type: z.literal("state"),
+  state: z.enum(["waiting", "admitted", "refused", "returned", "ended"]),
+  /** Easy-read reasons why they are still waiting. */
+  reasons: z.array(z.string()).optional(),
+  /** What staff said when refusing. */
+  message: z.string().optional(),
+  token: z.string().optional(),
+  livekitUrl: z.string().optional(),
+  /** The group guidelines changed (or were never agreed): the page asks again (R13). */
+  needsAgreement: z.literal(true).optional(),
+});
+export type PageState = z.infer<typeof pageState>;
+
+export const pong = z.object({ type: z.literal("pong") });
+export const notUnderstood = z.object({ type: z.literal("error"), message: z.string() });
+
+/** Server → waiting page. */
+export const toWaitingPage = z.discriminatedUnion("type", [
+  pageState,
+  /** A staff message to the people waiting. */
+  z.object({ type: z.literal("message"), text: z.string() }),
+  pong,
+  notUnderstood,
+]);
+/** Waiting page → server. */
+export const fromWaitingPage = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") })]);
+
+export const waitingPerson = z.object({
+  attendeeId: z.string(),
+  displayName: z.string(),
+  state: attendeeState,
+  since: z.date(),
+  waitingSeconds: z.number(),
+  longWait: z.boolean(),
+  eligible: z.boolean(),
+  checks: z.array(check),
+});
+
+export const snapshot = z.object({
+  type: z.literal("snapshot"),
+  session,
+  waiting: z.array(waitingPerson),
+  inRoom: z.array(z.object({ identity: z.string(), name: z.string(), staff: z.boolean() })),
+});
+export type Snapshot = z.infer<typeof snapshot>;
+
+export const alert = z.object({ type: z.literal("alert"), kind: alertKind, text: z.string(), attendeeId: z.string().optional() });
+
+/** Server → console. */
+export const toConsole = z.discriminatedUnion("type", [snapshot, alert, pong, notUnderstood]);
+/** Console → server: a ping, or a request for a fresh snapshot. */
+export const fromConsole = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") }), z.object({ type: z.literal("refresh") })]);
