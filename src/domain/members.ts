@@ -1,6 +1,9 @@
 // Members, their carers, and consent (R4). Consent and its withdrawal are separate append-only
 // records: withdrawing never edits what was given.
+
+import type { z } from "zod";
 import type { Tx } from "../adapters/db/client.ts";
+import type { consentState as consentStates } from "../contract/api.ts";
 import type { ConsentGiver, ConsentMethod, ConsentType } from "../contract/vocabulary.ts";
 import { identifyingDetail } from "../policy/rules/r9-privacy.ts";
 import type { ConsentFacts } from "../policy/types.ts";
@@ -45,7 +48,7 @@ const memberInclude = {
   consents: { orderBy: { createdAt: "asc" as const }, include: { withdrawal: true } },
 };
 
-export type ConsentState = "given" | "withdrawn" | "missing" | "wrong-giver";
+type ConsentState = z.infer<typeof consentStates>;
 
 /** The consent facts the policy engine reads. */
 export function consentFacts(consents: Pick<ConsentRow, "type" | "givenBy" | "withdrawal">[]): ConsentFacts[] {

@@ -2,46 +2,19 @@
 // middle of a burst of admissions and consent writes, then started again on the same database.
 // Every write it acknowledged is there; no one is admitted without their decision and its audit
 // event; the audit chain verifies; and a waiting page that connects again resumes.
-import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/adapters/db/client.ts";
 import type { Provider } from "../../src/adapters/db/schemas.ts";
 import { verifyChain } from "../../src/domain/audit.ts";
-import { createStaff } from "../../src/domain/staff.ts";
-import { storeOf } from "../../src/domain/unit-of-work.ts";
 import { password } from "../helpers/app.ts";
-import { liveSession } from "../helpers/crowd.ts";
-import { providers, scratchDatabase } from "../helpers/db.ts";
+import { providers } from "../helpers/db.ts";
 import { freePort } from "../helpers/livekit.ts";
-import { spawnService } from "../helpers/service.ts";
+import { liveWorld, startService } from "../helpers/service.ts";
 import { TestSocket } from "../helpers/socket.ts";
-import { LiveKitStandIn } from "../livekit/stand-in.ts";
 
-async function startServer(url: string, port: number, livekitUrl: string): Promise<ChildProcess> {
-  const { child } = spawnService({
-    ...process.env,
-    DATABASE_URL: url,
-    PORT: String(port),
-    LIVEKIT_URL: livekitUrl,
-    RECONCILE_SECONDS: "0",
-    LOG_LEVEL: "error",
-    LINK_RATE_LIMIT: "100000",
-    LOGIN_RATE_LIMIT: "1000",
-  });
-  for (let i = 0; i < 200; i++) {
-    if (
-      await fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill("SIGKILL");
-  throw new Error("the service did not start");
-}
+/** Crowds of requests from one test address: the limits have tests of their own. */
+const quiet = { RECONCILE_SECONDS: "0", LINK_RATE_LIMIT: "100000", LOGIN_RATE_LIMIT: "1000" };
 
 describe.each(providers)("SIGKILL in the middle of admissions on %s", (provider: Provider) => {
   const stopping: (() => Promise<unknown>)[] = [];
@@ -50,26 +23,13 @@ describe.each(providers)("SIGKILL in the middle of admissions on %s", (provider:
   });
 
   it("loses no acknowledged write, leaves no admission without its decision and audit event, and the chain verifies", async () => {
-    const scratch = await scratchDatabase(provider);
-    const livekit = new LiveKitStandIn();
-    const livekitUrl = (await livekit.start()).replace("http:", "ws:");
-    stopping.push(
-      () => scratch.drop(),
-      () => livekit.stop(),
-    );
-    const setup = await openDatabase(scratch.url);
-    const lead = await createStaff(
-      storeOf(setup),
-      { email: "lead@example.org", name: "Lee Lead", password, roles: ["staff", "dsl"] },
-      null,
-    );
-    const crowd = await liveSession(setup, lead.id, 60, new Date());
-    const carers = await setup.db.carer.findMany({ include: { member: true } });
-    await setup.close();
+    const world = await liveWorld(provider, 60, ["staff", "dsl"]);
+    stopping.push(() => world.stop());
+    const { scratch, livekitUrl, crowd, carers } = world;
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    let server = await startServer(scratch.url, port, livekitUrl);
+    let server = await startService(scratch.url, port, livekitUrl, quiet);
     stopping.push(async () => server.kill("SIGKILL"));
     const login = await fetch(`${base}/api/auth/login`, {
       method: "POST",
@@ -115,7 +75,7 @@ describe.each(providers)("SIGKILL in the middle of admissions on %s", (provider:
     expect(acknowledged.admits.length + acknowledged.consents.length, "the crash came after every write").toBeLessThan(90);
     expect(await page.closed).toBeGreaterThan(0);
 
-    server = await startServer(scratch.url, port, livekitUrl);
+    server = await startService(scratch.url, port, livekitUrl, quiet);
     const db = await openDatabase(scratch.url);
     stopping.push(() => db.close());
     const admitted = await db.db.attendee.findMany({ where: { sessionId: crowd.sessionId, state: "admitted" }, select: { id: true } });

@@ -29,6 +29,10 @@ export interface Database {
 export async function openDatabase(url: string, options: { migrate?: boolean } = {}): Promise<Database> {
   const provider = providerOf(url);
   if (options.migrate ?? true) await applyMigrations(url);
+  // The PostgreSQL client is used through the SQLite client's type. Both are generated from one
+  // model and differ only where this code never goes (PostgreSQL's other isolation levels and
+  // case-insensitive filters), which is also why the compiler will not equate them: a second type
+  // would make every domain function generic over two clients for nothing. Every test runs on both.
   const { PrismaClient } =
     provider === "sqlite"
       ? await import("./generated/sqlite/client.ts")
