@@ -1,10 +1,11 @@
 // Invite and carer links (R10): 256 random bits, shown once, stored only as a SHA-256 hash.
 import type { Tx } from "../adapters/db/client.ts";
 import type { Config } from "../config.ts";
+import type { LinkKind } from "../contract/vocabulary.ts";
 import { hashToken, newToken } from "./secrets.ts";
 import type { Store } from "./unit-of-work.ts";
 
-export type LinkKind = "invite" | "carer";
+export type { LinkKind };
 
 const paths: Record<LinkKind, string> = { invite: "join", carer: "carer" };
 

@@ -1,7 +1,7 @@
 // Sessions: scheduling with invitees and their links, start (R3, R6, R7), staff join, end.
 import { randomBytes } from "node:crypto";
 import type { Tx } from "../adapters/db/client.ts";
-import { sessionSummary } from "../contract/vocabulary.ts";
+import { type Delivery, sessionSummary } from "../contract/vocabulary.ts";
 import { decideStaffJoin, decideStart } from "../policy/engine.ts";
 import { staffToken } from "../policy/grants.ts";
 import { scheduledWithinHours } from "../policy/rules/r6-agreed-hours.ts";
@@ -20,7 +20,7 @@ export interface ScheduleInput {
   title: string;
   startsAt: Date;
   endsAt: Date;
-  delivery: "home" | "venue";
+  delivery: Delivery;
   leadStaffId: string;
   secondStaffId?: string;
   memberIds: string[];
