@@ -79,3 +79,8 @@ export async function routeTable(app: FastifyInstance): Promise<{ method: string
       .map((method) => ({ method, path })),
   );
 }
+
+/** The sign-in token inside a console cookie header ("gk_session=<token>.<signature>"). */
+export function loginTokenOf(cookie: string): string {
+  return decodeURIComponent(/gk_session=([^;]+)/.exec(cookie)![1]!).replace(/\.[^.]*$/, "");
+}

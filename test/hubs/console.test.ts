@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveLogin } from "../../src/domain/staff.ts";
 import { ConsoleHub, signedOutCode } from "../../src/hubs/console.ts";
-import { signIn } from "../helpers/app.ts";
+import { loginTokenOf, signIn } from "../helpers/app.ts";
 import { providers } from "../helpers/db.ts";
 import { call, type Org, readyToAdmit, startOrg } from "../helpers/scenario.ts";
 import { FakeConnection } from "./fake-connection.ts";
@@ -24,8 +24,7 @@ describe.each(providers)("the console hub on %s", (provider) => {
   /** A console of `email`'s, signed in afresh, watching the session. */
   const watch = async (sessionId: string, email: string) => {
     const cookie = await signIn(org.app, email);
-    // The cookie is the sign-in token and its signature: "gk_session=<token>.<signature>".
-    const loginToken = decodeURIComponent(/gk_session=([^;]+)/.exec(cookie)![1]!).replace(/\.[^.]*$/, "");
+    const loginToken = loginTokenOf(cookie);
     const staff = (await resolveLogin(org.app.ctx, loginToken))!;
     const connection = new FakeConnection();
     const watcher = hub.open(connection, { sessionId, staff, loginToken });
