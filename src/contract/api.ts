@@ -154,7 +154,7 @@ export const invite = z.object({
 });
 export const carerConfirmation = z.object({ present: z.boolean(), at: z.date() });
 export const carerLink = z.object({
-  session: publicSession.omit({ status: true }).extend({ status: sessionStatus, delivery }),
+  session: publicSession.extend({ delivery }),
   member: z.object({ displayName: z.string() }),
   terms: z.object({ version: z.number(), lines: z.array(z.string()) }),
   confirmation: carerConfirmation.nullable(),

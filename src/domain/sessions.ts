@@ -116,13 +116,16 @@ export async function scheduleSession(ctx: Ctx, input: ScheduleInput, actor: Sta
     const members = await tx.member.findMany({ where: { id: { in: input.memberIds } } });
     if (members.length !== input.memberIds.length) throw badRequest("unknown_member", "memberIds names a member that does not exist.");
 
+    const details = {
+      title: input.title,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+      delivery: input.delivery,
+      leadStaffId: input.leadStaffId,
+    };
     const session = await tx.session.create({
       data: {
-        title: input.title,
-        startsAt: input.startsAt,
-        endsAt: input.endsAt,
-        delivery: input.delivery,
-        leadStaffId: input.leadStaffId,
+        ...details,
         secondStaffId: input.secondStaffId ?? null,
         roomName: `gk_${randomBytes(12).toString("base64url")}`,
         allowData: input.allowData ?? false,
@@ -162,15 +165,7 @@ export async function scheduleSession(ctx: Ctx, input: ScheduleInput, actor: Sta
       actorId: actor.id,
       action: "session.scheduled",
       sessionId: session.id,
-      data: {
-        title: input.title,
-        startsAt: input.startsAt,
-        endsAt: input.endsAt,
-        delivery: input.delivery,
-        leadStaffId: input.leadStaffId,
-        secondStaffId: input.secondStaffId,
-        attendees: [...links.keys()],
-      },
+      data: { ...details, secondStaffId: input.secondStaffId, attendees: [...links.keys()] },
     });
     for (const [attendeeId, issued] of links) {
       await audit.append({
