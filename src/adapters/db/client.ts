@@ -26,17 +26,29 @@ export interface Database {
   close(): Promise<void>;
 }
 
+type ClientClass = typeof import("./generated/sqlite/client.ts").PrismaClient;
+
+async function sqliteClient(): Promise<ClientClass> {
+  return (await import("./generated/sqlite/client.ts")).PrismaClient;
+}
+
+/**
+ * PostgreSQL's client, used through the SQLite client's type. Both are generated from one model;
+ * the compiler cannot equate the two clients (their delegates are deferred conditional types, and
+ * PostgreSQL's offer more, such as other isolation levels and case-insensitive filters, which this
+ * code never uses), so same-model.ts checks what can be checked: every model's row is the same on
+ * both. A second client type would make every domain function generic over two clients for
+ * nothing; every test runs on both providers.
+ */
+async function postgresClient(): Promise<ClientClass> {
+  const { PrismaClient } = await import("./generated/postgresql/client.ts");
+  return PrismaClient as unknown as ClientClass;
+}
+
 export async function openDatabase(url: string, options: { migrate?: boolean } = {}): Promise<Database> {
   const provider = providerOf(url);
   if (options.migrate ?? true) await applyMigrations(url);
-  // The PostgreSQL client is used through the SQLite client's type. Both are generated from one
-  // model and differ only where this code never goes (PostgreSQL's other isolation levels and
-  // case-insensitive filters), which is also why the compiler will not equate them: a second type
-  // would make every domain function generic over two clients for nothing. Every test runs on both.
-  const { PrismaClient } =
-    provider === "sqlite"
-      ? await import("./generated/sqlite/client.ts")
-      : ((await import("./generated/postgresql/client.ts")) as unknown as typeof import("./generated/sqlite/client.ts"));
+  const PrismaClient = provider === "sqlite" ? await sqliteClient() : await postgresClient();
   // Prisma's defaults (2 s to get a connection, 5 s to finish) fail requests under bursts of
   // load; decisions are short, but they queue behind one session's lock.
   const db = new PrismaClient({ adapter: adapterFactory(url), transactionOptions: { maxWait: 10_000, timeout: 20_000 } });
