@@ -5,6 +5,7 @@ import { type AttendeeState, type DecisionAction, inWaitingRoom } from "../contr
 import { decideAdmission } from "../policy/engine.ts";
 import type { Check, Decision } from "../policy/types.ts";
 import type { Ctx } from "./context.ts";
+import { storedChecks } from "./decisions.ts";
 import { conflict, notFound } from "./errors.ts";
 import { type AttendeeRow, findAttendee, findAttendees, gatherAdmitFactsMany, staffActor } from "./facts.ts";
 import { groupCommit, type Settled, settle } from "./group-commit.ts";
@@ -31,7 +32,7 @@ async function record(
       sessionId: a.sessionId,
       attendeeId: a.id,
       action,
-      checks: "[]",
+      checks: storedChecks([]),
       staffId,
       message,
     },
@@ -91,7 +92,7 @@ async function admitManyInTx(
       sessionId,
       attendeeId: a.id,
       action: action(decision.allowed),
-      checks: decision.checks,
+      checks: storedChecks(decision.checks),
       staffId: staff.id,
     })),
   });

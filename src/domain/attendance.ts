@@ -5,6 +5,7 @@
 import type { Tx } from "../adapters/db/client.ts";
 import { staffIdentityPrefix } from "../policy/grants.ts";
 import type { Ctx } from "./context.ts";
+import { storedChecks } from "./decisions.ts";
 import type { Uow } from "./unit-of-work.ts";
 
 export interface Sighting {
@@ -142,7 +143,9 @@ async function returnEveryone({ tx, now, audit }: Uow, sessionId: string): Promi
   const message = "The last member of staff left the room.";
   for (const a of admitted) {
     await tx.attendee.update({ where: { id: a.id }, data: { state: "returned", stateChangedAt: now } });
-    await tx.admissionDecision.create({ data: { sessionId, attendeeId: a.id, action: "return", checks: "[]", staffId: null, message } });
+    await tx.admissionDecision.create({
+      data: { sessionId, attendeeId: a.id, action: "return", checks: storedChecks([]), staffId: null, message },
+    });
     await audit.append({ actorType: "system", action: "attendee.return", sessionId, subjectId: a.id, data: { message } });
   }
   return admitted.map((a) => a.id);

@@ -96,6 +96,9 @@ describe.each(providers)("attendance on %s", (provider) => {
       ["admit", org.leadId, null],
       ["return", null, "The last member of staff left the room."],
     ]);
+    // The admission kept the engine's checks; a return needs none, kept as an empty list.
+    expect(decisions[0]!.checks).toEqual(expect.arrayContaining([expect.objectContaining({ rule: "R1.waiting-room", outcome: "pass" })]));
+    expect(decisions[1]!.checks).toEqual([]);
   });
 
   it("reconciling records a join and a leave whose webhooks were lost", async () => {
