@@ -13,6 +13,7 @@ import { publishChange } from "./notify.ts";
 import { assertAssigned, findSession } from "./sessions.ts";
 import type { StaffView } from "./staff.ts";
 import type { Uow } from "./unit-of-work.ts";
+import { checkStaffText } from "./waivers.ts";
 
 async function attendeeOf(tx: Tx, sessionId: string, attendeeId: string): Promise<AttendeeRow> {
   const attendee = await findAttendee(tx, attendeeId);
@@ -201,6 +202,8 @@ async function staffAction(
     from: readonly AttendeeState[];
     to: AttendeeState;
     message?: string | null;
+    /** The message reaches the member: R14 checks it, waived with this reason when given. */
+    toneWaiverReason?: string | null;
     wrongState: string;
     leavesRoom?: boolean;
   },
@@ -210,6 +213,9 @@ async function staffAction(
     await uow.lockSession(sessionId);
     const a = await attendeeOf(tx, sessionId, attendeeId);
     assertAssigned(a.session, staff);
+    if (action.toneWaiverReason !== undefined && action.message) {
+      await checkStaffText(uow, sessionId, action.message, action.toneWaiverReason, staff);
+    }
     if (!(await transition(uow, a, action.from, action.to))) throw conflict("wrong_state", action.wrongState);
     await record(uow, a, action.name, staff.id, action.message);
     return { ...a, state: action.to, livesWithCarer: a.member?.livesWithCarer ?? false };
@@ -223,12 +229,21 @@ async function staffAction(
   return changed;
 }
 
-export function refuseAttendee(ctx: Ctx, sessionId: string, attendeeId: string, message: string | null, staff: StaffView) {
+/** Refuses someone waiting; the message, if any, is shown on their page (R14 checks it). */
+export function refuseAttendee(
+  ctx: Ctx,
+  sessionId: string,
+  attendeeId: string,
+  message: string | null,
+  staff: StaffView,
+  toneWaiverReason: string | null = null,
+) {
   return staffAction(ctx, sessionId, attendeeId, staff, {
     name: "refuse",
     from: inWaitingRoom,
     to: "refused",
     message,
+    toneWaiverReason,
     wrongState: "Only someone in the waiting room can be refused.",
   });
 }
@@ -254,11 +269,21 @@ export function removeAttendee(ctx: Ctx, sessionId: string, attendeeId: string, 
   });
 }
 
-export async function sendMessage(ctx: Ctx, sessionId: string, text: string, attendeeId: string | null, staff: StaffView) {
-  const sent = await ctx.transaction(async ({ tx, audit }) => {
+/** A message to the waiting room, or to one person in it; R14 checks it first. */
+export async function sendMessage(
+  ctx: Ctx,
+  sessionId: string,
+  text: string,
+  attendeeId: string | null,
+  staff: StaffView,
+  toneWaiverReason: string | null = null,
+) {
+  const sent = await ctx.transaction(async (uow) => {
+    const { tx, audit } = uow;
     const session = await findSession(tx, sessionId);
     assertAssigned(session, staff);
     if (attendeeId && !session.attendees.some((a) => a.id === attendeeId)) throw notFound("Attendee");
+    await checkStaffText(uow, sessionId, text, toneWaiverReason, staff);
     const message = await tx.staffMessage.create({ data: { sessionId, attendeeId, staffId: staff.id, text } });
     await audit.append({ actorType: "staff", actorId: staff.id, action: "message.sent", sessionId, subjectId: attendeeId, data: { text } });
     const recipients = session.attendees

@@ -15,6 +15,7 @@ import { parseRoles, watchesEverySession } from "./roles.ts";
 import { agreedHoursOf, readSettings } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
 import type { Store } from "./unit-of-work.ts";
+import { recordWaiver } from "./waivers.ts";
 
 export interface ScheduleInput {
   title: string;
@@ -277,15 +278,13 @@ export async function startSession(ctx: Ctx, sessionId: string, waiverReason: st
   if (!first.decision.allowed) return refuse(first.decision.checks);
   await createRoom(ctx, first.session);
 
-  const result = await ctx.transaction(async ({ tx, now, audit, lockSession }) => {
+  const result = await ctx.transaction(async (uow) => {
+    const { tx, now, audit, lockSession } = uow;
     await lockSession(sessionId);
     const { session, decision } = await decideStartNow(ctx, tx, sessionId, waiverReason, actor);
     if (!decision.allowed) return { ok: false as const, checks: decision.checks };
     const waiver = decision.checks.find((c) => c.outcome === "waived");
-    if (waiver && waiverReason) {
-      await tx.waiver.create({ data: { sessionId, rule: waiver.rule, reason: waiverReason.trim(), staffId: actor.id } });
-      await audit.append({ ...by, action: "waiver.recorded", data: { rule: waiver.rule, reason: waiverReason.trim() } });
-    }
+    if (waiver && waiverReason) await recordWaiver(uow, sessionId, waiver.rule, waiverReason, actor);
     await tx.session.update({ where: { id: sessionId }, data: { status: "live", startedAt: now } });
     await audit.append({ ...by, action: "session.started", data: { checks: decision.checks } });
     const token = await mintStaffToken(ctx, session, actor);

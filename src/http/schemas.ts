@@ -20,3 +20,6 @@ export const displayName = z.string().trim().min(1).max(40);
 
 /** 43 characters of base64url: 256 random bits. Anything else cannot be a link token. */
 export const linkToken = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "is not a valid link") });
+
+/** R14: why a text that is not in the organisation's tone should go all the same (recorded). */
+export const toneWaiverReason = z.string().trim().min(1).max(1000).optional();

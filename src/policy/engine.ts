@@ -11,6 +11,7 @@ import { orgAccount } from "./rules/r7-org-accounts.ts";
 import { privacy } from "./rules/r9-privacy.ts";
 import { validInvite } from "./rules/r10-valid-invite.ts";
 import { guidelinesAgreed } from "./rules/r13-guidelines-agreed.ts";
+import { professionalTone } from "./rules/r14-professional-tone.ts";
 import type { AdmitFacts, Check, Decision, EnterWaitingFacts, StaffJoinFacts, StartFacts } from "./types.ts";
 
 /** Rules enforced elsewhere than in a decision, named in every decision all the same. */
@@ -59,6 +60,14 @@ export function decideAdmission(f: AdmitFacts): Decision {
     ],
     "Not part of admission: decided when the session starts.",
   );
+}
+
+/**
+ * May this text that a member of staff wrote go to members or carers? (R14: a soft rule; a
+ * failing text goes only with a written reason, which the caller records.)
+ */
+export function decideStaffText(text: string, waiverReason: string | null): Decision {
+  return decide([professionalTone(text, waiverReason), ...elsewhere()], "Not part of a message's tone.");
 }
 
 /** The failing checks among a decision's, for error bodies and the waiting page. */

@@ -26,11 +26,12 @@ export const ruleIds = [
   "R11.contact-via-carer",
   "R12.emergency-contact",
   "R13.guidelines-agreed",
+  "R14.professional-tone",
 ] as const;
 export type RuleId = (typeof ruleIds)[number];
 
-/** R3 is the only soft rule: it may be waived with a written reason. The rest are hard. */
-export const softRules: ReadonlySet<RuleId> = new Set(["R3.second-staff"]);
+/** The soft rules may be waived with a written reason, which is recorded. The rest are hard. */
+export const softRules: ReadonlySet<RuleId> = new Set(["R3.second-staff", "R14.professional-tone"]);
 
 export type Outcome = "pass" | "fail" | "waived" | "not_applicable";
 

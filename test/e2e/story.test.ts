@@ -136,6 +136,23 @@ describe.skipIf(!chromiumAvailable)("the whole story in Chromium", () => {
     await expectNoAxeViolations(console_, "console live session");
   });
 
+  it("a message in the wrong tone is held with what was found, and goes once a reason is given (R14)", async () => {
+    const broadcast = console_.getByPlaceholder("Message to everyone waiting");
+    await broadcast.fill("Nearly ready, see you soon xx");
+    await console_.getByRole("button", { name: "Send to all" }).click();
+    await console_
+      .getByText(/does not keep the organisation's professional tone: a kiss \("xx"\)/)
+      .first()
+      .waitFor();
+    const reason = console_.getByLabel("To send it as it is, say why (this is recorded)");
+    await reason.fill("Alex's mother asked us to sign off the way the family does");
+    await expectNoAxeViolations(console_, "console tone refusal");
+    await console_.getByRole("button", { name: "Send to all" }).click();
+    await console_.getByText("Message sent to everyone waiting.").waitFor();
+    await member.getByText("Nearly ready, see you soon xx").waitFor();
+    expect(await reason.count()).toBe(0);
+  });
+
   it("when the group rules change, the waiting member is shown them again and agrees", async () => {
     const res = await call(org, "PUT", "/api/guidelines/member", org.admin, {
       lines: ["Be kind.", "Do not take photos of the screen.", "Tell staff if you feel upset.", "Wave to say hello."],
@@ -186,9 +203,10 @@ describe.skipIf(!chromiumAvailable)("the whole story in Chromium", () => {
     await screenshot(member, "member-ended-320");
   });
 
-  it("the DSL's safeguarding page verifies the audit trail and lists the R3 waiver", async () => {
+  it("the DSL's safeguarding page verifies the audit trail and lists the R3 and R14 waivers", async () => {
     await console_.getByRole("link", { name: "Safeguarding" }).click();
     await console_.getByText("Second worker is off sick today").waitFor();
+    await console_.getByText("Alex's mother asked us to sign off the way the family does").waitFor();
     await console_.getByRole("button", { name: "Verify the audit trail" }).click();
     await console_.getByText(/The audit trail is intact: \d+ events/).waitFor();
     await expectNoAxeViolations(console_, "console safeguarding");

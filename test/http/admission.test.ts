@@ -2,6 +2,7 @@
 // and the tokens that come out when nothing fails.
 import { TokenVerifier } from "livekit-server-sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ruleIds } from "../../src/policy/types.ts";
 import { providers } from "../helpers/db.ts";
 import {
   addMember,
@@ -63,7 +64,7 @@ describe.each(providers)("admission on %s", (provider) => {
 
     const decisions = await org.t.database.db.admissionDecision.findMany({ where: { attendeeId: a.id, action: "admit" } });
     expect(decisions).toHaveLength(1);
-    expect(decisions[0]!.checks).toHaveLength(13);
+    expect(decisions[0]!.checks).toHaveLength(ruleIds.length);
   });
 
   it("gives the lead a staff token naming their account, with room admin", async () => {
@@ -396,6 +397,36 @@ describe.each(providers)("admission on %s", (provider) => {
     expect(res.statusCode).toBe(201);
     expect(res.json().message.recipients).toEqual([a.id]);
     expect(await org.t.database.db.staffMessage.count({ where: { sessionId: s.id } })).toBe(1);
+  });
+
+  it("R14: a message or refusal not in the organisation's tone is refused with what was found, and goes with a reason that is kept", async () => {
+    const { s, a } = await readyToAdmit(org);
+    const kissed = await call(org, "POST", `/api/sessions/${s.id}/message`, org.lead, { text: "See you in a minute hun xx" });
+    expect(kissed.statusCode).toBe(409);
+    expect(kissed.json().error).toMatchObject({ code: "R14.professional-tone", message: expect.stringContaining('a kiss ("xx")') });
+    expect(failingRules(kissed.json())).toEqual(["R14.professional-tone"]);
+    expect(await org.t.database.db.staffMessage.count({ where: { sessionId: s.id } })).toBe(0);
+
+    const refusal = { message: "Not today babe" };
+    const refused = await call(org, "POST", `/api/sessions/${s.id}/attendees/${a.id}/refuse`, org.lead, refusal);
+    expect(refused.statusCode).toBe(409);
+    expect((await org.t.database.db.attendee.findUniqueOrThrow({ where: { id: a.id } })).state).toBe("waiting");
+
+    const reason = "Her family signs off like this and asked us to.";
+    const sent = await call(org, "POST", `/api/sessions/${s.id}/message`, org.lead, {
+      text: "See you in a minute hun xx",
+      toneWaiverReason: reason,
+    });
+    expect(sent.statusCode, sent.body).toBe(201);
+    const waivers = await org.t.database.db.waiver.findMany({ where: { sessionId: s.id } });
+    expect(waivers.map((w) => [w.rule, w.reason, w.staffId])).toEqual([["R14.professional-tone", reason, org.leadId]]);
+    const audit = await org.t.database.db.auditEvent.findFirstOrThrow({ where: { sessionId: s.id, action: "waiver.recorded" } });
+    expect(JSON.parse(audit.data!)).toMatchObject({ rule: "R14.professional-tone", reason, text: "See you in a minute hun xx" });
+
+    // A professional text needs no reason and records no waiver.
+    const plain = await call(org, "POST", `/api/sessions/${s.id}/attendees/${a.id}/refuse`, org.lead, { message: "Not today, sorry." });
+    expect(plain.statusCode, plain.body).toBe(200);
+    expect(await org.t.database.db.waiver.count({ where: { sessionId: s.id } })).toBe(1);
   });
 
   describe("authorisation", () => {

@@ -1,5 +1,5 @@
 // For the DSL (and admins): the audit trail filtered by session, person, staff and time, its
-// verification, the R3 waivers, and exports of each as CSV or JSON.
+// verification, the waivers of soft rules (R3, R14), and exports of each as CSV or JSON.
 import { useState } from "react";
 import { api } from "../shared/api.ts";
 import { useOnMount } from "../shared/use-on-mount.ts";
@@ -17,6 +17,7 @@ interface AuditEvent {
 
 interface Waiver {
   id: string;
+  rule: string;
   sessionTitle: string;
   reason: string;
   staffId: string;
@@ -117,14 +118,18 @@ export function Safeguarding() {
           ))}
         </tbody>
       </table>
-      <h2>Sessions run without a second member of staff (R3 waivers)</h2>
+      <h2>Rules waived with a reason</h2>
+      <p className="hint">
+        R3: a session run without a second member of staff. R14: a message sent although it was not in the organisation's tone.
+      </p>
       <p>
         <a href="/api/waivers?format=csv">Export waivers as CSV</a>
       </p>
       <ul>
         {waivers.map((w) => (
           <li key={w.id}>
-            {new Date(w.createdAt).toLocaleString("en-GB")}, {w.sessionTitle}: {w.reason}
+            {new Date(w.createdAt).toLocaleString("en-GB")}, {w.sessionTitle},{" "}
+            {w.rule === "R14.professional-tone" ? "R14 tone" : "R3 second staff"}: {w.reason}
           </li>
         ))}
       </ul>

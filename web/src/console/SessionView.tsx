@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from "react";
 import { Call } from "../call/Call.tsx";
 import { type ApiError, api, socketUrl } from "../shared/api.ts";
 import { Chips } from "./Chips.tsx";
+import { useToneWaiver } from "./tone.tsx";
 import type { Session, Snapshot, Staff, WaitingPerson } from "./types.ts";
 import { Notice, useAction } from "./use-action.tsx";
 
@@ -42,6 +43,7 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
   const { notice, setNotice, act: run } = useAction();
   const [call, setCall] = useState<{ token: string; url: string } | null>(null);
   const [broadcast, setBroadcast] = useState("");
+  const broadcastTone = useToneWaiver("broadcast-tone");
   const lastKnock = useRef(0);
   const mutedRef = useRef(muted);
   mutedRef.current = muted;
@@ -210,7 +212,7 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
             onSubmit={(e) => {
               e.preventDefault();
               void run(
-                () => api("POST", `/api/sessions/${sessionId}/message`, { text: broadcast }),
+                broadcastTone.watch(() => api("POST", `/api/sessions/${sessionId}/message`, broadcastTone.body({ text: broadcast }))),
                 "Message sent to everyone waiting.",
               ).then((ok) => ok && setBroadcast(""));
             }}
@@ -222,10 +224,14 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
               id="broadcast"
               placeholder="Message to everyone waiting"
               value={broadcast}
-              onChange={(e) => setBroadcast(e.target.value)}
+              onChange={(e) => {
+                setBroadcast(e.target.value);
+                broadcastTone.textChanged();
+              }}
               required
               maxLength={500}
             />
+            {broadcastTone.field}
             <button type="submit" className="secondary">
               Send to all
             </button>
@@ -287,12 +293,16 @@ function Person({
 }) {
   const [mode, setMode] = useState<"none" | "refuse" | "remove" | "message">("none");
   const [text, setText] = useState("");
+  const tone = useToneWaiver(`tone-${person.attendeeId}`);
   const base = `/api/sessions/${sessionId}/attendees/${person.attendeeId}`;
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     let ok = false;
     if (mode === "refuse")
-      ok = await run(() => api("POST", `${base}/refuse`, text ? { message: text } : {}), `${person.displayName} was refused.`);
+      ok = await run(
+        tone.watch(() => api("POST", `${base}/refuse`, text ? tone.body({ message: text }) : {})),
+        `${person.displayName} was refused.`,
+      );
     if (mode === "remove") {
       ok = await run(async () => {
         const res = await api<{ reminder?: string }>("POST", `${base}/remove`, { reason: text });
@@ -300,7 +310,10 @@ function Person({
       }, `${person.displayName} was removed.`);
     }
     if (mode === "message")
-      ok = await run(() => api("POST", `/api/sessions/${sessionId}/message`, { text, attendeeId: person.attendeeId }), "Message sent.");
+      ok = await run(
+        tone.watch(() => api("POST", `/api/sessions/${sessionId}/message`, tone.body({ text, attendeeId: person.attendeeId }))),
+        "Message sent.",
+      );
     // What was typed stays when the action failed, so it can be corrected and sent again.
     if (ok) {
       setMode("none");
@@ -353,11 +366,15 @@ function Person({
           <input
             id={`t-${person.attendeeId}`}
             value={text}
-            onChange={(e) => setText(e.target.value)}
+            onChange={(e) => {
+              setText(e.target.value);
+              tone.textChanged();
+            }}
             required={mode !== "refuse"}
             minLength={mode === "remove" ? 3 : undefined}
             maxLength={500}
           />
+          {mode !== "remove" && tone.field}
           <div className="actions">
             <button type="submit">{mode === "refuse" ? "Refuse" : mode === "remove" ? "Remove" : "Send"}</button>
             <button type="button" className="secondary" onClick={() => setMode("none")}>

@@ -1,6 +1,6 @@
 // The safeguarding lead's views: concerns (any staff raise them; staff see their own, the DSL
-// sees all and follows up), R3 waivers, and the audit trail with its verification. Each list can
-// be exported as JSON or CSV (?format=csv).
+// sees all and follows up), waivers of soft rules (R3, R14), and the audit trail with its
+// verification. Each list can be exported as JSON or CSV (?format=csv).
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import type { FastifyReply } from "fastify";
 import { z } from "zod";

@@ -26,7 +26,7 @@ import {
   viewSession,
 } from "../../../domain/sessions.ts";
 import { currentStaff } from "../../plugins/auth.ts";
-import { attendeeParams, dateTime, displayName, idParam } from "../../schemas.ts";
+import { attendeeParams, dateTime, displayName, idParam, toneWaiverReason } from "../../schemas.ts";
 
 export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
@@ -181,7 +181,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ["waiting room"],
         params: attendeeParams,
-        body: z.object({ message: z.string().trim().min(1).max(500).optional() }).default({}),
+        body: z.object({ message: z.string().trim().min(1).max(500).optional(), toneWaiverReason }).default({}),
         response: { 200: attendeeStateChange, 403: errorBody, 404: errorBody, 409: errorBody },
       },
     },
@@ -192,6 +192,7 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
         request.params.attendeeId,
         request.body.message ?? null,
         currentStaff(request),
+        request.body.toneWaiverReason ?? null,
       );
       return { attendee: { id: a.id, state: a.state } };
     },
@@ -240,17 +241,25 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ["waiting room"],
         params: idParam,
-        body: z.object({ text: z.string().trim().min(1).max(500), attendeeId: z.string().min(1).max(64).optional() }),
+        body: z.object({ text: z.string().trim().min(1).max(500), attendeeId: z.string().min(1).max(64).optional(), toneWaiverReason }),
         response: {
           201: z.object({ message: staffMessage }),
           403: errorBody,
           404: errorBody,
+          409: errorBody,
         },
       },
     },
     async (request, reply) =>
       reply.code(201).send({
-        message: await sendMessage(app.ctx, request.params.id, request.body.text, request.body.attendeeId ?? null, currentStaff(request)),
+        message: await sendMessage(
+          app.ctx,
+          request.params.id,
+          request.body.text,
+          request.body.attendeeId ?? null,
+          currentStaff(request),
+          request.body.toneWaiverReason ?? null,
+        ),
       }),
   );
 };
