@@ -14,10 +14,12 @@ import { redisBus } from "./adapters/bus/redis.ts";
 import { type Database, openDatabase } from "./adapters/db/client.ts";
 import { livekitRooms } from "./adapters/livekit/rooms.ts";
 import { livekitTokens } from "./adapters/livekit/tokens.ts";
+import { smtpMailer } from "./adapters/mail/smtp.ts";
 import { defaultThrottlePolicy, memoryThrottle, redisThrottle } from "./adapters/throttle.ts";
 import type { Config } from "./config.ts";
 import { reconcile } from "./domain/attendance.ts";
 import type { Ctx } from "./domain/context.ts";
+import { sendDue } from "./domain/outbox/outbox.ts";
 import { ensureFirstAdmin, firstAdminAdvice, noStaffYet } from "./domain/staff.ts";
 import { storeOf } from "./domain/unit-of-work.ts";
 import { declareAccess, enforceAccess, enforceAccessBeforeBody } from "./http/access.ts";
@@ -30,6 +32,7 @@ import { safeguardingRoutes } from "./http/routes/console/safeguarding.ts";
 import { sessionRoutes } from "./http/routes/console/sessions.ts";
 import { settingsRoutes } from "./http/routes/console/settings.ts";
 import { staffRoutes } from "./http/routes/console/staff.ts";
+import { volunteerRoutes } from "./http/routes/console/volunteers.ts";
 import { healthRoutes } from "./http/routes/health.ts";
 import { cspDirectives, pageRoutes } from "./http/routes/pages.ts";
 import { carerRoutes } from "./http/routes/public/carer.ts";
@@ -90,11 +93,17 @@ export async function buildApp({ config, database, logDestination, now = () => n
     bus,
     signIns: counters ? redisThrottle(counters, throttlePolicy) : memoryThrottle(throttlePolicy),
     log: app.log,
+    mailer: config.SMTP_URL
+      ? smtpMailer(config.SMTP_URL, config.MAIL_FROM ?? `Gatekeeper <gatekeeper@${new URL(config.PUBLIC_URL).hostname}>`, {
+          caFile: config.SMTP_CA_FILE,
+        })
+      : null,
   };
   await app.register(contextPlugin, { ctx });
   app.addHook("onClose", async () => {
     await bus.close();
     await ctx.signIns.close();
+    ctx.mailer?.close();
     counters?.disconnect();
   });
   await firstAdmin(app, ctx);
@@ -147,7 +156,8 @@ export async function buildApp({ config, database, logDestination, now = () => n
   // The API reference: an HTML page at /docs, the OpenAPI document at /docs/json.
   await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
 
-  startReconciling(app, ctx);
+  repeat(app, config.RECONCILE_SECONDS, "reconciling with LiveKit failed", () => reconcile(ctx));
+  if (ctx.mailer) repeat(app, config.OUTBOX_SECONDS, "the outbox could not send", () => sendDue(ctx));
   return app;
 }
 
@@ -166,6 +176,7 @@ async function consoleApi(api: FastifyInstance): Promise<void> {
   await api.register(staffRoutes, { prefix: "/api/staff" });
   await api.register(settingsRoutes, { prefix: "/api" });
   await api.register(memberRoutes, { prefix: "/api/members" });
+  await api.register(volunteerRoutes, { prefix: "/api/volunteers" });
   await api.register(sessionRoutes, { prefix: "/api/sessions" });
   await api.register(safeguardingRoutes, { prefix: "/api" });
 }
@@ -189,21 +200,24 @@ async function firstAdmin(app: FastifyInstance, ctx: Ctx): Promise<void> {
   }
 }
 
-/** While sessions are live, compares their rooms with attendance every RECONCILE_SECONDS. */
-function startReconciling(app: FastifyInstance, ctx: Ctx): void {
-  if (ctx.config.RECONCILE_SECONDS === 0) return;
+/**
+ * Runs `work` every `seconds` (0: never), one run at a time, until the app closes: comparing live
+ * rooms with attendance (RECONCILE_SECONDS) and sending what the outbox has due (OUTBOX_SECONDS).
+ */
+function repeat(app: FastifyInstance, seconds: number, failure: string, work: () => Promise<unknown>): void {
+  if (seconds === 0) return;
   let running = false;
   const timer = setInterval(async () => {
     if (running) return;
     running = true;
     try {
-      await reconcile(ctx);
+      await work();
     } catch (err) {
-      app.log.warn({ err }, "reconciling with LiveKit failed");
+      app.log.warn({ err }, failure);
     } finally {
       running = false;
     }
-  }, ctx.config.RECONCILE_SECONDS * 1000);
+  }, seconds * 1000);
   timer.unref();
   app.addHook("onClose", async () => clearInterval(timer));
 }

@@ -59,6 +59,17 @@ const envSchema = z.object({
   RECONCILE_SECONDS: optional(z.coerce.number().min(0).max(300)).default(5),
   /** How long a waiting page may be gone (closed tab, lost network) before it leaves the list. */
   WAITING_GRACE_SECONDS: optional(z.coerce.number().min(0).max(600)).default(20),
+  /**
+   * Where e-mail goes: smtp://user:pass@host:587 (STARTTLS when offered) or smtps:// (TLS from the
+   * start). Unset: messages are composed and kept in the outbox, not sent.
+   */
+  SMTP_URL: optional(z.url({ protocol: /^smtps?$/ })),
+  /** The From of every message, e.g. "Art Club <clubs@example.org>". */
+  MAIL_FROM: optional(z.string().trim().min(3).max(200)),
+  /** A PEM file of certificate authorities to trust for the SMTP server (an internal relay). */
+  SMTP_CA_FILE: optional(z.string().min(1)),
+  /** How often the outbox looks for messages due (0 turns it off, for tests). */
+  OUTBOX_SECONDS: optional(z.coerce.number().min(0).max(3600)).default(15),
   /** Hours a console sign-in lasts. */
   STAFF_SESSION_HOURS: optional(
     z.coerce

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { ruleIds } from "../policy/types.ts";
 import {
+  attemptOutcome,
   attendeeKind,
   attendeeState,
   audience,
@@ -12,6 +13,10 @@ import {
   consentMethod,
   consentType,
   delivery,
+  linkKind,
+  messageKind,
+  messageStatus,
+  recipientType,
   role,
   sessionStatus,
   sessionSummary,
@@ -60,10 +65,34 @@ export const member = z.object({
   id: z.string(),
   displayName: z.string(),
   livesWithCarer: z.boolean(),
+  email: z.string().nullable(),
   createdAt: z.date(),
   carers: z.array(z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable() })),
   consents: z.array(consent),
   consentState: z.object({ video: consentState, recording: consentState }),
+});
+
+export const volunteer = z.object({ id: z.string(), displayName: z.string(), email: z.string().nullable(), createdAt: z.date() });
+
+/** A message in the outbox, as the session's staff see it (SPEC §8: GET /api/sessions/:id/messages). */
+export const outboxMessage = z.object({
+  id: z.string(),
+  kind: messageKind,
+  /** The address it goes to; null when there is none on file (give the links another way). */
+  to: z.string().nullable(),
+  toName: z.string(),
+  recipientType,
+  attendeeId: z.string().nullable(),
+  subject: z.string(),
+  status: messageStatus,
+  dueAt: z.date(),
+  /** The first moment it may go: held until the next opening of the agreed hours. */
+  notBefore: z.date(),
+  sentAt: z.date().optional(),
+  attempts: z.array(z.object({ at: z.date(), outcome: attemptOutcome, reply: z.string().nullable() })),
+  /** The message as sent (or as it would be), its links filled in while they still work. */
+  text: z.string(),
+  links: z.array(z.object({ name: linkKind, url: z.string().nullable(), works: z.boolean() })),
 });
 
 /** Who staff contact about a member who lives with a carer (R11), with what to say. */
@@ -75,6 +104,8 @@ export const attendee = z.object({
   id: z.string(),
   kind: attendeeKind,
   memberId: z.string().nullable(),
+  /** A volunteer on file (null for members, and for volunteers named by free text). */
+  volunteerId: z.string().nullable(),
   displayName: z.string(),
   state: attendeeState,
   stateChangedAt: z.date(),
@@ -125,6 +156,9 @@ export const settings = z.object({
   emergencyContact,
   carerConfirmLeadMinutes: z.number(),
   longWaitSeconds: z.number(),
+  inviteDaysBefore: z.number(),
+  reminderHoursBefore: z.number(),
+  occurrenceWeeksAhead: z.number(),
 });
 export const text = z.object({ audience, version: z.number(), lines: z.array(z.string()) });
 

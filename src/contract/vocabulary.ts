@@ -49,3 +49,19 @@ export const sessionSummary = z.object({
   ),
 });
 export type SessionSummary = z.infer<typeof sessionSummary>;
+
+/**
+ * The outbox (SPEC §8). Kinds and attempt outcomes are text columns checked here (kinds have
+ * hyphens, which Prisma's enums cannot hold); a message's status is derived from its attempts.
+ */
+export const messageKind = z.enum(["invitation", "reminder", "changed", "cancelled", "link-reissued"]);
+export type MessageKind = z.infer<typeof messageKind>;
+export const messageStatus = z.enum(["queued", "waiting-for-hours", "sent", "failed", "not-sent"]);
+export type MessageStatus = z.infer<typeof messageStatus>;
+export const recipientType = z.enum(["carer", "member", "volunteer"]);
+export type RecipientType = z.infer<typeof recipientType>;
+/** sending: claimed by an instance until retryAt; retry: a temporary failure, tried again at retryAt. */
+export const attemptOutcome = z.enum(["sending", "sent", "retry", "failed", "expired", "skipped"]);
+export type AttemptOutcome = z.infer<typeof attemptOutcome>;
+/** The personal links a queued message names, each token sealed (OutboxMessage.links). */
+export const sealedLinks = z.array(z.object({ name: linkKind, linkId: z.string(), sealed: z.string() }));

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { EventBus } from "../adapters/bus/events.ts";
 import type { VideoRooms } from "../adapters/livekit/rooms.ts";
 import type { TokenMinter } from "../adapters/livekit/tokens.ts";
+import type { Mailer } from "../adapters/mail/smtp.ts";
 import type { AccountThrottle } from "../adapters/throttle.ts";
 import type { Config } from "../config.ts";
 import type { Store } from "./unit-of-work.ts";
@@ -15,4 +16,6 @@ export interface Ctx extends Store {
   /** Failed sign-ins per account, shared by every instance when REDIS_URL is set. */
   signIns: AccountThrottle;
   log: FastifyBaseLogger;
+  /** The SMTP server, or null when SMTP_URL is unset (messages are kept, not sent). */
+  mailer: Mailer | null;
 }

@@ -19,14 +19,32 @@ export function needsCarerLink(delivery: string, kind: string, livesWithCarer: b
   return delivery === "home" && kind === "member" && livesWithCarer;
 }
 
-export async function issueLinks(tx: Tx, config: Config, attendeeId: string, withCarerLink: boolean): Promise<IssuedLinks> {
-  const url = async (kind: LinkKind) => {
+/** A link just issued: its token exists only in memory, for the page that shows it once and the outbox. */
+export interface PersonalLink {
+  name: LinkKind;
+  linkId: string;
+  token: string;
+}
+
+export const linkUrl = (config: Config, kind: LinkKind, token: string) => `${config.PUBLIC_URL}/${paths[kind]}/${token}`;
+
+export async function issueLinks(
+  tx: Tx,
+  config: Config,
+  attendeeId: string,
+  withCarerLink: boolean,
+): Promise<{ urls: IssuedLinks; links: PersonalLink[] }> {
+  const links: PersonalLink[] = [];
+  for (const name of withCarerLink ? (["invite", "carer"] as const) : (["invite"] as const)) {
     const token = newToken();
-    await tx.link.create({ data: { attendeeId, kind, tokenHash: hashToken(token) } });
-    return `${config.PUBLIC_URL}/${paths[kind]}/${token}`;
+    const link = await tx.link.create({ data: { attendeeId, kind: name, tokenHash: hashToken(token) } });
+    links.push({ name, linkId: link.id, token });
+  }
+  const url = (name: LinkKind) => {
+    const link = links.find((l) => l.name === name);
+    return link ? linkUrl(config, name, link.token) : undefined;
   };
-  const inviteUrl = await url("invite");
-  return withCarerLink ? { inviteUrl, carerUrl: await url("carer") } : { inviteUrl };
+  return { urls: { inviteUrl: url("invite")!, ...(withCarerLink ? { carerUrl: url("carer") } : {}) }, links };
 }
 
 export async function revokeLinks(tx: Tx, where: { attendeeId: string } | { attendee: { sessionId: string } }, reason: string, at: Date) {

@@ -14,15 +14,11 @@ import { publishArrival } from "./notify.ts";
 import { findSession, viewSession } from "./sessions.ts";
 import { readSettings } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
+import { dayWords, timeWords } from "./words.ts";
 
 /** "The group starts on Tuesday 3 March at 2pm." in the organisation's time zone. */
 function startsSentence(startsAt: Date, timeZone: string): string {
-  const day = new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "long", day: "numeric", month: "long" }).format(startsAt);
-  const time = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "numeric", minute: "2-digit", hour12: true })
-    .format(startsAt)
-    .replace(":00", "")
-    .replace(/\s/g, "");
-  return `The group starts on ${day} at ${time}.`;
+  return `The group starts on ${dayWords(startsAt, timeZone)} at ${timeWords(startsAt, timeZone)}.`;
 }
 
 const waitingActor = { staffId: "", active: true, isLead: true, isAssigned: true };

@@ -19,6 +19,8 @@ export interface CarerInput {
 export interface MemberInput {
   displayName: string;
   livesWithCarer: boolean;
+  /** Only for a member who does not live with a carer (R11: otherwise the carer is contacted). */
+  email?: string;
   carers: CarerInput[];
 }
 
@@ -38,6 +40,7 @@ type MemberRow = {
   id: string;
   displayName: string;
   livesWithCarer: boolean;
+  email: string | null;
   createdAt: Date;
   carers: { id: string; name: string; email: string | null; phone: string | null }[];
   consents: ConsentRow[];
@@ -88,6 +91,7 @@ function viewMember(m: MemberRow) {
     id: m.id,
     displayName: m.displayName,
     livesWithCarer: m.livesWithCarer,
+    email: m.email,
     createdAt: m.createdAt,
     carers: m.carers.map((c) => ({ id: c.id, name: c.name, email: c.email, phone: c.phone })),
     consents: m.consents.map(viewConsent),
@@ -109,9 +113,19 @@ export async function createMember(ctx: Ctx, input: MemberInput, actorId: string
   assertRoomName(input.displayName);
   if (input.livesWithCarer && input.carers.length === 0)
     throw badRequest("carer_required", "A member who lives with a carer needs at least one carer.");
+  if (input.livesWithCarer && input.email)
+    throw badRequest(
+      "contact_via_carer",
+      "A member who lives with a carer is contacted through their carer (R11): give the carer's e-mail.",
+    );
   return ctx.transaction(async ({ tx, audit }) => {
     const member = await tx.member.create({
-      data: { displayName: input.displayName, livesWithCarer: input.livesWithCarer, carers: { create: input.carers } },
+      data: {
+        displayName: input.displayName,
+        livesWithCarer: input.livesWithCarer,
+        email: input.email ?? null,
+        carers: { create: input.carers },
+      },
       include: memberInclude,
     });
     await audit.append({

@@ -1,5 +1,6 @@
-// Passwords (scrypt, memory-hard) and random tokens for links and sign-ins (stored only as hashes).
-import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+// Passwords (scrypt, memory-hard), random tokens for links and sign-ins (stored only as hashes),
+// and link tokens sealed for the outbox.
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
 
 const scryptAsync = promisify(scrypt) as (
@@ -49,4 +50,33 @@ export function newToken(): string {
 /** What is stored in place of a token. */
 export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("base64url");
+}
+
+function sealKey(secret: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", secret, "gatekeeper", "outbox link tokens", 32));
+}
+
+/**
+ * A link token sealed (AES-256-GCM, a key derived from SESSION_SECRET) so that a message queued
+ * for later can carry it while the database holds no readable token (R10). Rotating the secret
+ * makes queued messages unreadable; they are then not sent (the outbox says so).
+ */
+export function sealToken(token: string, secret: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", sealKey(secret), iv);
+  const sealed = Buffer.concat([cipher.update(token, "utf8"), cipher.final()]);
+  return [iv, cipher.getAuthTag(), sealed].map((b) => b.toString("base64url")).join(".");
+}
+
+/** The token sealed by sealToken, or null when it cannot be opened (another secret, or tampered). */
+export function openToken(sealed: string, secret: string): string | null {
+  const [iv, tag, body] = sealed.split(".").map((p) => Buffer.from(p, "base64url"));
+  if (!iv || !tag || !body) return null;
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", sealKey(secret), iv);
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(body), decipher.final()]).toString("utf8");
+  } catch {
+    return null;
+  }
 }

@@ -9,8 +9,10 @@ import type { Check } from "../policy/types.ts";
 import type { Ctx } from "./context.ts";
 import { badRequest, conflict, DomainError, forbidden, notFound } from "./errors.ts";
 import { sessionFacts, sessionInclude, staffActor } from "./facts.ts";
-import { type IssuedLinks, issueLinks, needsCarerLink, revokeLinks } from "./links.ts";
+import { issueLinks, needsCarerLink, revokeLinks } from "./links.ts";
 import { assertRoomName } from "./members.ts";
+import { draftsFor } from "./outbox/invitations.ts";
+import { queueMessages } from "./outbox/outbox.ts";
 import { parseRoles, watchesEverySession } from "./roles.ts";
 import { agreedHoursOf, readSettings } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
@@ -25,6 +27,9 @@ export interface ScheduleInput {
   leadStaffId: string;
   secondStaffId?: string;
   memberIds: string[];
+  /** Volunteers on file. */
+  volunteerIds?: string[];
+  /** Volunteers named by free text (kept for older clients; they get no e-mail). */
   volunteers?: { displayName: string }[];
   allowData?: boolean;
 }
@@ -33,7 +38,7 @@ const sessionDetail = {
   ...sessionInclude,
   attendees: {
     orderBy: { createdAt: "asc" as const },
-    include: { member: { include: { carers: { orderBy: { createdAt: "asc" as const } } } } },
+    include: { member: { include: { carers: { orderBy: { createdAt: "asc" as const } } } }, volunteer: true },
   },
   waivers: { orderBy: { createdAt: "asc" as const } },
 };
@@ -66,6 +71,7 @@ function viewAttendee(a: AttendeeRow) {
     id: a.id,
     kind: a.kind,
     memberId: a.memberId,
+    volunteerId: a.volunteerId,
     displayName: a.displayName,
     state: a.state,
     stateChangedAt: a.stateChangedAt,
@@ -105,17 +111,24 @@ export async function scheduleSession(ctx: Ctx, input: ScheduleInput, actor: Sta
   if (input.secondStaffId && input.secondStaffId === input.leadStaffId)
     throw badRequest("same_staff", "The second member of staff must be someone other than the lead.");
   if (new Set(input.memberIds).size !== input.memberIds.length) throw badRequest("duplicate_member", "A member is listed twice.");
-  if (input.memberIds.length + (input.volunteers?.length ?? 0) === 0)
+  const volunteerIds = input.volunteerIds ?? [];
+  if (new Set(volunteerIds).size !== volunteerIds.length) throw badRequest("duplicate_volunteer", "A volunteer is listed twice.");
+  if (input.memberIds.length + volunteerIds.length + (input.volunteers?.length ?? 0) === 0)
     throw badRequest("no_invitees", "Invite at least one member or volunteer.");
   for (const v of input.volunteers ?? []) assertRoomName(v.displayName);
 
-  const created = await ctx.transaction(async ({ tx, now, audit }) => {
+  const created = await ctx.transaction(async (uow) => {
+    const { tx, now, audit } = uow;
     await activeStaff(tx, input.leadStaffId, "leadStaffId");
     if (input.secondStaffId) await activeStaff(tx, input.secondStaffId, "secondStaffId");
-    const r6 = scheduledWithinHours(input, agreedHoursOf(await readSettings(tx)));
+    const settings = await readSettings(tx);
+    const r6 = scheduledWithinHours(input, agreedHoursOf(settings));
     if (r6.outcome === "fail") throw conflict("R6.outside-agreed-hours", r6.reason, [r6]);
     const members = await tx.member.findMany({ where: { id: { in: input.memberIds } } });
     if (members.length !== input.memberIds.length) throw badRequest("unknown_member", "memberIds names a member that does not exist.");
+    const volunteers = await tx.volunteer.findMany({ where: { id: { in: volunteerIds } } });
+    if (volunteers.length !== volunteerIds.length)
+      throw badRequest("unknown_volunteer", "volunteerIds names a volunteer who is not on file.");
 
     const details = {
       title: input.title,
@@ -133,15 +146,20 @@ export async function scheduleSession(ctx: Ctx, input: ScheduleInput, actor: Sta
         createdById: actor.id,
       },
     });
-    const links = new Map<string, IssuedLinks>();
+    const links = new Map<string, Awaited<ReturnType<typeof issueLinks>>>();
     const invitees = [
       ...input.memberIds.map((id) => {
         const m = members.find((x) => x.id === id)!;
-        return { kind: "member" as const, memberId: id, displayName: m.displayName, livesWithCarer: m.livesWithCarer };
+        return { kind: "member" as const, memberId: id, volunteerId: null, displayName: m.displayName, livesWithCarer: m.livesWithCarer };
+      }),
+      ...volunteerIds.map((id) => {
+        const v = volunteers.find((x) => x.id === id)!;
+        return { kind: "volunteer" as const, memberId: null, volunteerId: id, displayName: v.displayName, livesWithCarer: false };
       }),
       ...(input.volunteers ?? []).map((v) => ({
         kind: "volunteer" as const,
         memberId: null,
+        volunteerId: null,
         displayName: v.displayName,
         livesWithCarer: false,
       })),
@@ -152,6 +170,7 @@ export async function scheduleSession(ctx: Ctx, input: ScheduleInput, actor: Sta
           sessionId: session.id,
           kind: invitee.kind,
           memberId: invitee.memberId,
+          volunteerId: invitee.volunteerId,
           displayName: invitee.displayName,
           stateChangedAt: now,
         },
@@ -175,13 +194,20 @@ export async function scheduleSession(ctx: Ctx, input: ScheduleInput, actor: Sta
         action: "links.issued",
         sessionId: session.id,
         subjectId: attendeeId,
-        data: { carerLink: issued.carerUrl !== undefined },
+        data: { carerLink: issued.urls.carerUrl !== undefined },
       });
     }
-    return { session: await findSession(tx, session.id), links };
+    const full = await findSession(tx, session.id);
+    await queueMessages(
+      uow,
+      ctx.config.SESSION_SECRET,
+      agreedHoursOf(settings),
+      full.attendees.flatMap((a) => draftsFor("invitation", full, a, links.get(a.id)!.links, settings, now)),
+    );
+    return { session: full, links };
   });
   const view = viewSession(created.session);
-  return { ...view, attendees: view.attendees.map((a) => ({ ...a, ...created.links.get(a.id) })) };
+  return { ...view, attendees: view.attendees.map((a) => ({ ...a, ...created.links.get(a.id)!.urls })) };
 }
 
 /** Who may see a session's people and their carers' contacts: its own staff, the DSL and admins. */
@@ -210,7 +236,8 @@ export function assertAssigned(s: { leadStaffId: string; secondStaffId: string |
 }
 
 export async function reissueLinks(ctx: Ctx, sessionId: string, attendeeId: string, actor: StaffView) {
-  const reissued = await ctx.transaction(async ({ tx, now, audit, lockSession }) => {
+  const reissued = await ctx.transaction(async (uow) => {
+    const { tx, now, audit, lockSession } = uow;
     await lockSession(sessionId);
     const session = await findSession(tx, sessionId);
     assertAssigned(session, actor);
@@ -230,9 +257,16 @@ export async function reissueLinks(ctx: Ctx, sessionId: string, attendeeId: stri
       action: "links.reissued",
       sessionId,
       subjectId: attendeeId,
-      data: { carerLink: issued.carerUrl !== undefined },
+      data: { carerLink: issued.urls.carerUrl !== undefined },
     });
-    return { ...viewAttendee(attendee), ...issued };
+    const settings = await readSettings(tx);
+    await queueMessages(
+      uow,
+      ctx.config.SESSION_SECRET,
+      agreedHoursOf(settings),
+      draftsFor("link-reissued", session, attendee, issued.links, settings, now),
+    );
+    return { ...viewAttendee(attendee), ...issued.urls };
   });
   // Pages open on the old link learn that it is dead.
   await ctx.bus.publish({ type: "attendee.changed", sessionId, attendeeId, state: reissued.state });

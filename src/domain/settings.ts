@@ -13,6 +13,12 @@ export interface SettingsView {
   emergencyContact: { name: string; phone: string };
   carerConfirmLeadMinutes: number;
   longWaitSeconds: number;
+  /** Days before a group's occurrence that its invitations go out. */
+  inviteDaysBefore: number;
+  /** Hours before the start that a carer who has not confirmed is reminded. */
+  reminderHoursBefore: number;
+  /** How far ahead a group's occurrences are kept created. */
+  occurrenceWeeksAhead: number;
 }
 
 /**
@@ -40,6 +46,9 @@ export async function readSettings(tx: Tx): Promise<SettingsView> {
     emergencyContact: { name: row?.emergencyName ?? defaults.emergencyName, phone: row?.emergencyPhone ?? defaults.emergencyPhone },
     carerConfirmLeadMinutes: row?.carerConfirmLeadMins ?? 60,
     longWaitSeconds: row?.longWaitSeconds ?? 300,
+    inviteDaysBefore: row?.inviteDaysBefore ?? 3,
+    reminderHoursBefore: row?.reminderHoursBefore ?? 24,
+    occurrenceWeeksAhead: row?.occurrenceWeeksAhead ?? 8,
   };
 }
 
@@ -53,6 +62,9 @@ export interface SettingsInput {
   emergencyContact: { name: string; phone: string };
   carerConfirmLeadMinutes?: number;
   longWaitSeconds?: number;
+  inviteDaysBefore?: number;
+  reminderHoursBefore?: number;
+  occurrenceWeeksAhead?: number;
 }
 
 export async function updateSettings(ctx: Ctx, input: SettingsInput, actorId: string): Promise<SettingsView> {
@@ -64,6 +76,9 @@ export async function updateSettings(ctx: Ctx, input: SettingsInput, actorId: st
       emergencyPhone: input.emergencyContact.phone,
       carerConfirmLeadMins: input.carerConfirmLeadMinutes ?? 60,
       longWaitSeconds: input.longWaitSeconds ?? 300,
+      inviteDaysBefore: input.inviteDaysBefore ?? 3,
+      reminderHoursBefore: input.reminderHoursBefore ?? 24,
+      occurrenceWeeksAhead: input.occurrenceWeeksAhead ?? 8,
     };
     await tx.settings.upsert({ where: { id: settingsId }, create: { id: settingsId, ...data }, update: data });
     await audit.append({ actorType: "staff", actorId, action: "settings.updated", data: { ...input } });

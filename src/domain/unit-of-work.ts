@@ -19,6 +19,12 @@ export interface Uow {
    * transactions already hold the single write lock (the adapter serialises them).
    */
   lockSession(sessionId: string, mode?: "update" | "share"): Promise<void>;
+  /**
+   * Locks one outbox message for this transaction, or answers false at once when another
+   * transaction holds it (PostgreSQL's SKIP LOCKED: two instances never send the same message).
+   * SQLite runs one writing transaction at a time, so there it is always true.
+   */
+  claimMessage(messageId: string): Promise<boolean>;
 }
 
 /** What the domain needs of storage: reads through `database.db`, changes through `transaction`. */
@@ -45,6 +51,13 @@ export function storeOf(database: Database, now: () => Date = () => new Date()):
             if (provider !== "postgresql") return;
             if (mode === "share") await tx.$queryRaw`SELECT id FROM "Session" WHERE id = ${sessionId} FOR SHARE`;
             else await tx.$queryRaw`SELECT id FROM "Session" WHERE id = ${sessionId} FOR UPDATE`;
+          },
+          async claimMessage(messageId) {
+            if (provider !== "postgresql") return true;
+            const rows = await tx.$queryRaw<
+              { id: string }[]
+            >`SELECT id FROM "OutboxMessage" WHERE id = ${messageId} FOR UPDATE SKIP LOCKED`;
+            return rows.length === 1;
           },
         });
       }, options),

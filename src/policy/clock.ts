@@ -1,4 +1,6 @@
-// Wall-clock arithmetic in the organisation's time zone, from Intl's time zone data (no I/O).
+// Wall-clock arithmetic in the organisation's time zone, from Intl's time zone data and Luxon
+// (no I/O).
+import { DateTime } from "luxon";
 import type { AgreedHours, Interval, Weekday } from "./types.ts";
 import { weekdays } from "./types.ts";
 
@@ -56,4 +58,46 @@ export function windowWithinHours(start: Date, end: Date, hours: AgreedHours): b
   const toMinutesOnStartDay = to.day === from.day ? to.minutes : to.day === nextDay && to.minutes === 0 ? 24 * 60 : -1;
   if (toMinutesOnStartDay < 0) return false;
   return hours.days[from.day].some((interval) => fits(interval, from.minutes, toMinutesOnStartDay));
+}
+
+/** The agreed intervals of the days around `at`, as instants, in time order (Luxon does the zone arithmetic). */
+function openings(at: Date, hours: AgreedHours, daysBefore: number, daysAfter: number): { start: Date; end: Date }[] {
+  const today = DateTime.fromJSDate(at, { zone: hours.timeZone }).startOf("day");
+  const out: { start: Date; end: Date }[] = [];
+  for (let offset = -daysBefore; offset <= daysAfter; offset++) {
+    const day = today.plus({ days: offset });
+    const weekday = weekdays[day.weekday - 1]!; // Luxon: 1 is Monday
+    for (const interval of hours.days[weekday]) {
+      // Wall-clock times (set, not plus: a day with a clock change is 23 or 25 hours long).
+      const at = (hhmm: string) =>
+        hhmm === "24:00" ? day.plus({ days: 1 }) : day.set({ hour: Number(hhmm.slice(0, 2)), minute: Number(hhmm.slice(3, 5)) });
+      out.push({ start: at(interval.start).toJSDate(), end: at(interval.end).toJSDate() });
+    }
+  }
+  return out.sort((a, b) => a.start.getTime() - b.start.getTime());
+}
+
+/**
+ * The first moment at or after `at` inside the agreed hours (messages wait for it), or null when
+ * there is none in the coming week (no agreed hours at all).
+ */
+export function nextOpening(at: Date, hours: AgreedHours): Date | null {
+  for (const o of openings(at, hours, 1, 8)) {
+    if (o.end > at) return o.start > at ? o.start : at;
+  }
+  return null;
+}
+
+/**
+ * A moment inside the agreed hours no later than `at`: `at` itself when it is inside them, else
+ * half an hour before the end of the last opening before it (or its start, if shorter); null when
+ * there is none in the week before.
+ */
+export function lastOpeningBefore(at: Date, hours: AgreedHours): Date | null {
+  for (const o of openings(at, hours, 8, 1).reverse()) {
+    if (o.start > at) continue;
+    if (o.end > at) return at;
+    return new Date(Math.max(o.start.getTime(), o.end.getTime() - 30 * 60_000));
+  }
+  return null;
 }

@@ -135,6 +135,8 @@ describe.each(providers)("the contract on %s", (provider) => {
     await api("GET", "/api/members/", {}, lead);
     await api("GET", "/api/members/{id}", { id: alex.id }, lead);
     const bo = await addMember(org, { name: "Bo", livesWithCarer: false });
+    const val = await api("POST", "/api/volunteers/", {}, lead, { displayName: "Val", email: "val@example.org" });
+    await api("GET", "/api/volunteers/", {}, lead);
 
     // A session, its links, the carer and the members' pages.
     const scheduled = await api("POST", "/api/sessions/", {}, lead, {
@@ -145,7 +147,8 @@ describe.each(providers)("the contract on %s", (provider) => {
       leadStaffId: org.leadId,
       secondStaffId: org.secondId,
       memberIds: [alex.id, bo.id],
-      volunteers: [{ displayName: "Val" }],
+      volunteerIds: [val.json().volunteer.id],
+      volunteers: [{ displayName: "Vic" }],
     });
     const s = scheduled.json().session as {
       id: string;
@@ -154,6 +157,7 @@ describe.each(providers)("the contract on %s", (provider) => {
     const [a, b] = [s.attendees.find((x) => x.displayName === "Alex")!, s.attendees.find((x) => x.displayName === "Bo")!];
     await api("GET", "/api/sessions/", {}, lead);
     await api("POST", "/api/sessions/{id}/attendees/{attendeeId}/reissue", { id: s.id, attendeeId: b.id }, lead);
+    await api("GET", "/api/sessions/{id}/messages", { id: s.id }, lead);
     const bAgain = (await api("GET", "/api/sessions/{id}", { id: s.id }, lead)).json();
     expect(bAgain.session.id).toBe(s.id);
     await api("GET", "/api/carer/{token}", { token: token(a.carerUrl!) });

@@ -65,6 +65,7 @@ describe.each(providers)("audit trail and concerns on %s", (provider) => {
     expect(await actions(s.id)).toEqual([
       "session.scheduled",
       "links.issued",
+      "message.queued",
       "carer.terms_agreed",
       "carer.confirmed",
       "guidelines.agreed",

@@ -19,7 +19,12 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { access: "signed in" },
       schema: {
         tags: ["members"],
-        body: z.object({ displayName, livesWithCarer: z.boolean(), carers: z.array(carer).max(5).default([]) }),
+        body: z.object({
+          displayName,
+          livesWithCarer: z.boolean(),
+          email: z.email().max(320).optional(),
+          carers: z.array(carer).max(5).default([]),
+        }),
         response: { 201: z.object({ member }), 400: errorBody },
       },
     },

@@ -3,7 +3,16 @@
 // message). Routes gather the request; the domain gathers facts; the policy engine decides.
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
-import { admitOutcome, attendee, attendeeStateChange, errorBody, session, staffMessage, staffToken } from "../../../contract/api.ts";
+import {
+  admitOutcome,
+  attendee,
+  attendeeStateChange,
+  errorBody,
+  outboxMessage,
+  session,
+  staffMessage,
+  staffToken,
+} from "../../../contract/api.ts";
 import { delivery } from "../../../contract/vocabulary.ts";
 import {
   admitAll,
@@ -15,6 +24,7 @@ import {
   sendMessage,
 } from "../../../domain/admission.ts";
 import { conflict } from "../../../domain/errors.ts";
+import { sessionMessages } from "../../../domain/outbox/outbox.ts";
 import {
   endSession,
   getSessionRow,
@@ -43,6 +53,8 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
           leadStaffId: z.string().min(1).max(64),
           secondStaffId: z.string().min(1).max(64).optional(),
           memberIds: z.array(z.string().min(1).max(64)).max(100),
+          volunteerIds: z.array(z.string().min(1).max(64)).max(20).optional(),
+          /** Volunteers named by free text, as before volunteers were on file (no e-mail goes to them). */
           volunteers: z.array(z.object({ displayName })).max(20).optional(),
           allowData: z.boolean().optional(),
         }),
@@ -79,6 +91,22 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
           }),
         },
       };
+    },
+  );
+
+  app.get(
+    "/:id/messages",
+    {
+      config: { access: "session watchers" },
+      schema: {
+        tags: ["sessions"],
+        params: idParam,
+        response: { 200: z.object({ messages: z.array(outboxMessage) }), 403: errorBody, 404: errorBody },
+      },
+    },
+    async (request) => {
+      await getSessionRow(app.ctx, request.params.id, currentStaff(request));
+      return { messages: await sessionMessages(app.ctx, request.params.id) };
     },
   );
 

@@ -29,6 +29,9 @@ const settingsBody = z.object({
     .max(24 * 60)
     .optional(),
   longWaitSeconds: z.number().int().min(30).max(3600).optional(),
+  inviteDaysBefore: z.number().int().min(0).max(28).optional(),
+  reminderHoursBefore: z.number().int().min(1).max(168).optional(),
+  occurrenceWeeksAhead: z.number().int().min(1).max(52).optional(),
 });
 
 export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
