@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { password } from "../helpers/app.ts";
 import { chromiumAvailable, expectNoAxeViolations, expectNoSidewaysScroll, launch, screenshot } from "../helpers/browser.ts";
+import { MailServer } from "../helpers/mail.ts";
 import { addMember, call, clock, enterWaiting, joinRoom, type Org, schedule, startOrg, startSession } from "../helpers/scenario.ts";
 
 // bypassCSP lets axe-core be injected; the pages themselves allow no inline script.
@@ -17,11 +18,12 @@ describe.skipIf(!chromiumAvailable)("the whole story in Chromium", () => {
   let browser: Browser;
   let staffContext: BrowserContext;
   let console_: Page;
+  const smtp = new MailServer({ starttls: false });
   const story: { invite?: string; carer?: string; sessionTitle: string } = { sessionTitle: "Art club" };
 
   beforeAll(async () => {
     clock.now = new Date("2026-03-03T13:50:00Z");
-    org = await startOrg("sqlite", {}, undefined, { listen: true });
+    org = await startOrg("sqlite", { SMTP_URL: await smtp.start(), OUTBOX_SECONDS: "1" }, undefined, { listen: true });
     browser = await launch();
     staffContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "UTC", bypassCSP: true });
     console_ = await staffContext.newPage();
@@ -29,6 +31,7 @@ describe.skipIf(!chromiumAvailable)("the whole story in Chromium", () => {
   afterAll(async () => {
     await browser?.close();
     await org?.t.close();
+    await smtp.stop();
   });
 
   it("the admin signs in, adds a member with a carer, records consent and schedules a home session", async () => {
@@ -38,9 +41,9 @@ describe.skipIf(!chromiumAvailable)("the whole story in Chromium", () => {
     await console_.getByLabel("Password").fill(password);
     await console_.getByRole("button", { name: "Sign in" }).click();
     await console_.getByRole("link", { name: "Members" }).click();
-    await console_.getByLabel("Display name for the room").fill("Alex");
+    await console_.getByLabel("Display name for the room (a first name, no surname)").fill("Alex");
     await console_.getByLabel("Name", { exact: true }).fill("Chris Carer");
-    await console_.getByLabel("E-mail").fill("chris@example.org");
+    await console_.getByLabel("E-mail", { exact: true }).fill("chris@example.org");
     await console_.getByLabel("Phone").fill("07700 900123");
     await console_.getByRole("button", { name: "Add member" }).click();
     // Consent is recorded as it was given, never by one click: the form wants how it was given.
@@ -70,6 +73,24 @@ describe.skipIf(!chromiumAvailable)("the whole story in Chromium", () => {
     expect(story.invite).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/join\/[A-Za-z0-9_-]{43}$/);
     expect(story.carer).toMatch(/\/carer\//);
     await expectNoAxeViolations(console_, "console sessions with links");
+  });
+
+  it("the invitation reaches the carer by e-mail with both links, and the session's messages say it was sent", async () => {
+    await expect.poll(() => smtp.received.length, { timeout: 10_000 }).toBe(1);
+    const { mail, to } = smtp.received[0]!;
+    expect(to).toEqual(["chris@example.org"]);
+    expect(mail.text).toContain(story.carer);
+    expect(mail.text).toContain(story.invite);
+    await console_.getByRole("link", { name: story.sessionTitle }).click();
+    const messages = console_.getByRole("region", { name: "Messages" });
+    await expect
+      .poll(async () => {
+        await messages.getByRole("button", { name: "Check the messages again" }).click();
+        return messages.getByText(/Invitation to Chris Carer \(chris@example\.org\): Sent/).count();
+      })
+      .toBe(1);
+    await expectNoAxeViolations(console_, "console session messages");
+    await console_.getByRole("link", { name: "Sessions" }).click();
   });
 
   it("the carer confirms on their page, with the GOV.UK error pattern first", async () => {

@@ -1,13 +1,15 @@
-// Members: add them with their carers, record and withdraw consent, consent state at a glance.
+// Members: add them with their carers, record and withdraw consent, consent state at a glance;
+// and volunteers on file, chosen when scheduling.
 import { useState } from "react";
 import { api } from "../shared/api.ts";
 import { useOnMount } from "../shared/use-on-mount.ts";
-import type { Member } from "./types.ts";
+import type { Member, Volunteer } from "./types.ts";
 import { Notice, useAction } from "./use-action.tsx";
 
 export function Members() {
   const [members, setMembers] = useState<Member[]>([]);
-  const [form, setForm] = useState({ displayName: "", livesWithCarer: true, carerName: "", carerEmail: "", carerPhone: "" });
+  const blank = { displayName: "", livesWithCarer: true, email: "", carerName: "", carerEmail: "", carerPhone: "" };
+  const [form, setForm] = useState(blank);
 
   const load = async () => setMembers((await api<{ members: Member[] }>("GET", "/api/members")).members);
   const { notice, act } = useAction(load);
@@ -27,11 +29,12 @@ export function Members() {
           api("POST", "/api/members", {
             displayName: form.displayName,
             livesWithCarer: form.livesWithCarer,
+            ...(!form.livesWithCarer && form.email ? { email: form.email } : {}),
             carers: form.carerName ? [carer] : [],
           }),
         `${form.displayName} was added.`,
       )
-      .then((ok) => ok && setForm({ displayName: "", livesWithCarer: true, carerName: "", carerEmail: "", carerPhone: "" }));
+      .then((ok) => ok && setForm(blank));
   };
 
   return (
@@ -42,8 +45,10 @@ export function Members() {
         <article key={m.id} className="person" aria-labelledby={`mem-${m.id}`}>
           <h2 id={`mem-${m.id}`}>{m.displayName}</h2>
           <p>
-            {m.livesWithCarer ? `Lives with a carer: ${m.carers.map((c) => c.name).join(", ")}.` : "Lives independently."} Video consent:{" "}
-            <strong>{m.consentState.video}</strong>. Recording consent: <strong>{m.consentState.recording}</strong>.
+            {m.livesWithCarer
+              ? `Lives with a carer: ${m.carers.map((c) => c.name).join(", ")}.`
+              : `Lives independently${m.email ? `; invitations go to ${m.email}` : "; no e-mail on file"}.`}{" "}
+            Video consent: <strong>{m.consentState.video}</strong>. Recording consent: <strong>{m.consentState.recording}</strong>.
           </p>
           <ul>
             {m.consents.map((c) => (
@@ -88,6 +93,12 @@ export function Members() {
           />
           Lives with a carer
         </label>
+        {!form.livesWithCarer && (
+          <>
+            <label htmlFor="m-email">Their e-mail, for invitations (optional)</label>
+            <input id="m-email" type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+          </>
+        )}
         {form.livesWithCarer && (
           <fieldset>
             <legend>Carer</legend>
@@ -104,7 +115,55 @@ export function Members() {
           <button type="submit">Add member</button>
         </div>
       </form>
+      <Volunteers />
     </>
+  );
+}
+
+/** Volunteers on file: a name for the room and, for invitations, an optional e-mail. */
+function Volunteers() {
+  const [volunteers, setVolunteers] = useState<Volunteer[]>([]);
+  const blank = { displayName: "", email: "" };
+  const [form, setForm] = useState(blank);
+  const load = async () => setVolunteers((await api<{ volunteers: Volunteer[] }>("GET", "/api/volunteers")).volunteers);
+  const { notice, act } = useAction(load);
+  useOnMount(load);
+  const add = (e: React.FormEvent) => {
+    e.preventDefault();
+    void act(
+      () => api("POST", "/api/volunteers", { displayName: form.displayName, ...(form.email ? { email: form.email } : {}) }),
+      `${form.displayName} was added.`,
+    ).then((ok) => ok && setForm(blank));
+  };
+  return (
+    <section aria-labelledby="volunteers-heading">
+      <h1 id="volunteers-heading">Volunteers</h1>
+      <ul>
+        {volunteers.map((v) => (
+          <li key={v.id}>
+            {v.displayName}
+            {v.email ? ` (${v.email})` : " (no e-mail on file)"}
+          </li>
+        ))}
+      </ul>
+      <h2>Add a volunteer</h2>
+      <form onSubmit={add}>
+        <label htmlFor="v-name">Display name for the room</label>
+        <input
+          id="v-name"
+          value={form.displayName}
+          onChange={(e) => setForm({ ...form, displayName: e.target.value })}
+          required
+          maxLength={40}
+        />
+        <label htmlFor="v-email">E-mail, for invitations (optional)</label>
+        <input id="v-email" type="email" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+        <Notice notice={notice} />
+        <div className="actions">
+          <button type="submit">Add volunteer</button>
+        </div>
+      </form>
+    </section>
   );
 }
 

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from "react";
 import { Call } from "../call/Call.tsx";
 import { type ApiError, api, socketUrl } from "../shared/api.ts";
 import { Chips } from "./Chips.tsx";
+import { Messages } from "./Messages.tsx";
 import { useToneWaiver } from "./tone.tsx";
 import type { Session, Snapshot, Staff, WaitingPerson } from "./types.ts";
 import { Notice, useAction } from "./use-action.tsx";
@@ -278,6 +279,7 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
           {call ? <Call serverUrl={call.url} token={call.token} staff onLeave={() => setCall(null)} /> : <p>You are not in the call.</p>}
         </section>
       </div>
+      <Messages sessionId={sessionId} />
     </>
   );
 }

@@ -3,13 +3,13 @@
 import { useState } from "react";
 import { type ApiError, api } from "../shared/api.ts";
 import { useOnMount } from "../shared/use-on-mount.ts";
-import type { Attendee, Member, Session, Staff } from "./types.ts";
+import type { Attendee, Member, Session, Staff, Volunteer } from "./types.ts";
 
 function toIso(local: string): string {
   return new Date(local).toISOString();
 }
 
-function Copy({ label, value }: { label: string; value: string }) {
+export function Copy({ label, value }: { label: string; value: string }) {
   const [copied, setCopied] = useState(false);
   return (
     <span className="link-box">
@@ -33,7 +33,10 @@ export function Links({ attendees }: { attendees: Attendee[] }) {
   return (
     <section aria-labelledby="links-heading" className="notice">
       <h2 id="links-heading">Invite links (shown once)</h2>
-      <p>Copy these now: they cannot be shown again. Reissue a link if one is lost.</p>
+      <p>
+        Invitations with these links are in each session's Messages, and go by e-mail to everyone with an address. Copy them now for anyone
+        without one: they cannot be shown here again. Reissue a link if one is lost.
+      </p>
       {attendees.map((a) => (
         <div key={a.id}>
           <h3>{a.displayName}</h3>
@@ -74,6 +77,7 @@ export function Sessions({ open }: { open: (id: string) => void }) {
   const [sessions, setSessions] = useState<Session[]>([]);
   const [staff, setStaff] = useState<Staff[]>([]);
   const [members, setMembers] = useState<Member[]>([]);
+  const [volunteers, setVolunteers] = useState<Volunteer[]>([]);
   const [created, setCreated] = useState<Session | null>(null);
   const [error, setError] = useState<string | null>(null);
   const empty = {
@@ -84,6 +88,7 @@ export function Sessions({ open }: { open: (id: string) => void }) {
     leadStaffId: "",
     secondStaffId: "",
     memberIds: [] as string[],
+    volunteerIds: [] as string[],
     volunteers: "",
   };
   const [form, setForm] = useState(empty);
@@ -91,6 +96,7 @@ export function Sessions({ open }: { open: (id: string) => void }) {
   const load = async () => {
     setSessions((await api<{ sessions: Session[] }>("GET", "/api/sessions")).sessions);
     setMembers((await api<{ members: Member[] }>("GET", "/api/members")).members);
+    setVolunteers((await api<{ volunteers: Volunteer[] }>("GET", "/api/volunteers")).volunteers);
     setStaff((await api<{ staff: Staff[] }>("GET", "/api/staff/directory")).staff);
   };
   useOnMount(load);
@@ -107,6 +113,7 @@ export function Sessions({ open }: { open: (id: string) => void }) {
         leadStaffId: form.leadStaffId,
         ...(form.secondStaffId ? { secondStaffId: form.secondStaffId } : {}),
         memberIds: form.memberIds,
+        volunteerIds: form.volunteerIds,
         volunteers: form.volunteers
           .split(",")
           .map((v) => v.trim())
@@ -218,7 +225,26 @@ export function Sessions({ open }: { open: (id: string) => void }) {
             </label>
           ))}
         </fieldset>
-        <label htmlFor="s-volunteers">Volunteers (display names, separated by commas)</label>
+        <fieldset>
+          <legend>Volunteers</legend>
+          {volunteers.map((v) => (
+            <label key={v.id} className="inline" htmlFor={`v-${v.id}`}>
+              <input
+                id={`v-${v.id}`}
+                type="checkbox"
+                checked={form.volunteerIds.includes(v.id)}
+                onChange={(e) =>
+                  setForm({
+                    ...form,
+                    volunteerIds: e.target.checked ? [...form.volunteerIds, v.id] : form.volunteerIds.filter((x) => x !== v.id),
+                  })
+                }
+              />
+              {v.displayName}
+            </label>
+          ))}
+        </fieldset>
+        <label htmlFor="s-volunteers">Other volunteers, not on file (display names, separated by commas; they get no e-mail)</label>
         <input id="s-volunteers" value={form.volunteers} onChange={(e) => setForm({ ...form, volunteers: e.target.value })} />
         <div className="actions">
           <button type="submit">Schedule</button>

@@ -10,5 +10,7 @@ export type Staff = Wire<z.infer<typeof api.staffAccount>>;
 export type Member = Wire<z.infer<typeof api.member>>;
 export type Attendee = Wire<z.infer<typeof api.attendee>>;
 export type Session = Wire<z.infer<typeof api.session>>;
+export type Volunteer = Wire<z.infer<typeof api.volunteer>>;
+export type OutboxMessage = Wire<z.infer<typeof api.outboxMessage>>;
 export type WaitingPerson = Wire<z.infer<typeof live.waitingPerson>>;
 export type Snapshot = Wire<z.infer<typeof live.snapshot>>;
