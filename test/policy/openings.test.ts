@@ -28,7 +28,10 @@ describe("openings", () => {
   });
 
   it("none when no hours are agreed at all", () => {
-    const none: AgreedHours = { timeZone: "Europe/London", days: Object.fromEntries(weekdays.map((d) => [d, []])) as AgreedHours["days"] };
+    const none: AgreedHours = {
+      timeZone: "Europe/London",
+      days: Object.fromEntries(weekdays.map((d) => [d, [] as { start: string; end: string }[]])) as AgreedHours["days"],
+    };
     expect(nextOpening(new Date("2026-03-03T12:00:00Z"), none)).toBeNull();
     expect(lastOpeningBefore(new Date("2026-03-03T12:00:00Z"), none)).toBeNull();
   });
