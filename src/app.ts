@@ -19,6 +19,7 @@ import { defaultThrottlePolicy, memoryThrottle, redisThrottle } from "./adapters
 import type { Config } from "./config.ts";
 import { reconcile } from "./domain/attendance.ts";
 import type { Ctx } from "./domain/context.ts";
+import { rollGroupsForward } from "./domain/groups/groups.ts";
 import { sendDue } from "./domain/outbox/outbox.ts";
 import { ensureFirstAdmin, firstAdminAdvice, noStaffYet } from "./domain/staff.ts";
 import { storeOf } from "./domain/unit-of-work.ts";
@@ -27,6 +28,7 @@ import { registerErrorHandling } from "./http/errors.ts";
 import { authPlugin } from "./http/plugins/auth.ts";
 import { contextPlugin } from "./http/plugins/context.ts";
 import { authRoutes } from "./http/routes/console/auth.ts";
+import { groupRoutes } from "./http/routes/console/groups.ts";
 import { memberRoutes } from "./http/routes/console/members.ts";
 import { safeguardingRoutes } from "./http/routes/console/safeguarding.ts";
 import { sessionRoutes } from "./http/routes/console/sessions.ts";
@@ -158,6 +160,7 @@ export async function buildApp({ config, database, logDestination, now = () => n
 
   repeat(app, config.RECONCILE_SECONDS, "reconciling with LiveKit failed", () => reconcile(ctx));
   if (ctx.mailer) repeat(app, config.OUTBOX_SECONDS, "the outbox could not send", () => sendDue(ctx));
+  repeat(app, config.GROUPS_SECONDS, "could not create the groups' next occurrences", () => rollGroupsForward(ctx));
   return app;
 }
 
@@ -177,6 +180,7 @@ async function consoleApi(api: FastifyInstance): Promise<void> {
   await api.register(settingsRoutes, { prefix: "/api" });
   await api.register(memberRoutes, { prefix: "/api/members" });
   await api.register(volunteerRoutes, { prefix: "/api/volunteers" });
+  await api.register(groupRoutes, { prefix: "/api/groups" });
   await api.register(sessionRoutes, { prefix: "/api/sessions" });
   await api.register(safeguardingRoutes, { prefix: "/api" });
 }

@@ -70,6 +70,8 @@ const envSchema = z.object({
   SMTP_CA_FILE: optional(z.string().min(1)),
   /** How often the outbox looks for messages due (0 turns it off, for tests). */
   OUTBOX_SECONDS: optional(z.coerce.number().min(0).max(3600)).default(15),
+  /** How often each recurring group's window of occurrences is filled as time passes (0: never). */
+  GROUPS_SECONDS: optional(z.coerce.number().min(0).max(86_400)).default(3600),
   /** Hours a console sign-in lasts. */
   STAFF_SESSION_HOURS: optional(
     z.coerce

@@ -13,6 +13,7 @@ import {
   consentMethod,
   consentType,
   delivery,
+  groupSchedule,
   linkKind,
   messageKind,
   messageStatus,
@@ -129,9 +130,27 @@ export const session = z.object({
   secondStaffId: z.string().nullable(),
   startedAt: z.date().nullable(),
   endedAt: z.date().nullable(),
+  /** The recurring group this session is an occurrence of, and its local date. */
+  groupId: z.string().nullable(),
+  occurrenceDate: z.string().nullable(),
+  /** Cancelled before it took place (status is then ended), and why. */
+  cancelledAt: z.date().nullable(),
+  cancelReason: z.string().nullable(),
   waivers: z.array(z.object({ rule: z.string(), reason: z.string(), staffId: z.string(), createdAt: z.date() })),
   summary: sessionSummary.nullable(),
   attendees: z.array(attendee),
+});
+
+export const group = z.object({
+  id: z.string(),
+  title: z.string(),
+  delivery,
+  leadStaffId: z.string(),
+  secondStaffId: z.string().nullable(),
+  schedule: groupSchedule,
+  memberIds: z.array(z.string()),
+  volunteerIds: z.array(z.string()),
+  createdAt: z.date(),
 });
 
 /** A staff member's way into the room. */

@@ -65,3 +65,19 @@ export const attemptOutcome = z.enum(["sending", "sent", "retry", "failed", "exp
 export type AttemptOutcome = z.infer<typeof attemptOutcome>;
 /** The personal links a queued message names, each token sealed (OutboxMessage.links). */
 export const sealedLinks = z.array(z.object({ name: linkKind, linkId: z.string(), sealed: z.string() }));
+
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date, YYYY-MM-DD");
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time, HH:MM");
+/** When a recurring group meets, in the organisation's time zone (Group.schedule). */
+export const groupSchedule = z
+  .object({
+    weekday,
+    start: localTime,
+    end: localTime,
+    everyWeeks: z.number().int().min(1).max(8).default(1),
+    from: localDate,
+    until: localDate.optional(),
+  })
+  .refine((s) => s.start < s.end, { message: "must end after it starts, on the same day", path: ["end"] })
+  .refine((s) => !s.until || s.until >= s.from, { message: "must not be before from", path: ["until"] });
+export type GroupSchedule = z.infer<typeof groupSchedule>;

@@ -11,13 +11,13 @@ import { badRequest, conflict, DomainError, forbidden, notFound } from "./errors
 import { sessionFacts, sessionInclude, staffActor } from "./facts.ts";
 import { issueLinks, needsCarerLink, revokeLinks } from "./links.ts";
 import { assertRoomName } from "./members.ts";
-import { draftsFor } from "./outbox/invitations.ts";
+import { draftsFor, type InvitedSession, noticeFor } from "./outbox/invitations.ts";
 import { queueMessages } from "./outbox/outbox.ts";
 import { parseRoles, watchesEverySession } from "./roles.ts";
-import { agreedHoursOf, readSettings } from "./settings.ts";
+import { agreedHoursOf, readSettings, type SettingsView } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
-import type { Store } from "./unit-of-work.ts";
-import { recordWaiver } from "./waivers.ts";
+import type { Store, Uow } from "./unit-of-work.ts";
+import { checkStaffText, recordWaiver } from "./waivers.ts";
 
 export interface ScheduleInput {
   title: string;
@@ -91,13 +91,18 @@ export function viewSession(s: SessionRow) {
     secondStaffId: s.secondStaffId,
     startedAt: s.startedAt,
     endedAt: s.endedAt,
+    groupId: s.groupId,
+    occurrenceDate: s.occurrenceDate,
+    cancelledAt: s.cancelledAt,
+    cancelReason: s.cancelReason,
     waivers: s.waivers.map((w) => ({ rule: w.rule, reason: w.reason, staffId: w.staffId, createdAt: w.createdAt })),
     summary: s.summary === null ? null : sessionSummary.parse(s.summary),
     attendees: s.attendees.map(viewAttendee),
   };
 }
 
-async function activeStaff(tx: Tx, id: string, role: string) {
+/** An active account with the staff role, to lead or be second (a 400 otherwise). */
+export async function activeStaff(tx: Tx, id: string, role: string) {
   const staff = await tx.staff.findUnique({ where: { id } });
   // An admin-only (or DSL-only) account manages; it does not run sessions.
   if (!staff?.active || !parseRoles(staff.roles).includes("staff"))
@@ -105,9 +110,8 @@ async function activeStaff(tx: Tx, id: string, role: string) {
   return staff;
 }
 
-export async function scheduleSession(ctx: Ctx, input: ScheduleInput, actor: StaffView) {
-  if (input.endsAt <= input.startsAt) throw badRequest("invalid_times", "endsAt must be after startsAt.");
-  if (input.endsAt <= ctx.now()) throw badRequest("invalid_times", "The session must end in the future.");
+/** What scheduling needs of its input before any database work (a group's edits check the same). */
+export function checkInvitees(input: Pick<ScheduleInput, "leadStaffId" | "secondStaffId" | "memberIds" | "volunteerIds" | "volunteers">) {
   if (input.secondStaffId && input.secondStaffId === input.leadStaffId)
     throw badRequest("same_staff", "The second member of staff must be someone other than the lead.");
   if (new Set(input.memberIds).size !== input.memberIds.length) throw badRequest("duplicate_member", "A member is listed twice.");
@@ -116,98 +120,153 @@ export async function scheduleSession(ctx: Ctx, input: ScheduleInput, actor: Sta
   if (input.memberIds.length + volunteerIds.length + (input.volunteers?.length ?? 0) === 0)
     throw badRequest("no_invitees", "Invite at least one member or volunteer.");
   for (const v of input.volunteers ?? []) assertRoomName(v.displayName);
+}
 
-  const created = await ctx.transaction(async (uow) => {
-    const { tx, now, audit } = uow;
-    await activeStaff(tx, input.leadStaffId, "leadStaffId");
-    if (input.secondStaffId) await activeStaff(tx, input.secondStaffId, "secondStaffId");
-    const settings = await readSettings(tx);
-    const r6 = scheduledWithinHours(input, agreedHoursOf(settings));
-    if (r6.outcome === "fail") throw conflict("R6.outside-agreed-hours", r6.reason, [r6]);
-    const members = await tx.member.findMany({ where: { id: { in: input.memberIds } } });
-    if (members.length !== input.memberIds.length) throw badRequest("unknown_member", "memberIds names a member that does not exist.");
-    const volunteers = await tx.volunteer.findMany({ where: { id: { in: volunteerIds } } });
-    if (volunteers.length !== volunteerIds.length)
-      throw badRequest("unknown_volunteer", "volunteerIds names a volunteer who is not on file.");
-
-    const details = {
-      title: input.title,
-      startsAt: input.startsAt,
-      endsAt: input.endsAt,
-      delivery: input.delivery,
-      leadStaffId: input.leadStaffId,
-    };
-    const session = await tx.session.create({
-      data: {
-        ...details,
-        secondStaffId: input.secondStaffId ?? null,
-        roomName: `gk_${randomBytes(12).toString("base64url")}`,
-        allowData: input.allowData ?? false,
-        createdById: actor.id,
-      },
-    });
-    const links = new Map<string, Awaited<ReturnType<typeof issueLinks>>>();
-    const invitees = [
-      ...input.memberIds.map((id) => {
-        const m = members.find((x) => x.id === id)!;
-        return { kind: "member" as const, memberId: id, volunteerId: null, displayName: m.displayName, livesWithCarer: m.livesWithCarer };
-      }),
-      ...volunteerIds.map((id) => {
-        const v = volunteers.find((x) => x.id === id)!;
-        return { kind: "volunteer" as const, memberId: null, volunteerId: id, displayName: v.displayName, livesWithCarer: false };
-      }),
-      ...(input.volunteers ?? []).map((v) => ({
-        kind: "volunteer" as const,
-        memberId: null,
-        volunteerId: null,
-        displayName: v.displayName,
-        livesWithCarer: false,
-      })),
-    ];
-    for (const invitee of invitees) {
-      const attendee = await tx.attendee.create({
-        data: {
-          sessionId: session.id,
-          kind: invitee.kind,
-          memberId: invitee.memberId,
-          volunteerId: invitee.volunteerId,
-          displayName: invitee.displayName,
-          stateChangedAt: now,
-        },
-      });
-      links.set(
-        attendee.id,
-        await issueLinks(tx, ctx.config, attendee.id, needsCarerLink(input.delivery, invitee.kind, invitee.livesWithCarer)),
-      );
-    }
-    await audit.append({
-      actorType: "staff",
-      actorId: actor.id,
-      action: "session.scheduled",
-      sessionId: session.id,
-      data: { ...details, secondStaffId: input.secondStaffId, attendees: [...links.keys()] },
-    });
-    for (const [attendeeId, issued] of links) {
-      await audit.append({
-        actorType: "staff",
-        actorId: actor.id,
-        action: "links.issued",
-        sessionId: session.id,
-        subjectId: attendeeId,
-        data: { carerLink: issued.urls.carerUrl !== undefined },
-      });
-    }
-    const full = await findSession(tx, session.id);
-    await queueMessages(
-      uow,
-      ctx.config.SESSION_SECRET,
-      agreedHoursOf(settings),
-      full.attendees.flatMap((a) => draftsFor("invitation", full, a, links.get(a.id)!.links, settings, now)),
-    );
-    return { session: full, links };
-  });
+export async function scheduleSession(ctx: Ctx, input: ScheduleInput, actor: StaffView) {
+  if (input.endsAt <= input.startsAt) throw badRequest("invalid_times", "endsAt must be after startsAt.");
+  if (input.endsAt <= ctx.now()) throw badRequest("invalid_times", "The session must end in the future.");
+  checkInvitees(input);
+  const created = await ctx.transaction(async (uow) => createSessionInTx(ctx, uow, input, actor, await readSettings(uow.tx)));
   const view = viewSession(created.session);
   return { ...view, attendees: view.attendees.map((a) => ({ ...a, ...created.links.get(a.id)!.urls })) };
+}
+
+/** Members and volunteers on file, looked up; unknown ids are a 400. */
+export async function findInvitees(tx: Tx, memberIds: string[], volunteerIds: string[]): Promise<Invitee[]> {
+  const members = await tx.member.findMany({ where: { id: { in: memberIds } } });
+  if (members.length !== memberIds.length) throw badRequest("unknown_member", "memberIds names a member that does not exist.");
+  const volunteers = await tx.volunteer.findMany({ where: { id: { in: volunteerIds } } });
+  if (volunteers.length !== volunteerIds.length)
+    throw badRequest("unknown_volunteer", "volunteerIds names a volunteer who is not on file.");
+  return [
+    ...memberIds.map((id) => {
+      const m = members.find((x) => x.id === id)!;
+      return { kind: "member" as const, memberId: id, volunteerId: null, displayName: m.displayName, livesWithCarer: m.livesWithCarer };
+    }),
+    ...volunteerIds.map((id) => {
+      const v = volunteers.find((x) => x.id === id)!;
+      return { kind: "volunteer" as const, memberId: null, volunteerId: id, displayName: v.displayName, livesWithCarer: false };
+    }),
+  ];
+}
+
+export interface Invitee {
+  kind: "member" | "volunteer";
+  memberId: string | null;
+  volunteerId: string | null;
+  displayName: string;
+  livesWithCarer: boolean;
+}
+
+/** An occurrence of a recurring group: its group and local date, and when its invitations go. */
+export interface OccurrenceOf {
+  groupId: string;
+  date: string;
+  inviteAt: Date;
+}
+
+/**
+ * Creates a session in the caller's transaction: R6 first, then its attendees, their links and
+ * their invitations (queued for `occurrence.inviteAt`, or now).
+ */
+export async function createSessionInTx(
+  ctx: Ctx,
+  uow: Uow,
+  input: ScheduleInput,
+  actor: { id: string },
+  settings: SettingsView,
+  occurrence?: OccurrenceOf,
+) {
+  const { tx } = uow;
+  await activeStaff(tx, input.leadStaffId, "leadStaffId");
+  if (input.secondStaffId) await activeStaff(tx, input.secondStaffId, "secondStaffId");
+  const r6 = scheduledWithinHours(input, agreedHoursOf(settings));
+  if (r6.outcome === "fail") throw conflict("R6.outside-agreed-hours", r6.reason, [r6]);
+  const invitees = [
+    ...(await findInvitees(tx, input.memberIds, input.volunteerIds ?? [])),
+    ...(input.volunteers ?? []).map((v) => ({
+      kind: "volunteer" as const,
+      memberId: null,
+      volunteerId: null,
+      displayName: v.displayName,
+      livesWithCarer: false,
+    })),
+  ];
+  const details = {
+    title: input.title,
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    delivery: input.delivery,
+    leadStaffId: input.leadStaffId,
+  };
+  const session = await tx.session.create({
+    data: {
+      ...details,
+      secondStaffId: input.secondStaffId ?? null,
+      roomName: `gk_${randomBytes(12).toString("base64url")}`,
+      allowData: input.allowData ?? false,
+      createdById: actor.id,
+      groupId: occurrence?.groupId ?? null,
+      occurrenceDate: occurrence?.date ?? null,
+    },
+  });
+  await uow.audit.append({
+    actorType: "staff",
+    actorId: actor.id,
+    action: "session.scheduled",
+    sessionId: session.id,
+    data: { ...details, secondStaffId: input.secondStaffId, groupId: occurrence?.groupId, invitees: invitees.length },
+  });
+  const lead = await tx.staff.findUniqueOrThrow({ where: { id: input.leadStaffId } });
+  const links = new Map<string, Issued>();
+  for (const invitee of invitees) {
+    const { attendeeId, issued } = await inviteInTx(ctx, uow, { ...session, lead }, invitee, actor, settings, occurrence?.inviteAt);
+    links.set(attendeeId, issued);
+  }
+  return { session: await findSession(tx, session.id), links };
+}
+
+type Issued = Awaited<ReturnType<typeof issueLinks>>;
+
+/** Adds one person to a session in the caller's transaction: their attendee, links and invitation. */
+export async function inviteInTx(
+  ctx: Ctx,
+  uow: Uow,
+  session: InvitedSession,
+  invitee: Invitee,
+  actor: { id: string },
+  settings: SettingsView,
+  inviteAt: Date = uow.now,
+) {
+  const { tx, now } = uow;
+  const sessionId = session.id;
+  const attendee = await tx.attendee.create({
+    include: { member: { include: { carers: { orderBy: { createdAt: "asc" } } } }, volunteer: true },
+    data: {
+      sessionId,
+      kind: invitee.kind,
+      memberId: invitee.memberId,
+      volunteerId: invitee.volunteerId,
+      displayName: invitee.displayName,
+      stateChangedAt: now,
+    },
+  });
+  const issued = await issueLinks(tx, ctx.config, attendee.id, needsCarerLink(session.delivery, invitee.kind, invitee.livesWithCarer));
+  await uow.audit.append({
+    actorType: "staff",
+    actorId: actor.id,
+    action: "links.issued",
+    sessionId,
+    subjectId: attendee.id,
+    data: { carerLink: issued.urls.carerUrl !== undefined },
+  });
+  await queueMessages(
+    uow,
+    ctx.config.SESSION_SECRET,
+    agreedHoursOf(settings),
+    draftsFor("invitation", session, attendee, issued.links, settings, now, inviteAt),
+  );
+  return { attendeeId: attendee.id, issued };
 }
 
 /** Who may see a session's people and their carers' contacts: its own staff, the DSL and admins. */
@@ -392,6 +451,42 @@ export async function endSession(ctx: Ctx, sessionId: string, actor: StaffView) 
   await ctx.bus.publish({ type: "session.ended", sessionId });
   await ctx.bus.publish({ type: "session.changed", sessionId });
   return ended.view;
+}
+
+/**
+ * Cancels a session that has not started: everyone invited is told (with the reason, which R14
+ * checks first), their links stop working, and the session ends without having taken place.
+ */
+export async function cancelSession(ctx: Ctx, sessionId: string, reason: string, actor: StaffView, toneWaiverReason: string | null = null) {
+  await ctx.transaction(async (uow) => {
+    await uow.lockSession(sessionId);
+    const session = await findSession(uow.tx, sessionId);
+    assertAssigned(session, actor);
+    if (session.status !== "scheduled") throw conflict("wrong_state", "Only a session that has not started can be cancelled.");
+    await checkStaffText(uow, sessionId, reason, toneWaiverReason, actor);
+    await cancelInTx(ctx, uow, session, reason, actor);
+  });
+  await ctx.bus.publish({ type: "session.ended", sessionId });
+  await ctx.bus.publish({ type: "session.changed", sessionId });
+}
+
+/** Cancels a session in the caller's transaction (a group's edit cancels occurrences that no longer fit). */
+export async function cancelInTx(ctx: Ctx, uow: Uow, session: SessionRow, reason: string, actor: { id: string }) {
+  const { tx, now } = uow;
+  await tx.session.update({
+    where: { id: session.id },
+    data: { status: "ended", endedAt: now, cancelledAt: now, cancelReason: reason },
+  });
+  await tx.attendee.updateMany({ where: { sessionId: session.id }, data: { state: "ended", stateChangedAt: now } });
+  await revokeLinks(tx, { attendee: { sessionId: session.id } }, "cancelled", now);
+  await uow.audit.append({ actorType: "staff", actorId: actor.id, action: "session.cancelled", sessionId: session.id, data: { reason } });
+  const settings = await readSettings(tx);
+  await queueMessages(
+    uow,
+    ctx.config.SESSION_SECRET,
+    agreedHoursOf(settings),
+    session.attendees.filter((a) => a.state !== "removed").map((a) => noticeFor("cancelled", session, a, settings, now, reason)),
+  );
 }
 
 /** Who runs a session, for deciding who may act on it; null when there is no such session. */

@@ -8,6 +8,7 @@
 // `x-access` in the OpenAPI document) and tries every route as eight kinds of caller.
 import type { FastifyInstance, FastifyRequest, RouteOptions } from "fastify";
 import { DomainError, forbidden, notFound } from "../domain/errors.ts";
+import { groupStaffIds } from "../domain/groups/groups.ts";
 import { linkNotFound } from "../domain/invitee.ts";
 import { type LinkKind, linkKnown } from "../domain/links.ts";
 import type { Role } from "../domain/roles.ts";
@@ -30,6 +31,7 @@ export const accessLevels = {
   "session watchers": { who: "The session's lead and second member of staff, the DSL and admins.", signedIn: true },
   "session staff": { who: "The session's lead and second member of staff.", signedIn: true },
   "session lead": { who: "The session's lead.", signedIn: true },
+  "group watchers": { who: "The group's lead and second member of staff, the DSL and admins.", signedIn: true },
   "concern readers": { who: "Whoever raised the concern, and the DSL.", signedIn: true },
   dsl: { who: "The designated safeguarding lead.", signedIn: true, roles: ["dsl"] },
   "dsl and admins": { who: "The DSL and admins.", signedIn: true, roles: ["dsl", "admin"] },
@@ -94,7 +96,14 @@ export async function enforceAccessBeforeBody(request: FastifyRequest): Promise<
     if (typeof params.token === "string" && params.token.length <= 64 && !(await linkKnown(ctx, params.token, kind))) throw linkNotFound();
     return;
   }
-  if (!access.startsWith("session ") || typeof params.id !== "string" || params.id.length > 64) return;
+  if (typeof params.id !== "string" || params.id.length > 64) return;
+  if (access === "group watchers") {
+    const group = await groupStaffIds(ctx, params.id);
+    if (!group) throw notFound("Group");
+    if (request.staff && !mayWatch(request.staff, group)) throw forbidden("Only the group's staff, the DSL and admins can change it.");
+    return;
+  }
+  if (!access.startsWith("session ")) return;
   const session = await sessionStaffIds(ctx, params.id);
   const staff = request.staff;
   if (!session) throw notFound("Session");

@@ -25,6 +25,7 @@ const allowed: Record<Access, Caller[]> = {
   "session watchers": ["assigned staff", "lead", "dsl", "admin only"],
   "session staff": ["assigned staff", "lead"],
   "session lead": ["lead"],
+  "group watchers": ["assigned staff", "lead", "dsl", "admin only"],
   // The concern in this world was raised by the lead.
   "concern readers": ["lead", "dsl"],
   dsl: ["dsl"],
@@ -63,10 +64,20 @@ describe.each(providers)("authorization matrix on %s", (provider) => {
     const s = await schedule(org, [member.id]);
     const consents = (await call(org, "GET", `/api/members/${member.id}`, org.lead)).json().member.consents;
     const concern = (await call(org, "POST", "/api/concerns", org.lead, { text: "For the matrix" })).json().concern;
+    const group = await call(org, "POST", "/api/groups", org.lead, {
+      title: "Matrix club",
+      delivery: "venue",
+      leadStaffId: org.leadId,
+      secondStaffId: org.secondId,
+      memberIds: [member.id],
+      schedule: { weekday: "thu", start: "10:00", end: "11:00", from: "2026-03-05", until: "2026-03-05" },
+    });
+    expect(group.statusCode, group.body).toBe(201);
     Object.assign(ids, {
       sessions: s.id,
       members: member.id,
       concerns: concern.id,
+      groups: group.json().group.id,
       staff: target.id,
       attendeeId: s.attendees[0]!.id,
       consentId: consents[0].id,

@@ -193,6 +193,20 @@ describe.each(providers)("the contract on %s", (provider) => {
     await api("POST", "/api/sessions/{id}/start", { id: s.id }, lead, {});
     await api("GET", "/api/join/{token}", { token: "A".repeat(43) });
 
+    // A recurring group: created, listed, read, changed; one occurrence cancelled.
+    const group = await api("POST", "/api/groups/", {}, lead, {
+      title: "Music",
+      delivery: "venue",
+      leadStaffId: org.leadId,
+      memberIds: [bo.id],
+      schedule: { weekday: "thu", start: "10:00", end: "11:00", from: "2026-03-05", until: "2026-03-12" },
+    });
+    const groupId = group.json().group.id;
+    await api("GET", "/api/groups/", {}, lead);
+    await api("GET", "/api/groups/{id}", { id: groupId }, lead);
+    const changed = await api("PATCH", "/api/groups/{id}", { id: groupId }, lead, { title: "Music and songs" });
+    await api("POST", "/api/sessions/{id}/cancel", { id: changed.json().sessions[0].id }, lead, { reason: "The room is flooded." });
+
     // Concerns, waivers, the audit trail.
     const concern = await api("POST", "/api/concerns", {}, lead, { text: "Alex seemed upset today.", sessionId: s.id, memberId: alex.id });
     await api("GET", "/api/concerns", {}, lead);

@@ -43,7 +43,8 @@ export function recipientOf(a: InvitedAttendee): { to: MessageFacts["to"]; addre
 
 /**
  * The messages for one attendee whose links were just issued: the invitation (or, for reissued
- * links, the new links) now, and for a carer who must confirm (R2) a reminder before the start.
+ * links, the new links) at `inviteAt` (now, or a group's occurrence some days before it), and for
+ * a carer who must confirm (R2) a reminder before the start.
  */
 export function draftsFor(
   kind: "invitation" | "link-reissued",
@@ -52,6 +53,7 @@ export function draftsFor(
   links: PersonalLink[],
   settings: SettingsView,
   now: Date,
+  inviteAt: Date = now,
 ): Draft[] {
   const { to, address } = recipientOf(attendee);
   // Only a carer is sent the carer link; everyone else gets their own invite link.
@@ -75,14 +77,45 @@ export function draftsFor(
         carried.map((l) => l.name),
       ),
       links: carried,
-      dueAt: now,
+      dueAt: inviteAt,
       sendBy: session.endsAt,
     },
   ];
   const carerLink = carried.find((l) => l.name === "carer");
   const remindAt = new Date(session.startsAt.getTime() - settings.reminderHoursBefore * 3_600_000);
-  if (carerLink && remindAt > now) {
+  // A reminder only after the invitation, and only while it is still ahead.
+  if (carerLink && remindAt > now && remindAt > inviteAt) {
     drafts.push({ ...base, facts: facts("reminder", ["carer"]), links: [carerLink], dueAt: remindAt, sendBy: session.startsAt });
   }
   return drafts;
+}
+
+/** A change or a cancellation, told at once to the person an attendee's messages go to (no links). */
+export function noticeFor(
+  kind: "changed" | "cancelled",
+  session: InvitedSession,
+  attendee: InvitedAttendee,
+  settings: SettingsView,
+  now: Date,
+  reason?: string,
+): Draft {
+  const { to, address } = recipientOf(attendee);
+  return {
+    facts: {
+      kind,
+      to,
+      person: attendee.displayName,
+      session,
+      timeZone: settings.timeZone,
+      emergency: emergencyContact(settings, session.lead.name),
+      links: [],
+      ...(reason ? { reason } : {}),
+    },
+    address,
+    sessionId: session.id,
+    attendeeId: attendee.id,
+    links: [],
+    dueAt: now,
+    sendBy: session.endsAt,
+  };
 }

@@ -26,6 +26,7 @@ import {
 import { conflict } from "../../../domain/errors.ts";
 import { sessionMessages } from "../../../domain/outbox/outbox.ts";
 import {
+  cancelSession,
   endSession,
   getSessionRow,
   joinSession,
@@ -91,6 +92,24 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
           }),
         },
       };
+    },
+  );
+
+  app.post(
+    "/:id/cancel",
+    {
+      config: { access: "session staff" },
+      schema: {
+        tags: ["sessions"],
+        params: idParam,
+        body: z.object({ reason: z.string().trim().min(3).max(500), toneWaiverReason }),
+        response: { 200: z.object({ session }), 400: errorBody, 403: errorBody, 404: errorBody, 409: errorBody },
+      },
+    },
+    async (request) => {
+      const staff = currentStaff(request);
+      await cancelSession(app.ctx, request.params.id, request.body.reason, staff, request.body.toneWaiverReason ?? null);
+      return { session: viewSession(await getSessionRow(app.ctx, request.params.id, staff)) };
     },
   );
 
