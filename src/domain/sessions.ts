@@ -470,6 +470,43 @@ export async function cancelSession(ctx: Ctx, sessionId: string, reason: string,
   await ctx.bus.publish({ type: "session.changed", sessionId });
 }
 
+/**
+ * Moves a session that has not started (one occurrence of a group, or a one-off) to new times
+ * inside the agreed hours (R6); everyone invited is told. Links stay the same.
+ */
+export async function moveSession(ctx: Ctx, sessionId: string, times: { startsAt: Date; endsAt: Date }, actor: StaffView) {
+  if (times.endsAt <= times.startsAt) throw badRequest("invalid_times", "endsAt must be after startsAt.");
+  if (times.startsAt <= ctx.now()) throw badRequest("invalid_times", "A session can only be moved to a time still ahead.");
+  await ctx.transaction(async (uow) => {
+    const { tx, now } = uow;
+    await uow.lockSession(sessionId);
+    const session = await findSession(tx, sessionId);
+    assertAssigned(session, actor);
+    if (session.status !== "scheduled") throw conflict("wrong_state", "Only a session that has not started can be moved.");
+    const settings = await readSettings(tx);
+    const r6 = scheduledWithinHours(times, agreedHoursOf(settings));
+    if (r6.outcome === "fail") throw conflict("R6.outside-agreed-hours", r6.reason, [r6]);
+    await tx.session.update({ where: { id: sessionId }, data: times });
+    await uow.audit.append({
+      actorType: "staff",
+      actorId: actor.id,
+      action: "session.moved",
+      sessionId,
+      data: { from: session.startsAt, ...times },
+    });
+    const moved = await findSession(tx, sessionId);
+    await queueMessages(
+      uow,
+      ctx.config.SESSION_SECRET,
+      agreedHoursOf(settings),
+      moved.attendees.filter((a) => a.state !== "removed").map((a) => noticeFor("changed", moved, a, settings, now)),
+    );
+  });
+  // Waiting pages say when the group starts.
+  await ctx.bus.publish({ type: "session.changed", sessionId });
+  await ctx.bus.publish({ type: "pages.changed" });
+}
+
 /** Cancels a session in the caller's transaction (a group's edit cancels occurrences that no longer fit). */
 export async function cancelInTx(ctx: Ctx, uow: Uow, session: SessionRow, reason: string, actor: { id: string }) {
   const { tx, now } = uow;

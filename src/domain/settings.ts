@@ -69,16 +69,18 @@ export interface SettingsInput {
 
 export async function updateSettings(ctx: Ctx, input: SettingsInput, actorId: string): Promise<SettingsView> {
   const updated = await ctx.transaction(async ({ tx, audit }) => {
+    // The numbers not given keep their values (a console that does not show them cannot reset them).
+    const current = await readSettings(tx);
     const data = {
       timeZone: input.timeZone,
       agreedHours: input.agreedHours,
       emergencyName: input.emergencyContact.name,
       emergencyPhone: input.emergencyContact.phone,
-      carerConfirmLeadMins: input.carerConfirmLeadMinutes ?? 60,
-      longWaitSeconds: input.longWaitSeconds ?? 300,
-      inviteDaysBefore: input.inviteDaysBefore ?? 3,
-      reminderHoursBefore: input.reminderHoursBefore ?? 24,
-      occurrenceWeeksAhead: input.occurrenceWeeksAhead ?? 8,
+      carerConfirmLeadMins: input.carerConfirmLeadMinutes ?? current.carerConfirmLeadMinutes,
+      longWaitSeconds: input.longWaitSeconds ?? current.longWaitSeconds,
+      inviteDaysBefore: input.inviteDaysBefore ?? current.inviteDaysBefore,
+      reminderHoursBefore: input.reminderHoursBefore ?? current.reminderHoursBefore,
+      occurrenceWeeksAhead: input.occurrenceWeeksAhead ?? current.occurrenceWeeksAhead,
     };
     await tx.settings.upsert({ where: { id: settingsId }, create: { id: settingsId, ...data }, update: data });
     await audit.append({ actorType: "staff", actorId, action: "settings.updated", data: { ...input } });

@@ -28,6 +28,17 @@ describe.skipIf(!chromiumAvailable)("the whole story in Chromium", () => {
     staffContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "UTC", bypassCSP: true });
     console_ = await staffContext.newPage();
   });
+  /** The open session's Messages say the carer's invitation was sent (checked again until it is). */
+  const invitationShownSent = async () => {
+    const messages = console_.getByRole("region", { name: "Messages" });
+    await expect
+      .poll(async () => {
+        await messages.getByRole("button", { name: "Check the messages again" }).click();
+        return messages.getByText(/Invitation to Chris Carer \(chris@example\.org\): Sent/).count();
+      })
+      .toBe(1);
+  };
+
   afterAll(async () => {
     await browser?.close();
     await org?.t.close();
@@ -82,13 +93,7 @@ describe.skipIf(!chromiumAvailable)("the whole story in Chromium", () => {
     expect(mail.text).toContain(story.carer);
     expect(mail.text).toContain(story.invite);
     await console_.getByRole("link", { name: story.sessionTitle }).click();
-    const messages = console_.getByRole("region", { name: "Messages" });
-    await expect
-      .poll(async () => {
-        await messages.getByRole("button", { name: "Check the messages again" }).click();
-        return messages.getByText(/Invitation to Chris Carer \(chris@example\.org\): Sent/).count();
-      })
-      .toBe(1);
+    await invitationShownSent();
     await expectNoAxeViolations(console_, "console session messages");
     await console_.getByRole("link", { name: "Sessions" }).click();
   });
@@ -301,6 +306,31 @@ describe.skipIf(!chromiumAvailable)("the whole story in Chromium", () => {
     await add.getByText("Nia Newcomer was added.").waitFor();
     await expect.poll(() => add.getByLabel("E-mail").inputValue()).toBe("");
     await expectNoAxeViolations(console_, "console staff accounts");
+  });
+
+  it("a coordinator creates a weekly group, sees its sessions ahead, and the first invitation is sent", async () => {
+    const before = smtp.received.length;
+    await console_.getByRole("link", { name: "Groups" }).click();
+    await console_.getByLabel("Title").fill("Music club");
+    await console_.getByLabel("Lead").selectOption({ label: "Ada Admin" });
+    await console_.getByLabel("Day").selectOption({ label: "Thursdays" });
+    await console_.getByLabel("Starts (organisation's time)").fill("10:00");
+    await console_.getByLabel("Ends").fill("11:00");
+    await console_.getByLabel("From").fill("2026-03-05");
+    await console_.getByLabel("Until (optional)").fill("2026-03-12");
+    await console_.getByLabel("Alex", { exact: true }).check();
+    await console_.getByRole("button", { name: "Create group" }).click();
+    await console_.getByText("Music club was created").waitFor();
+    await expectNoAxeViolations(console_, "console groups");
+    await console_.getByRole("link", { name: "Music club" }).click();
+    await console_.getByRole("heading", { name: "Next sessions" }).waitFor();
+    expect(await console_.getByRole("button", { name: /^Cancel / }).count()).toBe(2);
+    await expectNoAxeViolations(console_, "console group");
+    // The first Thursday is within three days: its invitation goes now; the next waits its turn.
+    await expect.poll(() => smtp.received.length, { timeout: 10_000 }).toBe(before + 1);
+    expect(smtp.received.at(-1)!.mail.subject).toBe("Music club on Thursday 5 March at 10am: Alex is invited");
+    await console_.getByRole("link", { name: /Thursday 5 March/ }).click();
+    await invitationShownSent();
   });
 
   it("the camera check page works without a session", async () => {

@@ -205,6 +205,10 @@ describe.each(providers)("the contract on %s", (provider) => {
     await api("GET", "/api/groups/", {}, lead);
     await api("GET", "/api/groups/{id}", { id: groupId }, lead);
     const changed = await api("PATCH", "/api/groups/{id}", { id: groupId }, lead, { title: "Music and songs" });
+    await api("POST", "/api/sessions/{id}/move", { id: changed.json().sessions[1].id }, lead, {
+      startsAt: "2026-03-13T10:00:00Z",
+      endsAt: "2026-03-13T11:00:00Z",
+    });
     await api("POST", "/api/sessions/{id}/cancel", { id: changed.json().sessions[0].id }, lead, { reason: "The room is flooded." });
 
     // Concerns, waivers, the audit trail.

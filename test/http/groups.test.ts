@@ -82,6 +82,13 @@ describe.each(providers)("recurring groups on %s", (provider) => {
       });
     expect((await settings(40)).statusCode).toBe(200);
     try {
+      // A save that leaves the number out (an older console) keeps it.
+      const keep = await call(org, "PUT", "/api/settings", org.admin, {
+        timeZone: "Europe/London",
+        agreedHours: allDayHours,
+        emergencyContact: { name: "Duty manager", phone: "0161 496 0000" },
+      });
+      expect(keep.json().settings).toMatchObject({ occurrenceWeeksAhead: 40, inviteDaysBefore: 3, reminderHoursBefore: 24 });
       const bo = await addMember(org, { name: "Bo" });
       const res = await call(org, "POST", "/api/groups", org.lead, artClub([bo.id], { from: "2026-10-20", until: "2026-11-03" }));
       expect(res.statusCode, res.body).toBe(201);
@@ -170,6 +177,23 @@ describe.each(providers)("recurring groups on %s", (provider) => {
     const [s] = res.json().sessions as Session[];
     expect(s!.startsAt).toBe("2026-03-10T16:00:00.000Z");
     expect((await messagesOf(s!.id)).map((m) => m.kind)).toEqual(["invitation", "reminder", "changed"]);
+  });
+
+  it("one occurrence is moved inside the agreed hours and everyone is told; an edit of the group's people keeps the move", async () => {
+    const hal = await addMember(org, { name: "Hal" });
+    const created = await call(org, "POST", "/api/groups", org.lead, artClub([hal.id], { from: "2026-03-10", until: "2026-03-10" }));
+    const [s] = created.json().sessions as Session[];
+    const move = (startsAt: string, endsAt: string) => call(org, "POST", `/api/sessions/${s!.id}/move`, org.lead, { startsAt, endsAt });
+    expect((await move("2026-03-11T10:00:00Z", "2026-03-11T09:00:00Z")).statusCode).toBe(400);
+    const moved = await move("2026-03-11T10:00:00Z", "2026-03-11T11:00:00Z");
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json().session).toMatchObject({ startsAt: "2026-03-11T10:00:00.000Z", occurrenceDate: "2026-03-10" });
+    expect((await messagesOf(s!.id)).map((m) => m.kind)).toContain("changed");
+    const ivy = await addMember(org, { name: "Ivy" });
+    const edited = await call(org, "PATCH", `/api/groups/${created.json().group.id}`, org.lead, { memberIds: [hal.id, ivy.id] });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect((edited.json().sessions as Session[])[0]).toMatchObject({ startsAt: "2026-03-11T10:00:00.000Z" });
+    expect((edited.json().sessions as Session[])[0]!.attendees).toHaveLength(2);
   });
 
   it("one occurrence is cancelled with a reason everyone is told; its links stop working; a reason out of tone is held (R14)", async () => {

@@ -225,8 +225,8 @@ export async function updateGroup(ctx: Ctx, id: string, change: GroupChange, act
           title: next.title,
           leadStaffId: next.leadStaffId,
           secondStaffId: next.secondStaffId,
-          startsAt: occurrence.startsAt,
-          endsAt: occurrence.endsAt,
+          // An occurrence moved on its own keeps its times until the group's times change.
+          ...(timesChanged ? { startsAt: occurrence.startsAt, endsAt: occurrence.endsAt } : {}),
         },
       });
       const moved = await findSession(tx, session.id);

@@ -14,16 +14,29 @@ export function Admin({ me }: { me: Staff }) {
   const [hours, setHours] = useState<Record<string, string>>({});
   const [timeZone, setTimeZone] = useState("Europe/London");
   const [contact, setContact] = useState({ name: "", phone: "" });
+  const [timing, setTiming] = useState({ inviteDaysBefore: 3, reminderHoursBefore: 24, occurrenceWeeksAhead: 8 });
   const [staff, setStaff] = useState<Staff[]>([]);
   const noNewStaff = { email: "", name: "", password: "", dsl: false, admin: false };
   const [newStaff, setNewStaff] = useState(noNewStaff);
 
   const load = async () => {
     const { settings } = await api<{
-      settings: { timeZone: string; agreedHours: Hours; emergencyContact: { name: string; phone: string } };
+      settings: {
+        timeZone: string;
+        agreedHours: Hours;
+        emergencyContact: { name: string; phone: string };
+        inviteDaysBefore: number;
+        reminderHoursBefore: number;
+        occurrenceWeeksAhead: number;
+      };
     }>("GET", "/api/settings");
     setTimeZone(settings.timeZone);
     setContact(settings.emergencyContact);
+    setTiming({
+      inviteDaysBefore: settings.inviteDaysBefore,
+      reminderHoursBefore: settings.reminderHoursBefore,
+      occurrenceWeeksAhead: settings.occurrenceWeeksAhead,
+    });
     setHours(Object.fromEntries(days.map((d) => [d, settings.agreedHours[d].map((i) => `${i.start}-${i.end}`).join(", ")])));
     setStaff((await api<{ staff: Staff[] }>("GET", "/api/staff")).staff);
   };
@@ -48,7 +61,10 @@ export function Admin({ me }: { me: Staff }) {
           }),
       ]),
     );
-    void settings.act(() => api("PUT", "/api/settings", { timeZone, agreedHours, emergencyContact: contact }), "Settings saved.");
+    void settings.act(
+      () => api("PUT", "/api/settings", { timeZone, agreedHours, emergencyContact: contact, ...timing }),
+      "Settings saved.",
+    );
   };
 
   return (
@@ -72,6 +88,29 @@ export function Admin({ me }: { me: Staff }) {
           <input id="ec-name" value={contact.name} onChange={(e) => setContact({ ...contact, name: e.target.value })} required />
           <label htmlFor="ec-phone">Phone</label>
           <input id="ec-phone" value={contact.phone} onChange={(e) => setContact({ ...contact, phone: e.target.value })} required />
+        </fieldset>
+        <fieldset>
+          <legend>Invitations and groups</legend>
+          {(
+            [
+              ["inviteDaysBefore", "Days before a group's session that its invitations go out", 0, 28],
+              ["reminderHoursBefore", "Hours before the start that a carer who has not confirmed is reminded", 1, 168],
+              ["occurrenceWeeksAhead", "Weeks ahead that a group's sessions are created", 1, 52],
+            ] as const
+          ).map(([key, label, min, max]) => (
+            <div key={key}>
+              <label htmlFor={`t-${key}`}>{label}</label>
+              <input
+                id={`t-${key}`}
+                type="number"
+                min={min}
+                max={max}
+                value={timing[key]}
+                onChange={(e) => setTiming({ ...timing, [key]: Number(e.target.value) })}
+                required
+              />
+            </div>
+          ))}
         </fieldset>
         <Notice notice={settings.notice} />
         <div className="actions">

@@ -3,7 +3,8 @@
 import { useState } from "react";
 import { type ApiError, api } from "../shared/api.ts";
 import { useOnMount } from "../shared/use-on-mount.ts";
-import type { Attendee, Member, Session, Staff, Volunteer } from "./types.ts";
+import { People } from "./People.tsx";
+import type { Attendee, Group, Member, Session, Staff, Volunteer } from "./types.ts";
 
 function toIso(local: string): string {
   return new Date(local).toISOString();
@@ -53,7 +54,7 @@ export function Links({ attendees }: { attendees: Attendee[] }) {
   );
 }
 
-function StaffSelect(props: {
+export function StaffSelect(props: {
   id: string;
   staff: Staff[];
   empty: string;
@@ -78,6 +79,7 @@ export function Sessions({ open }: { open: (id: string) => void }) {
   const [staff, setStaff] = useState<Staff[]>([]);
   const [members, setMembers] = useState<Member[]>([]);
   const [volunteers, setVolunteers] = useState<Volunteer[]>([]);
+  const [groups, setGroups] = useState<Group[]>([]);
   const [created, setCreated] = useState<Session | null>(null);
   const [error, setError] = useState<string | null>(null);
   const empty = {
@@ -95,6 +97,7 @@ export function Sessions({ open }: { open: (id: string) => void }) {
 
   const load = async () => {
     setSessions((await api<{ sessions: Session[] }>("GET", "/api/sessions")).sessions);
+    setGroups((await api<{ groups: Group[] }>("GET", "/api/groups")).groups);
     setMembers((await api<{ members: Member[] }>("GET", "/api/members")).members);
     setVolunteers((await api<{ volunteers: Volunteer[] }>("GET", "/api/volunteers")).volunteers);
     setStaff((await api<{ staff: Staff[] }>("GET", "/api/staff/directory")).staff);
@@ -137,6 +140,7 @@ export function Sessions({ open }: { open: (id: string) => void }) {
           <tr>
             <th scope="col">Title</th>
             <th scope="col">When</th>
+            <th scope="col">Group</th>
             <th scope="col">Status</th>
             <th scope="col">People</th>
           </tr>
@@ -156,7 +160,8 @@ export function Sessions({ open }: { open: (id: string) => void }) {
                 </a>
               </td>
               <td>{new Date(s.startsAt).toLocaleString("en-GB")}</td>
-              <td>{s.status}</td>
+              <td>{s.groupId ? (groups.find((g) => g.id === s.groupId)?.title ?? "a group") : "one-off"}</td>
+              <td>{s.cancelledAt ? "cancelled" : s.status}</td>
               <td>{s.attendees.length}</td>
             </tr>
           ))}
@@ -209,41 +214,15 @@ export function Sessions({ open }: { open: (id: string) => void }) {
           value={form.secondStaffId}
           onChange={(secondStaffId) => setForm({ ...form, secondStaffId })}
         />
-        <fieldset>
-          <legend>Members</legend>
-          {members.map((m) => (
-            <label key={m.id} className="inline" htmlFor={`m-${m.id}`}>
-              <input
-                id={`m-${m.id}`}
-                type="checkbox"
-                checked={form.memberIds.includes(m.id)}
-                onChange={(e) =>
-                  setForm({ ...form, memberIds: e.target.checked ? [...form.memberIds, m.id] : form.memberIds.filter((x) => x !== m.id) })
-                }
-              />
-              {m.displayName} (video consent: {m.consentState.video})
-            </label>
-          ))}
-        </fieldset>
-        <fieldset>
-          <legend>Volunteers</legend>
-          {volunteers.map((v) => (
-            <label key={v.id} className="inline" htmlFor={`v-${v.id}`}>
-              <input
-                id={`v-${v.id}`}
-                type="checkbox"
-                checked={form.volunteerIds.includes(v.id)}
-                onChange={(e) =>
-                  setForm({
-                    ...form,
-                    volunteerIds: e.target.checked ? [...form.volunteerIds, v.id] : form.volunteerIds.filter((x) => x !== v.id),
-                  })
-                }
-              />
-              {v.displayName}
-            </label>
-          ))}
-        </fieldset>
+        <People
+          idPrefix="s"
+          members={members}
+          memberLabel={(m) => `${m.displayName} (video consent: ${m.consentState.video})`}
+          volunteers={volunteers}
+          memberIds={form.memberIds}
+          volunteerIds={form.volunteerIds}
+          onChange={(memberIds, volunteerIds) => setForm({ ...form, memberIds, volunteerIds })}
+        />
         <label htmlFor="s-volunteers">Other volunteers, not on file (display names, separated by commas; they get no e-mail)</label>
         <input id="s-volunteers" value={form.volunteers} onChange={(e) => setForm({ ...form, volunteers: e.target.value })} />
         <div className="actions">

@@ -5,6 +5,7 @@ import "./console.css";
 import { type ApiError, api } from "../shared/api.ts";
 import { Admin } from "./Admin.tsx";
 import { Concerns } from "./Concerns.tsx";
+import { Groups, GroupView } from "./Groups.tsx";
 import { Members } from "./Members.tsx";
 import { Safeguarding } from "./Safeguarding.tsx";
 import { Sessions } from "./Sessions.tsx";
@@ -14,6 +15,8 @@ import type { Staff } from "./types.ts";
 type Route =
   | { page: "sessions" }
   | { page: "session"; id: string }
+  | { page: "groups" }
+  | { page: "group"; id: string }
   | { page: "members" }
   | { page: "concerns" }
   | { page: "admin" }
@@ -22,6 +25,7 @@ type Route =
 function parse(hash: string): Route {
   const [, page = "sessions", id = ""] = hash.replace(/^#/, "").split("/");
   if (page === "sessions" && id) return { page: "session", id };
+  if (page === "groups") return id ? { page: "group", id } : { page: "groups" };
   if (page === "members" || page === "concerns" || page === "admin" || page === "safeguarding") return { page };
   return { page: "sessions" };
 }
@@ -108,6 +112,7 @@ function App() {
   };
   const links: [string, string][] = [
     ["#/sessions", "Sessions"],
+    ["#/groups", "Groups"],
     ["#/members", "Members"],
     ["#/concerns", "Concerns"],
     ...(me.roles.includes("dsl") || me.roles.includes("admin") ? ([["#/safeguarding", "Safeguarding"]] as [string, string][]) : []),
@@ -147,6 +152,8 @@ function App() {
         <SetupAdvice />
         {route.page === "sessions" && <Sessions open={(id) => go(`#/sessions/${id}`)} />}
         {route.page === "session" && <SessionView sessionId={route.id} me={me} />}
+        {route.page === "groups" && <Groups open={(id) => go(`#/groups/${id}`)} />}
+        {route.page === "group" && <GroupView groupId={route.id} openSession={(id) => go(`#/sessions/${id}`)} />}
         {route.page === "members" && <Members />}
         {route.page === "concerns" && <Concerns me={me} />}
         {route.page === "admin" && <Admin me={me} />}

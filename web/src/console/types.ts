@@ -11,6 +11,7 @@ export type Member = Wire<z.infer<typeof api.member>>;
 export type Attendee = Wire<z.infer<typeof api.attendee>>;
 export type Session = Wire<z.infer<typeof api.session>>;
 export type Volunteer = Wire<z.infer<typeof api.volunteer>>;
+export type Group = Wire<z.infer<typeof api.group>>;
 export type OutboxMessage = Wire<z.infer<typeof api.outboxMessage>>;
 export type WaitingPerson = Wire<z.infer<typeof live.waitingPerson>>;
 export type Snapshot = Wire<z.infer<typeof live.snapshot>>;

@@ -31,6 +31,7 @@ import {
   getSessionRow,
   joinSession,
   listSessions,
+  moveSession,
   reissueLinks,
   scheduleSession,
   startSession,
@@ -109,6 +110,24 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const staff = currentStaff(request);
       await cancelSession(app.ctx, request.params.id, request.body.reason, staff, request.body.toneWaiverReason ?? null);
+      return { session: viewSession(await getSessionRow(app.ctx, request.params.id, staff)) };
+    },
+  );
+
+  app.post(
+    "/:id/move",
+    {
+      config: { access: "session staff" },
+      schema: {
+        tags: ["sessions"],
+        params: idParam,
+        body: z.object({ startsAt: dateTime, endsAt: dateTime }),
+        response: { 200: z.object({ session }), 400: errorBody, 403: errorBody, 404: errorBody, 409: errorBody },
+      },
+    },
+    async (request) => {
+      const staff = currentStaff(request);
+      await moveSession(app.ctx, request.params.id, request.body, staff);
       return { session: viewSession(await getSessionRow(app.ctx, request.params.id, staff)) };
     },
   );
