@@ -83,6 +83,7 @@ export const outboxMessage = z.object({
   to: z.string().nullable(),
   toName: z.string(),
   recipientType,
+  sessionId: z.string().nullable(),
   attendeeId: z.string().nullable(),
   subject: z.string(),
   status: messageStatus,
@@ -91,7 +92,7 @@ export const outboxMessage = z.object({
   notBefore: z.date(),
   sentAt: z.date().optional(),
   attempts: z.array(z.object({ at: z.date(), outcome: attemptOutcome, reply: z.string().nullable() })),
-  /** The message as sent (or as it would be), its links filled in while they still work. */
+  /** The message as sent (or as it would be), its links filled in while they still work (on the session's list). */
   text: z.string(),
   links: z.array(z.object({ name: linkKind, url: z.string().nullable(), works: z.boolean() })),
 });
@@ -148,6 +149,7 @@ export const group = z.object({
   leadStaffId: z.string(),
   secondStaffId: z.string().nullable(),
   schedule: groupSchedule,
+  invitationNote: z.string().nullable(),
   memberIds: z.array(z.string()),
   volunteerIds: z.array(z.string()),
   createdAt: z.date(),

@@ -31,6 +31,9 @@ export interface ScheduleInput {
   volunteerIds?: string[];
   /** Volunteers named by free text (kept for older clients; they get no e-mail). */
   volunteers?: { displayName: string }[];
+  /** A note for the invitations, and why it goes although R14 found something in it. */
+  invitationNote?: string;
+  toneWaiverReason?: string;
   allowData?: boolean;
 }
 
@@ -217,10 +220,15 @@ export async function createSessionInTx(
     sessionId: session.id,
     data: { ...details, secondStaffId: input.secondStaffId, groupId: occurrence?.groupId, invitees: invitees.length },
   });
+  // R14: the note reaches members and carers; a waiver is kept with each session it goes to.
+  if (input.invitationNote) await checkStaffText(uow, session.id, input.invitationNote, input.toneWaiverReason ?? null, actor);
   const lead = await tx.staff.findUniqueOrThrow({ where: { id: input.leadStaffId } });
   const links = new Map<string, Issued>();
   for (const invitee of invitees) {
-    const { attendeeId, issued } = await inviteInTx(ctx, uow, { ...session, lead }, invitee, actor, settings, occurrence?.inviteAt);
+    const { attendeeId, issued } = await inviteInTx(ctx, uow, { ...session, lead }, invitee, actor, settings, {
+      inviteAt: occurrence?.inviteAt,
+      note: input.invitationNote,
+    });
     links.set(attendeeId, issued);
   }
   return { session: await findSession(tx, session.id), links };
@@ -236,7 +244,7 @@ export async function inviteInTx(
   invitee: Invitee,
   actor: { id: string },
   settings: SettingsView,
-  inviteAt: Date = uow.now,
+  invitation: { inviteAt?: Date; note?: string | null } = {},
 ) {
   const { tx, now } = uow;
   const sessionId = session.id;
@@ -264,7 +272,7 @@ export async function inviteInTx(
     uow,
     ctx.config.SESSION_SECRET,
     agreedHoursOf(settings),
-    draftsFor("invitation", session, attendee, issued.links, settings, now, inviteAt),
+    draftsFor("invitation", session, attendee, issued.links, settings, now, invitation.inviteAt ?? now, invitation.note ?? undefined),
   );
   return { attendeeId: attendee.id, issued };
 }

@@ -3,7 +3,6 @@
 import { decideStaffText, failing } from "../policy/engine.ts";
 import type { RuleId } from "../policy/types.ts";
 import { conflict } from "./errors.ts";
-import type { StaffView } from "./staff.ts";
 import type { Uow } from "./unit-of-work.ts";
 
 /** Records a waiver of a soft rule and its audit event; `data` says what was waived (e.g. the text). */
@@ -12,7 +11,7 @@ export async function recordWaiver(
   sessionId: string,
   rule: RuleId,
   reason: string,
-  staff: StaffView,
+  staff: { id: string },
   data: Record<string, unknown> = {},
 ): Promise<void> {
   await tx.waiver.create({ data: { sessionId, rule, reason: reason.trim(), staffId: staff.id } });
@@ -30,7 +29,7 @@ export async function recordWaiver(
  * A text that fails is refused (409, with what was found) unless a reason is given; then it goes,
  * and the reason is kept as a waiver with the text.
  */
-export async function checkStaffText(uow: Uow, sessionId: string, text: string, waiverReason: string | null, staff: StaffView) {
+export async function checkStaffText(uow: Uow, sessionId: string, text: string, waiverReason: string | null, staff: { id: string }) {
   const decision = decideStaffText(text, waiverReason);
   const [failed] = failing(decision.checks);
   if (failed) throw conflict(failed.code, failed.reason, decision.checks);

@@ -158,6 +158,7 @@ describe.each(providers)("the contract on %s", (provider) => {
     await api("GET", "/api/sessions/", {}, lead);
     await api("POST", "/api/sessions/{id}/attendees/{attendeeId}/reissue", { id: s.id, attendeeId: b.id }, lead);
     await api("GET", "/api/sessions/{id}/messages", { id: s.id }, lead);
+    await api("GET", "/api/members/{id}/messages", { id: alex.id }, lead);
     const bAgain = (await api("GET", "/api/sessions/{id}", { id: s.id }, lead)).json();
     expect(bAgain.session.id).toBe(s.id);
     await api("GET", "/api/carer/{token}", { token: token(a.carerUrl!) });

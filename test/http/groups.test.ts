@@ -196,6 +196,22 @@ describe.each(providers)("recurring groups on %s", (provider) => {
     expect((edited.json().sessions as Session[])[0]!.attendees).toHaveLength(2);
   });
 
+  it("a group's invitation note is checked for tone once, and a waiver is kept with each occurrence it goes to", async () => {
+    const jo = await addMember(org, { name: "Jo" });
+    const body = { ...artClub([jo.id], { from: "2026-03-10", until: "2026-03-17" }), invitationNote: "CU THERE SOON xx" };
+    const groups = await org.t.database.db.group.count();
+    const held = await call(org, "POST", "/api/groups", org.lead, body);
+    expect(held.statusCode).toBe(409);
+    expect(held.json().error.code).toBe("R14.professional-tone");
+    expect(await org.t.database.db.group.count()).toBe(groups);
+    const res = await call(org, "POST", "/api/groups", org.lead, { ...body, toneWaiverReason: "The carers asked for it." });
+    expect(res.statusCode, res.body).toBe(201);
+    for (const s of res.json().sessions as Session[]) {
+      expect(await org.t.database.db.waiver.count({ where: { sessionId: s.id, rule: "R14.professional-tone" } })).toBe(1);
+    }
+    expect(res.json().group.invitationNote).toBe("CU THERE SOON xx");
+  });
+
   it("one occurrence is cancelled with a reason everyone is told; its links stop working; a reason out of tone is held (R14)", async () => {
     const gus = await addMember(org, { name: "Gus" });
     const created = await call(org, "POST", "/api/groups", org.lead, artClub([gus.id], { from: "2026-03-10", until: "2026-03-17" }));

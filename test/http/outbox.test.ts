@@ -77,6 +77,11 @@ describe.each(providers)("the outbox on %s", (provider) => {
 
     const [message] = await messagesOf(org, s.id);
     expect(message).toMatchObject({ kind: "invitation", to: "chris@example.org", status: "sent", attempts: [{ outcome: "sent" }] });
+    // Per person, for any staff: what was sent about Alex, without the links.
+    const about = (await call(org, "GET", `/api/members/${member.id}/messages`, org.other)).json().messages;
+    expect(about).toMatchObject([{ kind: "invitation", sessionId: s.id, status: "sent", links: [{ url: null }, { url: null }] }]);
+    expect(about[0].text).toContain("(their personal link)");
+    expect(about[0].text).not.toContain(s.attendees[0]!.inviteUrl);
     // The SMTP password never reaches a log line; link tokens neither.
     const logs = org.t.rawLogs.join("");
     expect(logs).not.toContain(password);
@@ -208,6 +213,31 @@ describe.each(providers)("the outbox on %s", (provider) => {
     await sendDue(org.app.ctx);
     const reminder = (await messagesOf(org, s.id)).find((m) => m.kind === "reminder");
     expect(reminder).toMatchObject({ status: "not-sent" });
+  });
+
+  it("a note on the invitation is checked for tone (R14): held with nothing created, or sent with a recorded reason", async () => {
+    const member = await addMember(org, { name: "Kim" });
+    const sessions = await org.t.database.db.session.count();
+    const held = await call(org, "POST", "/api/sessions", org.lead, {
+      title: "Art club",
+      startsAt: "2026-03-03T14:00:00Z",
+      endsAt: "2026-03-03T15:00:00Z",
+      delivery: "home",
+      leadStaffId: org.leadId,
+      memberIds: [member.id],
+      invitationNote: "Bring ur paints hun xx",
+    });
+    expect(held.statusCode).toBe(409);
+    expect(held.json().error).toMatchObject({ code: "R14.professional-tone", message: expect.stringContaining("text-speak") });
+    expect(await org.t.database.db.session.count()).toBe(sessions);
+
+    const reason = "Kim's carer asked us to write the way the family does";
+    const s = await schedule(org, [member.id], { invitationNote: "Bring ur paints hun xx", toneWaiverReason: reason });
+    await sendDue(org.app.ctx);
+    const mail = smtp.received.find((r) => r.mail.subject?.includes("Kim is invited"))!;
+    expect(mail.mail.text).toContain("A message from the staff: Bring ur paints hun xx");
+    const waivers = await org.t.database.db.waiver.findMany({ where: { sessionId: s.id } });
+    expect(waivers.map((w) => [w.rule, w.reason])).toEqual([["R14.professional-tone", reason]]);
   });
 
   it("the outbox and its attempts cannot be changed or deleted (R8)", async () => {

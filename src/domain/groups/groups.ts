@@ -4,6 +4,7 @@
 // that have not started; people added are invited, people removed lose their links and are told
 // nothing more.
 import { type Delivery, type GroupSchedule, groupSchedule } from "../../contract/vocabulary.ts";
+import { decideStaffText, failing } from "../../policy/engine.ts";
 import { scheduledWithinHours } from "../../policy/rules/r6-agreed-hours.ts";
 import type { Ctx } from "../context.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
@@ -25,6 +26,7 @@ import {
 import { agreedHoursOf, readSettings, type SettingsView } from "../settings.ts";
 import type { StaffView } from "../staff.ts";
 import type { Store, Uow } from "../unit-of-work.ts";
+import { checkStaffText } from "../waivers.ts";
 import { occurrenceOn, occurrencesBetween } from "./occurrences.ts";
 
 export interface GroupInput {
@@ -35,6 +37,9 @@ export interface GroupInput {
   memberIds: string[];
   volunteerIds?: string[];
   schedule: GroupSchedule;
+  /** A note for every occurrence's invitations, and why it goes although R14 found something. */
+  invitationNote?: string | null;
+  toneWaiverReason?: string | null;
 }
 
 type GroupRow = NonNullable<Awaited<ReturnType<typeof readGroup>>>;
@@ -51,6 +56,7 @@ function viewGroup(g: GroupRow) {
     leadStaffId: g.leadStaffId,
     secondStaffId: g.secondStaffId,
     schedule: groupSchedule.parse(g.schedule),
+    invitationNote: g.invitationNote,
     memberIds: g.people.flatMap((p) => (p.memberId ? [p.memberId] : [])),
     volunteerIds: g.people.flatMap((p) => (p.volunteerId ? [p.volunteerId] : [])),
     createdAt: g.createdAt,
@@ -88,7 +94,14 @@ async function ensureOccurrencesInTx(ctx: Ctx, uow: Uow, g: GroupRow, settings: 
     const { session } = await createSessionInTx(
       ctx,
       uow,
-      { ...view, secondStaffId: view.secondStaffId ?? undefined, startsAt: o.startsAt, endsAt: o.endsAt },
+      {
+        ...view,
+        secondStaffId: view.secondStaffId ?? undefined,
+        startsAt: o.startsAt,
+        endsAt: o.endsAt,
+        invitationNote: g.invitationNote ?? undefined,
+        toneWaiverReason: g.noteWaiverReason ?? undefined,
+      },
       { id: g.createdById },
       settings,
       { groupId: g.id, date: o.date, inviteAt },
@@ -108,8 +121,16 @@ async function upcoming(uow: Pick<Uow, "tx" | "now">, groupId: string) {
   return Promise.all(rows.map((r) => findSession(uow.tx, r.id)));
 }
 
+/** R14 on a group's invitation note, before anything is written (each occurrence keeps its waiver). */
+function checkNote(note: string | null | undefined, waiverReason: string | null | undefined) {
+  if (!note) return;
+  const [failed] = failing(decideStaffText(note, waiverReason ?? null).checks);
+  if (failed) throw conflict(failed.code, failed.reason, [failed]);
+}
+
 export async function createGroup(ctx: Ctx, input: GroupInput, actor: StaffView) {
   checkInvitees({ ...input, secondStaffId: input.secondStaffId ?? undefined });
+  checkNote(input.invitationNote, input.toneWaiverReason);
   return ctx.transaction(async (uow) => {
     const { tx } = uow;
     const settings = await readSettings(tx);
@@ -121,6 +142,8 @@ export async function createGroup(ctx: Ctx, input: GroupInput, actor: StaffView)
         leadStaffId: input.leadStaffId,
         secondStaffId: input.secondStaffId ?? null,
         schedule: input.schedule,
+        invitationNote: input.invitationNote ?? null,
+        noteWaiverReason: input.invitationNote ? (input.toneWaiverReason ?? null) : null,
         createdById: actor.id,
         people: {
           create: [
@@ -176,6 +199,9 @@ export async function updateGroup(ctx: Ctx, id: string, change: GroupChange, act
       volunteerIds: change.volunteerIds ?? old.volunteerIds,
     };
     checkInvitees({ ...next, secondStaffId: next.secondStaffId ?? undefined });
+    const note = change.invitationNote === undefined ? before.invitationNote : change.invitationNote;
+    const noteWaiver = change.invitationNote === undefined ? before.noteWaiverReason : (change.toneWaiverReason ?? null);
+    checkNote(note, noteWaiver);
     await activeStaff(tx, next.leadStaffId, "leadStaffId");
     if (next.secondStaffId) await activeStaff(tx, next.secondStaffId, "secondStaffId");
     const settings = await readSettings(tx);
@@ -195,6 +221,8 @@ export async function updateGroup(ctx: Ctx, id: string, change: GroupChange, act
         leadStaffId: next.leadStaffId,
         secondStaffId: next.secondStaffId,
         schedule: next.schedule,
+        invitationNote: note,
+        noteWaiverReason: note ? noteWaiver : null,
       },
     });
     await tx.groupPerson.updateMany({
@@ -259,7 +287,8 @@ export async function updateGroup(ctx: Ctx, id: string, change: GroupChange, act
         );
       }
       const inviteAt = new Date(Math.max(now.getTime(), occurrence.startsAt.getTime() - settings.inviteDaysBefore * 24 * 3_600_000));
-      for (const person of added) await inviteInTx(ctx, uow, moved, person, actor, settings, inviteAt);
+      if (note && added.length) await checkStaffText(uow, moved.id, note, noteWaiver, actor);
+      for (const person of added) await inviteInTx(ctx, uow, moved, person, actor, settings, { inviteAt, note });
     }
     const row = (await readGroup(uow, id))!;
     await ensureOccurrencesInTx(ctx, uow, row, settings, true);

@@ -21,6 +21,8 @@ export interface MessageFacts {
   links: LinkKind[];
   /** Why a session was cancelled, as staff wrote it (R14 checks it first). */
   reason?: string;
+  /** A note staff added to the invitation (R14 checks it first). */
+  note?: string;
 }
 
 export interface Composed {
@@ -87,6 +89,7 @@ function blocksFor(f: MessageFacts): { subject: string; blocks: Block[] } {
           { say: invited },
           { say: `It is on ${day}, from ${start} to ${end}.` },
           { say: where },
+          ...(f.note ? [{ say: `A message from the staff: ${f.note}` }] : []),
           ...linkBlocks(f),
           help(f),
         ],

@@ -54,6 +54,7 @@ export function draftsFor(
   settings: SettingsView,
   now: Date,
   inviteAt: Date = now,
+  note?: string,
 ): Draft[] {
   const { to, address } = recipientOf(attendee);
   // Only a carer is sent the carer link; everyone else gets their own invite link.
@@ -67,6 +68,7 @@ export function draftsFor(
     emergency: emergencyContact(settings, session.lead.name),
     carerConfirmFrom: new Date(session.startsAt.getTime() - settings.carerConfirmLeadMinutes * 60_000),
     links: names,
+    ...(note && k === "invitation" ? { note } : {}),
   });
   const base = { address, sessionId: session.id, attendeeId: attendee.id };
   const drafts: Draft[] = [

@@ -112,18 +112,34 @@ function filled(m: MessageRow, urls: Partial<Record<LinkKind, string>>): Compose
 }
 
 /** A session's messages for its staff: what was sent to whom, when, what happened, and the message itself. */
-export async function sessionMessages(ctx: Ctx, sessionId: string) {
+export function sessionMessages(ctx: Ctx, sessionId: string) {
+  return viewMessages(ctx, { sessionId }, true);
+}
+
+/**
+ * Everything sent about one member, across sessions (to them, or to their carer), for any staff:
+ * the links in it are not shown here (the session's own staff see them on the session).
+ */
+export async function memberMessages(ctx: Ctx, memberId: string) {
+  const attendees = await ctx.database.db.attendee.findMany({ where: { memberId }, select: { id: true } });
+  return viewMessages(ctx, { attendeeId: { in: attendees.map((a) => a.id) } }, false);
+}
+
+async function viewMessages(ctx: Ctx, where: { sessionId: string } | { attendeeId: { in: string[] } }, showLinks: boolean) {
   const now = ctx.now();
   const rows = await ctx.database.db.outboxMessage.findMany({
-    where: { sessionId },
+    where,
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     include: { attempts: { orderBy: [{ at: "asc" }, { id: "asc" }] } },
   });
   const out = [];
   for (const m of rows) {
     const links = await openLinks(ctx, m);
-    const urls = Object.fromEntries(links.flatMap((l) => (l.token && !l.revoked ? [[l.name, linkUrl(ctx.config, l.name, l.token)]] : [])));
-    const body = filled(m, urls);
+    const urls: Partial<Record<LinkKind, string>> = Object.fromEntries(
+      links.flatMap((l) =>
+        l.token && !l.revoked ? [[l.name, showLinks ? linkUrl(ctx.config, l.name, l.token) : "(their personal link)"]] : [],
+      ),
+    );
     const sent = m.attempts.find((a) => a.outcome === "sent");
     out.push({
       id: m.id,
@@ -131,6 +147,7 @@ export async function sessionMessages(ctx: Ctx, sessionId: string) {
       to: m.toAddress,
       toName: m.toName,
       recipientType: recipientType.parse(m.recipientType),
+      sessionId: m.sessionId,
       attendeeId: m.attendeeId,
       subject: m.subject,
       status: statusOf(m, m.attempts, now, ctx.mailer !== null),
@@ -140,8 +157,8 @@ export async function sessionMessages(ctx: Ctx, sessionId: string) {
       attempts: m.attempts
         .filter((a) => a.outcome !== "sending")
         .map((a) => ({ at: a.at, outcome: attemptOutcome.parse(a.outcome), reply: a.reply })),
-      text: body.text,
-      links: links.map((l) => ({ name: l.name, url: urls[l.name] ?? null, works: !l.revoked && l.token !== null })),
+      text: filled(m, urls).text,
+      links: links.map((l) => ({ name: l.name, url: showLinks ? (urls[l.name] ?? null) : null, works: !l.revoked && l.token !== null })),
     });
   }
   return out;

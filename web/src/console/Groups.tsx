@@ -35,8 +35,10 @@ export function Groups({ open }: { open: (id: string) => void }) {
     until: "",
     memberIds: [] as string[],
     volunteerIds: [] as string[],
+    invitationNote: "",
   };
   const [form, setForm] = useState(blank);
+  const noteTone = useToneWaiver("group-note-tone");
   const load = async () => {
     setGroups((await api<{ groups: Group[] }>("GET", "/api/groups")).groups);
     setStaff((await api<{ staff: Staff[] }>("GET", "/api/staff/directory")).staff);
@@ -48,23 +50,29 @@ export function Groups({ open }: { open: (id: string) => void }) {
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
     void act(
-      () =>
-        api("POST", "/api/groups", {
-          title: form.title,
-          delivery: form.delivery,
-          leadStaffId: form.leadStaffId,
-          ...(form.secondStaffId ? { secondStaffId: form.secondStaffId } : {}),
-          memberIds: form.memberIds,
-          volunteerIds: form.volunteerIds,
-          schedule: {
-            weekday: form.weekday,
-            start: form.start,
-            end: form.end,
-            everyWeeks: Number(form.everyWeeks),
-            from: form.from,
-            ...(form.until ? { until: form.until } : {}),
-          },
-        }),
+      noteTone.watch(() =>
+        api(
+          "POST",
+          "/api/groups",
+          noteTone.body({
+            title: form.title,
+            delivery: form.delivery,
+            leadStaffId: form.leadStaffId,
+            ...(form.secondStaffId ? { secondStaffId: form.secondStaffId } : {}),
+            memberIds: form.memberIds,
+            volunteerIds: form.volunteerIds,
+            schedule: {
+              weekday: form.weekday,
+              start: form.start,
+              end: form.end,
+              everyWeeks: Number(form.everyWeeks),
+              from: form.from,
+              ...(form.until ? { until: form.until } : {}),
+            },
+            ...(form.invitationNote.trim() ? { invitationNote: form.invitationNote.trim() } : {}),
+          }),
+        ),
+      ),
       `${form.title} was created, with its sessions for the weeks ahead. Invitations go out before each one.`,
     ).then((ok) => ok && setForm(blank));
   };
@@ -147,6 +155,17 @@ export function Groups({ open }: { open: (id: string) => void }) {
           volunteerIds={form.volunteerIds}
           onChange={(memberIds, volunteerIds) => setForm({ ...form, memberIds, volunteerIds })}
         />
+        <label htmlFor="g-note">A note for every invitation (optional; checked for the organisation's tone)</label>
+        <input
+          id="g-note"
+          value={form.invitationNote}
+          onChange={(e) => {
+            setForm({ ...form, invitationNote: e.target.value });
+            noteTone.textChanged();
+          }}
+          maxLength={500}
+        />
+        {noteTone.field}
         <Notice notice={notice} />
         <div className="actions">
           <button type="submit">Create group</button>

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { api } from "../shared/api.ts";
 import { useOnMount } from "../shared/use-on-mount.ts";
+import { MemberMessages } from "./Messages.tsx";
 import type { Member, Volunteer } from "./types.ts";
 import { Notice, useAction } from "./use-action.tsx";
 
@@ -72,6 +73,7 @@ export function Members() {
             ))}
           </ul>
           <ConsentForm member={m} reload={load} />
+          <MemberMessages memberId={m.id} name={m.displayName} />
         </article>
       ))}
       <h2>Add a member</h2>

@@ -5,7 +5,7 @@ import { api } from "../shared/api.ts";
 import { Copy } from "./Sessions.tsx";
 import type { OutboxMessage } from "./types.ts";
 
-const kinds: Record<OutboxMessage["kind"], string> = {
+export const kinds: Record<OutboxMessage["kind"], string> = {
   invitation: "Invitation",
   reminder: "Reminder to confirm",
   changed: "Change",
@@ -16,7 +16,7 @@ const kinds: Record<OutboxMessage["kind"], string> = {
 const when = (iso: string) =>
   new Date(iso).toLocaleString("en-GB", { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" });
 
-function statusWords(m: OutboxMessage): string {
+export function statusWords(m: OutboxMessage): string {
   const last = m.attempts.at(-1);
   switch (m.status) {
     case "sent":
@@ -71,5 +71,29 @@ export function Messages({ sessionId }: { sessionId: string }) {
         ))}
       </ul>
     </section>
+  );
+}
+
+/** What was sent about one member, across sessions (no links: those are on each session). */
+export function MemberMessages({ memberId, name }: { memberId: string; name: string }) {
+  const [messages, setMessages] = useState<OutboxMessage[] | null>(null);
+  return (
+    <details
+      onToggle={(e) => {
+        if ((e.target as HTMLDetailsElement).open && !messages)
+          void api<{ messages: OutboxMessage[] }>("GET", `/api/members/${memberId}/messages`).then((r) => setMessages(r.messages));
+      }}
+    >
+      <summary>Messages sent about {name}</summary>
+      {messages?.length === 0 && <p>Nothing has been sent about {name}.</p>}
+      <ul className="messages">
+        {messages?.map((m) => (
+          <li key={m.id}>
+            {new Date(m.dueAt).toLocaleDateString("en-GB")}: <strong>{kinds[m.kind]}</strong> to {m.toName}
+            {m.to ? ` (${m.to})` : ""}, &ldquo;{m.subject}&rdquo;: {statusWords(m)}
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { type ApiError, api } from "../shared/api.ts";
 import { useOnMount } from "../shared/use-on-mount.ts";
 import { People } from "./People.tsx";
+import { useToneWaiver } from "./tone.tsx";
 import type { Attendee, Group, Member, Session, Staff, Volunteer } from "./types.ts";
 
 function toIso(local: string): string {
@@ -92,8 +93,10 @@ export function Sessions({ open }: { open: (id: string) => void }) {
     memberIds: [] as string[],
     volunteerIds: [] as string[],
     volunteers: "",
+    invitationNote: "",
   };
   const [form, setForm] = useState(empty);
+  const noteTone = useToneWaiver("note-tone");
 
   const load = async () => {
     setSessions((await api<{ sessions: Session[] }>("GET", "/api/sessions")).sessions);
@@ -108,21 +111,28 @@ export function Sessions({ open }: { open: (id: string) => void }) {
     e.preventDefault();
     setError(null);
     try {
-      const res = await api<{ session: Session }>("POST", "/api/sessions", {
-        title: form.title,
-        startsAt: toIso(form.startsAt),
-        endsAt: toIso(form.endsAt),
-        delivery: form.delivery,
-        leadStaffId: form.leadStaffId,
-        ...(form.secondStaffId ? { secondStaffId: form.secondStaffId } : {}),
-        memberIds: form.memberIds,
-        volunteerIds: form.volunteerIds,
-        volunteers: form.volunteers
-          .split(",")
-          .map((v) => v.trim())
-          .filter(Boolean)
-          .map((displayName) => ({ displayName })),
-      });
+      const res = await noteTone.watch(() =>
+        api<{ session: Session }>(
+          "POST",
+          "/api/sessions",
+          noteTone.body({
+            title: form.title,
+            startsAt: toIso(form.startsAt),
+            endsAt: toIso(form.endsAt),
+            delivery: form.delivery,
+            leadStaffId: form.leadStaffId,
+            ...(form.secondStaffId ? { secondStaffId: form.secondStaffId } : {}),
+            memberIds: form.memberIds,
+            volunteerIds: form.volunteerIds,
+            volunteers: form.volunteers
+              .split(",")
+              .map((v) => v.trim())
+              .filter(Boolean)
+              .map((displayName) => ({ displayName })),
+            ...(form.invitationNote.trim() ? { invitationNote: form.invitationNote.trim() } : {}),
+          }),
+        ),
+      )();
       setCreated(res.session);
       setForm(empty);
       await load();
@@ -225,6 +235,17 @@ export function Sessions({ open }: { open: (id: string) => void }) {
         />
         <label htmlFor="s-volunteers">Other volunteers, not on file (display names, separated by commas; they get no e-mail)</label>
         <input id="s-volunteers" value={form.volunteers} onChange={(e) => setForm({ ...form, volunteers: e.target.value })} />
+        <label htmlFor="s-note">A note for the invitations (optional; checked for the organisation's tone)</label>
+        <input
+          id="s-note"
+          value={form.invitationNote}
+          onChange={(e) => {
+            setForm({ ...form, invitationNote: e.target.value });
+            noteTone.textChanged();
+          }}
+          maxLength={500}
+        />
+        {noteTone.field}
         <div className="actions">
           <button type="submit">Schedule</button>
         </div>

@@ -7,7 +7,7 @@ import { errorBody, group, session } from "../../../contract/api.ts";
 import { delivery, groupSchedule } from "../../../contract/vocabulary.ts";
 import { createGroup, getGroup, listGroups, updateGroup } from "../../../domain/groups/groups.ts";
 import { currentStaff } from "../../plugins/auth.ts";
-import { idParam } from "../../schemas.ts";
+import { idParam, toneWaiverReason } from "../../schemas.ts";
 
 const staffId = z.string().min(1).max(64);
 const people = z.array(z.string().min(1).max(64)).max(100);
@@ -19,6 +19,9 @@ const groupBody = z.object({
   memberIds: people,
   volunteerIds: people.max(20).optional(),
   schedule: groupSchedule,
+  /** Added to every occurrence's invitation (R14 checks it; toneWaiverReason sends it anyway). */
+  invitationNote: z.string().trim().min(1).max(500).optional(),
+  toneWaiverReason,
 });
 const withSessions = z.object({ group, sessions: z.array(session) });
 
@@ -54,7 +57,10 @@ export const groupRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ["groups"],
         params: idParam,
-        body: groupBody.partial().extend({ secondStaffId: staffId.nullable().optional() }),
+        body: groupBody.partial().extend({
+          secondStaffId: staffId.nullable().optional(),
+          invitationNote: z.string().trim().min(1).max(500).nullable().optional(),
+        }),
         response: { 200: withSessions, 400: errorBody, 403: errorBody, 404: errorBody, 409: errorBody },
       },
     },

@@ -1,8 +1,9 @@
 // Members, carers and consent records (staff).
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
-import { consent, errorBody, member } from "../../../contract/api.ts";
+import { consent, errorBody, member, outboxMessage } from "../../../contract/api.ts";
 import { createMember, getMember, listMembers, recordConsent, withdrawConsent } from "../../../domain/members.ts";
+import { memberMessages } from "../../../domain/outbox/outbox.ts";
 import { currentStaff } from "../../plugins/auth.ts";
 import { displayName, idParam } from "../../schemas.ts";
 
@@ -48,6 +49,22 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => ({
       member: await getMember(app.ctx, request.params.id),
     }),
+  );
+
+  app.get(
+    "/:id/messages",
+    {
+      config: { access: "signed in" },
+      schema: {
+        tags: ["members"],
+        params: idParam,
+        response: { 200: z.object({ messages: z.array(outboxMessage) }), 404: errorBody },
+      },
+    },
+    async (request) => {
+      await getMember(app.ctx, request.params.id);
+      return { messages: await memberMessages(app.ctx, request.params.id) };
+    },
   );
 
   app.post(

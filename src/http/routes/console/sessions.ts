@@ -59,6 +59,9 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
           /** Volunteers named by free text, as before volunteers were on file (no e-mail goes to them). */
           volunteers: z.array(z.object({ displayName })).max(20).optional(),
           allowData: z.boolean().optional(),
+          /** Added to every invitation (R14 checks it; toneWaiverReason sends it anyway). */
+          invitationNote: z.string().trim().min(1).max(500).optional(),
+          toneWaiverReason,
         }),
         response: { 201: z.object({ session }), 400: errorBody, 409: errorBody },
       },

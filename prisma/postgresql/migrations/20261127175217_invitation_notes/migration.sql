@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Group" ADD COLUMN     "invitationNote" TEXT,
+ADD COLUMN     "noteWaiverReason" TEXT;
