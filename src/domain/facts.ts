@@ -24,6 +24,7 @@ type SessionRow = {
   leadStaffId: string;
   secondStaffId: string | null;
   second: { active: boolean } | null;
+  cancelledAt: Date | null;
 };
 
 export function sessionFacts(s: SessionRow): SessionFacts {
@@ -34,6 +35,7 @@ export function sessionFacts(s: SessionRow): SessionFacts {
     delivery: s.delivery,
     hasSecondStaff: s.secondStaffId !== null,
     secondStaffActive: s.second?.active ?? false,
+    cancelled: s.cancelledAt !== null,
   };
 }
 

@@ -21,6 +21,8 @@ function startsSentence(startsAt: Date, timeZone: string): string {
   return `The group starts on ${dayWords(startsAt, timeZone)} at ${timeWords(startsAt, timeZone)}.`;
 }
 
+const cancelledWords = "This group is cancelled. It will not happen.";
+
 const waitingActor = { staffId: "", active: true, isLead: true, isAssigned: true };
 
 /**
@@ -43,7 +45,12 @@ export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string
     const admitted: { token: string; link: { revokedAt: Date | null }; attendee: AttendeeRow }[] = [];
     const waiting: { token: string; attendee: AttendeeRow }[] = [];
     for (const [token, { link, attendee }] of opened) {
-      if (attendee.session.status === "ended") states.set(token, { type: "state", state: "ended", reasons: ["The group has finished."] });
+      if (attendee.session.status === "ended")
+        states.set(token, {
+          type: "state",
+          state: "ended",
+          reasons: [attendee.session.cancelledAt ? cancelledWords : "The group has finished."],
+        });
       else if (linkFacts(attendee, link).revoked)
         states.set(token, { type: "state", state: "ended", reasons: ["This link does not work any more. Ask staff for a new one."] });
       else if (attendee.state === "refused")
@@ -90,6 +97,7 @@ function easyReasons(checks: Check[], fallback = true): string[] {
 /** Which attendee and session an invite link names, for the socket; 404/410 as the API answers. */
 export async function pageOwner(ctx: Ctx, token: string): Promise<{ attendeeId: string; sessionId: string }> {
   const { link, attendee } = await openLink(ctx.database.db, token, "invite");
+  if (attendee.session.cancelledAt) throw new DomainError(410, "R10.session-cancelled", cancelledWords);
   if (attendee.session.status === "ended") throw new DomainError(410, "R10.session-ended", "The group has finished.");
   if (link.revokedAt) throw new DomainError(410, "R10.link-revoked", "This link does not work any more. Ask staff for a new one.");
   return { attendeeId: attendee.id, sessionId: attendee.sessionId };

@@ -71,6 +71,8 @@ export interface SessionFacts {
   hasSecondStaff: boolean;
   /** Whether the second member of staff's account is active (false when none is assigned). */
   secondStaffActive: boolean;
+  /** Cancelled before it took place (its status is then ended). */
+  cancelled?: boolean;
 }
 
 export interface StaffActor {

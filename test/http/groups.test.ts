@@ -230,7 +230,9 @@ describe.each(providers)("recurring groups on %s", (provider) => {
     expect(messages.map((m) => [m.kind, m.status])).toContainEqual(["cancelled", "not-sent"]);
     expect(await org.t.database.db.link.count({ where: { attendee: { sessionId: first!.id }, revokedAt: null } })).toBe(0);
     expect(invite).toMatch(/^\/join\//);
-    expect((await call(org, "GET", `/api${invite}`)).statusCode).toBe(410);
+    const gone = await call(org, "GET", `/api${invite}`);
+    expect(gone.statusCode).toBe(410);
+    expect(gone.json().error).toMatchObject({ code: "R10.session-cancelled", message: "This group is cancelled. It will not happen." });
     // The other occurrence is untouched, and a cancelled one cannot be cancelled again.
     expect((await call(org, "GET", `/api/sessions/${second!.id}`, org.lead)).json().session.status).toBe("scheduled");
     expect((await call(org, "POST", `/api/sessions/${first!.id}/cancel`, org.lead, { reason: "Again." })).statusCode).toBe(409);

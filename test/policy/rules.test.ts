@@ -299,6 +299,18 @@ table("R10.valid-invite", [
     "fail",
     "R10.session-ended",
   ],
+  [
+    "fails a cancelled session's link, saying it was cancelled",
+    decideEnterWaiting({
+      session: session({ status: "ended", cancelled: true }),
+      link: { revoked: true },
+      attendee: member(),
+      currentGuidelinesVersion: 2,
+      agreesNow: false,
+    }),
+    "fail",
+    "R10.session-cancelled",
+  ],
 ]);
 
 table("R13.guidelines-agreed", [

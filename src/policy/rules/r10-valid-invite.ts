@@ -7,6 +7,12 @@ const rule = "R10.valid-invite";
 
 export function validInvite(link: LinkFacts, session: SessionFacts): Check {
   // Ending a session also revokes its links: say the more useful thing first.
+  if (session.status === "ended" && session.cancelled) {
+    return fail(rule, "R10.session-cancelled", {
+      reason: "The session was cancelled, so its links have ended too.",
+      easyRead: "This group is cancelled. It will not happen.",
+    });
+  }
   if (session.status === "ended") {
     return fail(rule, "R10.session-ended", {
       reason: "The session has ended, so its links have too.",

@@ -195,7 +195,9 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
     : current === "refused"
       ? "You cannot join today"
       : current === "ended"
-        ? "The group has finished"
+        ? state?.type === "state" && state.reasons?.[0]?.startsWith("This group is cancelled")
+          ? "This group is cancelled"
+          : "The group has finished"
         : "Waiting room";
   const Icon = current === "admitted" ? TickIcon : current === "refused" || current === "ended" ? StopIcon : ClockIcon;
 
