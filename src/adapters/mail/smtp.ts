@@ -31,7 +31,7 @@ interface SmtpError {
 }
 
 /** What the server's refusal means: 5xx is permanent, anything else (4xx, no answer) may pass later. */
-export function classify(err: SmtpError): MailResult {
+function classify(err: SmtpError): MailResult {
   const reply = (err.response ?? err.message ?? String(err)).slice(0, 1000);
   if (typeof err.responseCode === "number") return { outcome: err.responseCode >= 500 ? "failed" : "retry", reply };
   // Nodemailer refuses an address it cannot parse before talking to the server.

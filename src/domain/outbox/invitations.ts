@@ -31,7 +31,7 @@ export interface InvitedAttendee {
 }
 
 /** The person a message about this attendee goes to, and their address (null: none on file). */
-export function recipientOf(a: InvitedAttendee): { to: MessageFacts["to"]; address: string | null } {
+function recipientOf(a: InvitedAttendee): { to: MessageFacts["to"]; address: string | null } {
   const carer = a.member?.livesWithCarer ? a.member.carers[0] : undefined;
   if (carer) return { to: { type: "carer", id: carer.id, name: carer.name }, address: carer.email };
   if (a.member)

@@ -35,7 +35,7 @@ export interface Draft {
 }
 
 /** When a message may go: the next opening of the agreed hours, or for a reminder the last one before it. */
-export function whenItMayGo(kind: MessageFacts["kind"], dueAt: Date, now: Date, hours: AgreedHours): Date {
+function whenItMayGo(kind: MessageFacts["kind"], dueAt: Date, now: Date, hours: AgreedHours): Date {
   const wanted = dueAt < now ? now : dueAt;
   const at = kind === "reminder" ? lastOpeningBefore(wanted, hours) : nextOpening(wanted, hours);
   // The last opening before a reminder may already be past: then the next one.
@@ -84,7 +84,7 @@ type AttemptRow = { outcome: string; reply: string | null; retryAt: Date | null;
 const finalOutcomes: AttemptOutcome[] = ["sent", "failed", "expired", "skipped"];
 
 /** A message's status, from its attempts and whether a mail server is set up. */
-export function statusOf(m: MessageRow, attempts: AttemptRow[], now: Date, canSend: boolean): MessageStatus {
+function statusOf(m: MessageRow, attempts: AttemptRow[], now: Date, canSend: boolean): MessageStatus {
   const last = attempts.filter((a) => a.outcome !== "sending").at(-1);
   if (last?.outcome === "sent") return "sent";
   if (last?.outcome === "failed") return "failed";

@@ -91,7 +91,7 @@ export function toneFindings(text: string): ToneFinding[] {
 }
 
 /** The words staff see: what was found, each kind once. */
-export function describeFindings(findings: ToneFinding[]): string {
+function describeFindings(findings: ToneFinding[]): string {
   const byKind = new Map<string, string[]>();
   for (const f of findings) byKind.set(f.what, [...(byKind.get(f.what) ?? []), `"${f.found}"`]);
   return [...byKind].map(([what, found]) => `${what} (${[...new Set(found)].join(", ")})`).join("; ");

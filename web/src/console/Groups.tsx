@@ -11,7 +11,7 @@ import { Notice, useAction } from "./use-action.tsx";
 
 const days = { mon: "Mondays", tue: "Tuesdays", wed: "Wednesdays", thu: "Thursdays", fri: "Fridays", sat: "Saturdays", sun: "Sundays" };
 
-export function scheduleWords(g: Group): string {
+function scheduleWords(g: Group): string {
   const s = g.schedule;
   const every = s.everyWeeks === 1 ? "every week" : `every ${s.everyWeeks} weeks`;
   return `${days[s.weekday]} ${s.start} to ${s.end}, ${every}, from ${s.from}${s.until ? ` until ${s.until}` : ""}`;

@@ -5,7 +5,7 @@ import { api } from "../shared/api.ts";
 import { Copy } from "./Sessions.tsx";
 import type { OutboxMessage } from "./types.ts";
 
-export const kinds: Record<OutboxMessage["kind"], string> = {
+const kinds: Record<OutboxMessage["kind"], string> = {
   invitation: "Invitation",
   reminder: "Reminder to confirm",
   changed: "Change",
@@ -16,7 +16,7 @@ export const kinds: Record<OutboxMessage["kind"], string> = {
 const when = (iso: string) =>
   new Date(iso).toLocaleString("en-GB", { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" });
 
-export function statusWords(m: OutboxMessage): string {
+function statusWords(m: OutboxMessage): string {
   const last = m.attempts.at(-1);
   switch (m.status) {
     case "sent":
