@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import { api } from "../shared/api.ts";
 import { useOnMount } from "../shared/use-on-mount.ts";
 import { People } from "./People.tsx";
-import { StaffSelect } from "./Sessions.tsx";
+import { RunBy } from "./Sessions.tsx";
 import { useToneWaiver } from "./tone.tsx";
 import type { Group, Member, Session, Staff, Volunteer } from "./types.ts";
 import { Notice, useAction } from "./use-action.tsx";
@@ -100,28 +100,7 @@ export function Groups({ open }: { open: (id: string) => void }) {
       <form onSubmit={submit}>
         <label htmlFor="g-title">Title</label>
         <input id="g-title" value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} required maxLength={120} />
-        <label htmlFor="g-delivery">Delivered</label>
-        <select id="g-delivery" value={form.delivery} onChange={(e) => setForm({ ...form, delivery: e.target.value })}>
-          <option value="home">into members' homes</option>
-          <option value="venue">at a venue</option>
-        </select>
-        <label htmlFor="g-lead">Lead</label>
-        <StaffSelect
-          id="g-lead"
-          staff={staff}
-          empty="Choose…"
-          value={form.leadStaffId}
-          onChange={(leadStaffId) => setForm({ ...form, leadStaffId })}
-          required
-        />
-        <label htmlFor="g-second">Second member of staff</label>
-        <StaffSelect
-          id="g-second"
-          staff={staff}
-          empty="None"
-          value={form.secondStaffId}
-          onChange={(secondStaffId) => setForm({ ...form, secondStaffId })}
-        />
+        <RunBy idPrefix="g" staff={staff} value={form} onChange={(change) => setForm({ ...form, ...change })} />
         <label htmlFor="g-day">Day</label>
         <select id="g-day" value={form.weekday} onChange={(e) => setForm({ ...form, weekday: e.target.value })}>
           {Object.entries(days).map(([value, words]) => (

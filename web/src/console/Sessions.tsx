@@ -55,7 +55,7 @@ export function Links({ attendees }: { attendees: Attendee[] }) {
   );
 }
 
-export function StaffSelect(props: {
+function StaffSelect(props: {
   id: string;
   staff: Staff[];
   empty: string;
@@ -72,6 +72,52 @@ export function StaffSelect(props: {
         </option>
       ))}
     </select>
+  );
+}
+
+interface RunByValue {
+  delivery: string;
+  leadStaffId: string;
+  secondStaffId: string;
+}
+
+/** Where a session or group is delivered, and who leads it (and is second). */
+export function RunBy({
+  idPrefix,
+  staff,
+  value,
+  onChange,
+}: {
+  idPrefix: string;
+  staff: Staff[];
+  value: RunByValue;
+  onChange: (change: Partial<RunByValue>) => void;
+}) {
+  return (
+    <>
+      <label htmlFor={`${idPrefix}-delivery`}>Delivered</label>
+      <select id={`${idPrefix}-delivery`} value={value.delivery} onChange={(e) => onChange({ delivery: e.target.value })}>
+        <option value="home">into members' homes</option>
+        <option value="venue">at a venue</option>
+      </select>
+      <label htmlFor={`${idPrefix}-lead`}>Lead</label>
+      <StaffSelect
+        id={`${idPrefix}-lead`}
+        staff={staff}
+        empty="Choose…"
+        value={value.leadStaffId}
+        onChange={(leadStaffId) => onChange({ leadStaffId })}
+        required
+      />
+      <label htmlFor={`${idPrefix}-second`}>Second member of staff</label>
+      <StaffSelect
+        id={`${idPrefix}-second`}
+        staff={staff}
+        empty="None"
+        value={value.secondStaffId}
+        onChange={(secondStaffId) => onChange({ secondStaffId })}
+      />
+    </>
   );
 }
 
@@ -202,28 +248,7 @@ export function Sessions({ open }: { open: (id: string) => void }) {
           onChange={(e) => setForm({ ...form, endsAt: e.target.value })}
           required
         />
-        <label htmlFor="s-delivery">Delivered</label>
-        <select id="s-delivery" value={form.delivery} onChange={(e) => setForm({ ...form, delivery: e.target.value })}>
-          <option value="home">into members' homes</option>
-          <option value="venue">at a venue</option>
-        </select>
-        <label htmlFor="s-lead">Lead</label>
-        <StaffSelect
-          id="s-lead"
-          staff={staff}
-          empty="Choose…"
-          value={form.leadStaffId}
-          onChange={(leadStaffId) => setForm({ ...form, leadStaffId })}
-          required
-        />
-        <label htmlFor="s-second">Second member of staff</label>
-        <StaffSelect
-          id="s-second"
-          staff={staff}
-          empty="None"
-          value={form.secondStaffId}
-          onChange={(secondStaffId) => setForm({ ...form, secondStaffId })}
-        />
+        <RunBy idPrefix="s" staff={staff} value={form} onChange={(change) => setForm({ ...form, ...change })} />
         <People
           idPrefix="s"
           members={members}
