@@ -124,8 +124,9 @@ const words: Record<PageState["state"], string> = {
 function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
   const [state, setState] = useState<PageState | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const [connected, setConnected] = useState(true);
-  const [notice, setNotice] = useState("Trying to connect again.");
+  // Until the first connection, the page says it is connecting (a busy moment can take seconds).
+  const [connected, setConnected] = useState(false);
+  const [notice, setNotice] = useState("Connecting. Please keep this page open.");
 
   useEffect(() => {
     let socket: WebSocket | null = null;
@@ -160,9 +161,12 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
         // 1001: the service is restarting, and says so; the page reconnects by itself as always.
         setNotice(event.code === 1001 && event.reason ? event.reason : "Trying to connect again.");
         setConnected(false);
-        // Reconnect forever, backing off to 10 s: the waiting page never times out.
+        // Reconnect forever, backing off to 10 s: the waiting page never times out. Each wait is
+        // between half and one and a half times its step, so that pages dropped together (a
+        // restart, a busy moment) do not all come back in the same instant.
         retry = Math.min(retry + 1, 5);
-        timer = window.setTimeout(open, [500, 1000, 2000, 5000, 10000][retry - 1]);
+        const step = [500, 1000, 2000, 5000, 10000][retry - 1]!;
+        timer = window.setTimeout(open, step * (0.5 + Math.random()));
       };
     };
     open();

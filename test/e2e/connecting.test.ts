@@ -1,0 +1,55 @@
+/// <reference lib="dom" />
+// A waiting page whose connection fails, in a real Chromium: its first socket is refused, the
+// page says in easy-read words that it is trying again, comes back by itself after a short,
+// jittered wait, and shows the member where they stand.
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumAvailable, launch } from "../helpers/browser.ts";
+import { addMember, enterWaiting, type Org, schedule, startOrg } from "../helpers/scenario.ts";
+
+describe.skipIf(!chromiumAvailable)("a waiting page whose connection fails, in Chromium", () => {
+  let org: Org & { base: string };
+  let browser: Browser;
+  beforeAll(async () => {
+    org = await startOrg("sqlite", {}, undefined, { listen: true });
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await org?.t.close();
+  });
+
+  it("says it is trying again, reconnects by itself and shows the member's state", async () => {
+    const member = await addMember(org, { name: "Alex" });
+    const s = await schedule(org, [member.id]);
+    await enterWaiting(org, s.attendees[0]!.invite);
+    const page = await (await browser.newContext({ timezoneId: "UTC" })).newPage();
+    let sockets = 0;
+    await page.routeWebSocket(/\/ws\/join\//, (ws) => {
+      sockets++;
+      // The first is refused as a busy server would; the next goes through to the service.
+      if (sockets === 1) void ws.close({ code: 1013, reason: "Try again later" });
+      else ws.connectToServer();
+    });
+    // What the page said on the way, however briefly it said it.
+    await page.addInitScript(() => {
+      const seen = new Set<string>();
+      (window as unknown as { seen: Set<string> }).seen = seen;
+      new MutationObserver(() => {
+        for (const words of ["Connecting. Please keep this page open.", "Trying to connect again."]) {
+          if (document.body?.innerText.includes(words)) seen.add(words);
+        }
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    });
+    await page.goto(`${org.base}/join/${s.attendees[0]!.invite}`);
+    await expect
+      .poll(() => page.getByRole("status").first().textContent(), { timeout: 10_000 })
+      .toContain("The group starts on Tuesday 3 March at 2pm.");
+    await page.getByText("Trying to connect again.").waitFor({ state: "detached" });
+    expect(await page.evaluate(() => [...(window as unknown as { seen: Set<string> }).seen].sort())).toEqual([
+      "Connecting. Please keep this page open.",
+      "Trying to connect again.",
+    ]);
+    expect(sockets).toBe(2);
+  });
+});
