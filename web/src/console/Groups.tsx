@@ -3,10 +3,10 @@
 import { useCallback, useEffect, useState } from "react";
 import { api } from "../shared/api.ts";
 import { useOnMount } from "../shared/use-on-mount.ts";
-import { People } from "./People.tsx";
+import { People, useDirectory } from "./People.tsx";
 import { RunBy } from "./Sessions.tsx";
 import { useToneWaiver } from "./tone.tsx";
-import type { Group, Member, Session, Staff, Volunteer } from "./types.ts";
+import type { Group, Session } from "./types.ts";
 import { Notice, useAction } from "./use-action.tsx";
 
 const days = { mon: "Mondays", tue: "Tuesdays", wed: "Wednesdays", thu: "Thursdays", fri: "Fridays", sat: "Saturdays", sun: "Sundays" };
@@ -19,9 +19,7 @@ function scheduleWords(g: Group): string {
 
 export function Groups({ open }: { open: (id: string) => void }) {
   const [groups, setGroups] = useState<Group[]>([]);
-  const [staff, setStaff] = useState<Staff[]>([]);
-  const [members, setMembers] = useState<Member[]>([]);
-  const [volunteers, setVolunteers] = useState<Volunteer[]>([]);
+  const { staff, members, volunteers } = useDirectory();
   const blank = {
     title: "",
     delivery: "home",
@@ -41,9 +39,6 @@ export function Groups({ open }: { open: (id: string) => void }) {
   const noteTone = useToneWaiver("group-note-tone");
   const load = async () => {
     setGroups((await api<{ groups: Group[] }>("GET", "/api/groups")).groups);
-    setStaff((await api<{ staff: Staff[] }>("GET", "/api/staff/directory")).staff);
-    setMembers((await api<{ members: Member[] }>("GET", "/api/members")).members);
-    setVolunteers((await api<{ volunteers: Volunteer[] }>("GET", "/api/volunteers")).volunteers);
   };
   const { notice, act } = useAction(load);
   useOnMount(load);
@@ -156,8 +151,7 @@ export function Groups({ open }: { open: (id: string) => void }) {
 
 export function GroupView({ groupId, openSession }: { groupId: string; openSession: (id: string) => void }) {
   const [data, setData] = useState<{ group: Group; sessions: Session[] } | null>(null);
-  const [members, setMembers] = useState<Member[]>([]);
-  const [volunteers, setVolunteers] = useState<Volunteer[]>([]);
+  const { members, volunteers } = useDirectory();
   const [edit, setEdit] = useState({ start: "", end: "", memberIds: [] as string[], volunteerIds: [] as string[] });
   const load = useCallback(async () => {
     const res = await api<{ group: Group; sessions: Session[] }>("GET", `/api/groups/${groupId}`);
@@ -168,8 +162,6 @@ export function GroupView({ groupId, openSession }: { groupId: string; openSessi
       memberIds: res.group.memberIds,
       volunteerIds: res.group.volunteerIds,
     });
-    setMembers((await api<{ members: Member[] }>("GET", "/api/members")).members);
-    setVolunteers((await api<{ volunteers: Volunteer[] }>("GET", "/api/volunteers")).volunteers);
   }, [groupId]);
   const { notice, act } = useAction(load);
   useEffect(() => {

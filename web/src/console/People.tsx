@@ -1,5 +1,26 @@
 // Choosing people for a session or a group: members and volunteers on file, as checkboxes.
-import type { Member, Volunteer } from "./types.ts";
+import { useState } from "react";
+import { api } from "../shared/api.ts";
+import { useOnMount } from "../shared/use-on-mount.ts";
+import type { Member, Staff, Volunteer } from "./types.ts";
+
+/** The staff directory, members and volunteers on file, read once when a form opens. */
+export function useDirectory() {
+  const [directory, setDirectory] = useState<{ staff: Staff[]; members: Member[]; volunteers: Volunteer[] }>({
+    staff: [],
+    members: [],
+    volunteers: [],
+  });
+  useOnMount(async () => {
+    const [staff, members, volunteers] = await Promise.all([
+      api<{ staff: Staff[] }>("GET", "/api/staff/directory"),
+      api<{ members: Member[] }>("GET", "/api/members"),
+      api<{ volunteers: Volunteer[] }>("GET", "/api/volunteers"),
+    ]);
+    setDirectory({ staff: staff.staff, members: members.members, volunteers: volunteers.volunteers });
+  });
+  return directory;
+}
 
 export function People({
   idPrefix,

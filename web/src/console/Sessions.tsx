@@ -3,9 +3,9 @@
 import { useState } from "react";
 import { type ApiError, api } from "../shared/api.ts";
 import { useOnMount } from "../shared/use-on-mount.ts";
-import { People } from "./People.tsx";
+import { People, useDirectory } from "./People.tsx";
 import { useToneWaiver } from "./tone.tsx";
-import type { Attendee, Group, Member, Session, Staff, Volunteer } from "./types.ts";
+import type { Attendee, Group, Session, Staff } from "./types.ts";
 
 function toIso(local: string): string {
   return new Date(local).toISOString();
@@ -123,9 +123,7 @@ export function RunBy({
 
 export function Sessions({ open }: { open: (id: string) => void }) {
   const [sessions, setSessions] = useState<Session[]>([]);
-  const [staff, setStaff] = useState<Staff[]>([]);
-  const [members, setMembers] = useState<Member[]>([]);
-  const [volunteers, setVolunteers] = useState<Volunteer[]>([]);
+  const { staff, members, volunteers } = useDirectory();
   const [groups, setGroups] = useState<Group[]>([]);
   const [created, setCreated] = useState<Session | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -147,9 +145,6 @@ export function Sessions({ open }: { open: (id: string) => void }) {
   const load = async () => {
     setSessions((await api<{ sessions: Session[] }>("GET", "/api/sessions")).sessions);
     setGroups((await api<{ groups: Group[] }>("GET", "/api/groups")).groups);
-    setMembers((await api<{ members: Member[] }>("GET", "/api/members")).members);
-    setVolunteers((await api<{ volunteers: Volunteer[] }>("GET", "/api/volunteers")).volunteers);
-    setStaff((await api<{ staff: Staff[] }>("GET", "/api/staff/directory")).staff);
   };
   useOnMount(load);
 
