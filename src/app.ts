@@ -12,6 +12,7 @@ import type { DestinationStream } from "pino";
 import { type EventBus, inProcessBus } from "./adapters/bus/events.ts";
 import { redisBus } from "./adapters/bus/redis.ts";
 import { type Database, openDatabase } from "./adapters/db/client.ts";
+import { livekitRecorder } from "./adapters/livekit/egress.ts";
 import { livekitRooms } from "./adapters/livekit/rooms.ts";
 import { livekitTokens } from "./adapters/livekit/tokens.ts";
 import { smtpMailer } from "./adapters/mail/smtp.ts";
@@ -21,6 +22,7 @@ import { reconcile } from "./domain/attendance.ts";
 import type { Ctx } from "./domain/context.ts";
 import { rollGroupsForward } from "./domain/groups/groups.ts";
 import { sendDue } from "./domain/outbox/outbox.ts";
+import { reconcileRecordings } from "./domain/recording/recording.ts";
 import { ensureFirstAdmin, firstAdminAdvice, noStaffYet } from "./domain/staff.ts";
 import { storeOf } from "./domain/unit-of-work.ts";
 import { declareAccess, enforceAccess, enforceAccessBeforeBody } from "./http/access.ts";
@@ -30,6 +32,7 @@ import { contextPlugin } from "./http/plugins/context.ts";
 import { authRoutes } from "./http/routes/console/auth.ts";
 import { groupRoutes } from "./http/routes/console/groups.ts";
 import { memberRoutes } from "./http/routes/console/members.ts";
+import { recordingRoutes } from "./http/routes/console/recordings.ts";
 import { safeguardingRoutes } from "./http/routes/console/safeguarding.ts";
 import { sessionRoutes } from "./http/routes/console/sessions.ts";
 import { settingsRoutes } from "./http/routes/console/settings.ts";
@@ -92,6 +95,10 @@ export async function buildApp({ config, database, logDestination, now = () => n
     config,
     tokens: livekitTokens(config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET),
     rooms: livekitRooms(config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET),
+    recorder: livekitRecorder(config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET, {
+      filepath: config.RECORDING_FILEPATH,
+      fileType: config.RECORDING_FILE_TYPE,
+    }),
     bus,
     signIns: counters ? redisThrottle(counters, throttlePolicy) : memoryThrottle(throttlePolicy),
     log: app.log,
@@ -158,7 +165,10 @@ export async function buildApp({ config, database, logDestination, now = () => n
   // The API reference: an HTML page at /docs, the OpenAPI document at /docs/json.
   await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
 
-  repeat(app, config.RECONCILE_SECONDS, "reconciling with LiveKit failed", () => reconcile(ctx));
+  repeat(app, config.RECONCILE_SECONDS, "reconciling with LiveKit failed", async () => {
+    await reconcile(ctx);
+    await reconcileRecordings(ctx);
+  });
   if (ctx.mailer) repeat(app, config.OUTBOX_SECONDS, "the outbox could not send", () => sendDue(ctx));
   repeat(app, config.GROUPS_SECONDS, "could not create the groups' next occurrences", () => rollGroupsForward(ctx));
   return app;
@@ -183,6 +193,7 @@ async function consoleApi(api: FastifyInstance): Promise<void> {
   await api.register(groupRoutes, { prefix: "/api/groups" });
   await api.register(sessionRoutes, { prefix: "/api/sessions" });
   await api.register(safeguardingRoutes, { prefix: "/api" });
+  await api.register(recordingRoutes, { prefix: "/api" });
 }
 
 /** TRUST_PROXY as Fastify takes it: a hop count becomes "trust the first n hops". */

@@ -72,6 +72,14 @@ const envSchema = z.object({
   OUTBOX_SECONDS: optional(z.coerce.number().min(0).max(3600)).default(15),
   /** How often each recurring group's window of occurrences is filled as time passes (0: never). */
   GROUPS_SECONDS: optional(z.coerce.number().min(0).max(86_400)).default(3600),
+  /**
+   * Where LiveKit's egress writes a recording, as its file path template: {room_name} is the
+   * opaque room name (no one's name, R9), {time} the start. The egress service's own storage
+   * settings (local disk, S3, …) decide where that path lives.
+   */
+  RECORDING_FILEPATH: optional(z.string().trim().min(1).max(500)).default("recordings/{room_name}-{time}"),
+  /** The recording's container: mp4 (video and sound) or ogg (sound only). */
+  RECORDING_FILE_TYPE: optional(z.enum(["mp4", "ogg"])).default("mp4"),
   /** Hours a console sign-in lasts. */
   STAFF_SESSION_HOURS: optional(
     z.coerce

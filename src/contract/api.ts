@@ -18,6 +18,7 @@ import {
   messageKind,
   messageStatus,
   recipientType,
+  recordingStatus,
   role,
   sessionStatus,
   sessionSummary,
@@ -70,7 +71,7 @@ export const member = z.object({
   createdAt: z.date(),
   carers: z.array(z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable() })),
   consents: z.array(consent),
-  consentState: z.object({ video: consentState, recording: consentState }),
+  consentState: z.object({ video: consentState, recording: consentState, "social-media": consentState }),
 });
 
 export const volunteer = z.object({ id: z.string(), displayName: z.string(), email: z.string().nullable(), createdAt: z.date() });
@@ -157,6 +158,27 @@ export const group = z.object({
 
 /** A staff member's way into the room. */
 export const staffToken = z.object({ session, token: z.string(), livekitUrl: z.string() });
+/** A recording of a session's room (SPEC §8); `location` only for the DSL and admins. */
+export const recording = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  egressId: z.string().nullable(),
+  status: recordingStatus,
+  startedById: z.string(),
+  startedAt: z.date(),
+  stoppedById: z.string().nullable(),
+  stoppedAt: z.date().nullable(),
+  stopReason: z.string().nullable(),
+  error: z.string().nullable(),
+  location: z.string().nullable().optional(),
+});
+/** Who was in the room during a recording, and whether each may be posted on social media. */
+export const recordingWithPeople = recording.extend({
+  people: z.array(
+    z.object({ identity: z.string(), name: z.string(), staff: z.boolean(), socialMedia: z.boolean(), mayBePosted: z.string() }),
+  ),
+});
+
 export const admitOutcome = z.object({ attendeeId: z.string(), displayName: z.string(), admitted: z.boolean(), checks: z.array(check) });
 export const attendeeStateChange = z.object({
   attendee: z.object({ id: z.string(), state: attendeeState }),
@@ -206,6 +228,8 @@ export const invite = z.object({
   attendee: z.object({ id: z.string(), displayName: z.string(), state: attendeeState }),
   guidelines: z.object({ version: z.number(), lines: z.array(z.string()) }),
   agreedToCurrentGuidelines: z.boolean(),
+  /** R4: whether the room is being recorded now; volunteers answer for themselves (asked), members' consent is on file. */
+  recording: z.object({ now: z.boolean(), asked: z.boolean(), agreed: z.boolean().nullable() }),
 });
 export const carerConfirmation = z.object({ present: z.boolean(), at: z.date() });
 export const carerLink = z.object({
@@ -214,6 +238,8 @@ export const carerLink = z.object({
   terms: z.object({ version: z.number(), lines: z.array(z.string()) }),
   confirmation: carerConfirmation.nullable(),
   confirmOpensAt: z.date(),
+  /** R4: whether the session may be recorded while the member is in it, and whether it is now. */
+  recording: z.object({ mayBeRecorded: z.boolean(), now: z.boolean(), words: z.string() }),
 });
 
 /** Dates as the pages receive them: ISO strings. */

@@ -10,6 +10,7 @@ export const alertKind = z.enum([
   "last-staff-left",
   "unexpected-participant",
   "livekit-unreachable",
+  "recording",
 ]);
 export type AlertKind = z.infer<typeof alertKind>;
 

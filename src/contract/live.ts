@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { check, session } from "./api.ts";
 import { alertKind } from "./bus.ts";
-import { attendeeState } from "./vocabulary.ts";
+import { attendeeState, recordingStatus } from "./vocabulary.ts";
 
 /** The waiting page's state (SPEC §5): the token goes only to that person's own pages. */
 export const pageState = z.object({
@@ -18,6 +18,8 @@ export const pageState = z.object({
   livekitUrl: z.string().optional(),
   /** The group guidelines changed (or were never agreed): the page asks again (R13). */
   needsAgreement: z.literal(true).optional(),
+  /** The room is being recorded now (R4): every page says so. */
+  recording: z.boolean(),
 });
 export type PageState = z.infer<typeof pageState>;
 
@@ -44,13 +46,17 @@ export const waitingPerson = z.object({
   longWait: z.boolean(),
   eligible: z.boolean(),
   checks: z.array(check),
+  /** R4: whether they may be recorded (shown beside them; needed to let them in while recording). */
+  recordingConsent: z.boolean(),
 });
 
 export const snapshot = z.object({
   type: z.literal("snapshot"),
   session,
   waiting: z.array(waitingPerson),
-  inRoom: z.array(z.object({ identity: z.string(), name: z.string(), staff: z.boolean() })),
+  inRoom: z.array(z.object({ identity: z.string(), name: z.string(), staff: z.boolean(), recordingConsent: z.boolean() })),
+  /** The room's recording, while one may be writing it. */
+  recording: z.object({ id: z.string(), status: recordingStatus, startedAt: z.date(), stopping: z.boolean() }).nullable(),
 });
 export type Snapshot = z.infer<typeof snapshot>;
 

@@ -7,13 +7,14 @@ export const attendeeState = z.enum(["invited", "waiting", "away", "admitted", "
 export const attendeeKind = z.enum(["member", "volunteer"]);
 export const delivery = z.enum(["home", "venue"]);
 export const sessionStatus = z.enum(["scheduled", "live", "ended"]);
-export const consentType = z.enum(["video", "recording"]);
+export const consentType = z.enum(["video", "recording", "social-media"]);
 export const consentGiver = z.enum(["carer", "member"]);
 export const consentMethod = z.enum(["written", "verbal", "online"]);
 export const audience = z.enum(["member", "carer"]);
 export const linkKind = z.enum(["invite", "carer"]);
 export const decisionAction = z.enum(["admit", "denied", "refuse", "return", "remove"]);
 export const role = z.enum(["staff", "dsl", "admin"]);
+export const recordingStatus = z.enum(["requested", "starting", "active", "ending", "complete", "failed"]);
 
 export type AttendeeState = z.infer<typeof attendeeState>;
 export type AttendeeKind = z.infer<typeof attendeeKind>;
@@ -26,6 +27,18 @@ export type Audience = z.infer<typeof audience>;
 export type LinkKind = z.infer<typeof linkKind>;
 export type DecisionAction = z.infer<typeof decisionAction>;
 export type Role = z.infer<typeof role>;
+export type RecordingStatus = z.infer<typeof recordingStatus>;
+
+/** A recording in these states may be writing the room: until LiveKit says it ended (R4). */
+export const recordingOn: readonly RecordingStatus[] = ["requested", "starting", "active", "ending"];
+
+/**
+ * Prisma names enum values with identifiers: the consent type "social-media" is stored as that
+ * text but is `social_media` in the generated client. These two translate at the database's edge.
+ */
+export type StoredConsentType = "video" | "recording" | "social_media";
+export const storedConsentType = (t: ConsentType): StoredConsentType => (t === "social-media" ? "social_media" : t);
+export const consentTypeOf = (t: StoredConsentType): ConsentType => (t === "social_media" ? "social-media" : t);
 
 /** People in the waiting room (the list staff admit from). */
 export const inWaitingRoom: readonly AttendeeState[] = ["waiting", "returned"];

@@ -2,13 +2,28 @@
 // confirm that they are present (R2, R13), or withdraw that.
 
 import type { Tx } from "../adapters/db/client.ts";
+import { consentOnFile } from "../policy/rules/r4-consent.ts";
 import { validInvite } from "../policy/rules/r10-valid-invite.ts";
 import type { Ctx } from "./context.ts";
 import { conflict } from "./errors.ts";
-import { linkFacts, sessionFacts } from "./facts.ts";
+import { type AttendeeRow, consentFacts, linkFacts, recordingIsOn, sessionFacts } from "./facts.ts";
 import { assertLinkAlive, emergencyContact, openLink } from "./invitee.ts";
 import { publishChange } from "./notify.ts";
 import { currentText, readSettings } from "./settings.ts";
+
+/** R4: whether the session may be recorded while the member is in it, in plain words for the carer. */
+function recordingWords(attendee: AttendeeRow, now: boolean) {
+  const name = attendee.displayName;
+  const member = attendee.member;
+  const may = member !== null && consentOnFile(consentFacts(member.consents), member.livesWithCarer, "recording") === "given";
+  return {
+    mayBeRecorded: may,
+    now,
+    words: may
+      ? `Staff may record this group. There is consent on file for ${name} to be recorded.`
+      : `Staff will not record this group while ${name} is in it: there is no consent on file for ${name} to be recorded.`,
+  };
+}
 
 async function openCarerLink(tx: Tx, token: string) {
   const opened = await openLink(tx, token, "carer");
@@ -35,6 +50,7 @@ export async function describeCarerLink(ctx: Ctx, token: string) {
       terms: { version: terms.version, lines: terms.lines },
       confirmation: latest ? { present: latest.present, at: latest.createdAt } : null,
       confirmOpensAt: new Date(attendee.session.startsAt.getTime() - settings.carerConfirmLeadMinutes * 60_000),
+      recording: recordingWords(attendee, await recordingIsOn(tx, attendee.sessionId)),
     };
   });
 }

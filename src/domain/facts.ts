@@ -2,11 +2,17 @@
 // decision. The session row is locked first, so that a decision and a concurrent end (or another
 // decision for the same session) never interleave.
 import type { Tx } from "../adapters/db/client.ts";
-import type { Delivery, SessionStatus } from "../contract/vocabulary.ts";
-import type { AdmitFacts, AdmitStage, AttendeeFacts, LinkFacts, SessionFacts, StaffActor } from "../policy/types.ts";
+import {
+  type ConsentGiver,
+  consentTypeOf,
+  type Delivery,
+  recordingOn,
+  type SessionStatus,
+  type StoredConsentType,
+} from "../contract/vocabulary.ts";
+import type { AdmitFacts, AdmitStage, AttendeeFacts, ConsentFacts, LinkFacts, SessionFacts, StaffActor } from "../policy/types.ts";
 import { staffConnected } from "./attendance.ts";
 import { notFound } from "./errors.ts";
-import { consentFacts } from "./members.ts";
 import { agreedHoursOf, currentText, readSettings } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
 import type { Uow } from "./unit-of-work.ts";
@@ -27,7 +33,17 @@ type SessionRow = {
   cancelledAt: Date | null;
 };
 
-export function sessionFacts(s: SessionRow): SessionFacts {
+/** The consent facts the policy engine reads. */
+export function consentFacts(consents: { type: StoredConsentType; givenBy: ConsentGiver; withdrawal: object | null }[]): ConsentFacts[] {
+  return consents.map((c) => ({
+    type: consentTypeOf(c.type),
+    givenBy: c.givenBy,
+    withdrawn: c.withdrawal !== null,
+  }));
+}
+
+/** Only admission reads `recording`: gatherAdmitFactsMany reads it and passes it on. */
+export function sessionFacts(s: SessionRow, recording = false): SessionFacts {
   return {
     status: s.status,
     startsAt: s.startsAt,
@@ -36,6 +52,7 @@ export function sessionFacts(s: SessionRow): SessionFacts {
     hasSecondStaff: s.secondStaffId !== null,
     secondStaffActive: s.second?.active ?? false,
     cancelled: s.cancelledAt !== null,
+    recording,
   };
 }
 
@@ -80,7 +97,39 @@ async function agreedVersions(tx: Tx, rows: AttendeeRow[]): Promise<Map<string, 
   return new Map(rows.map((r) => [r.id, newest.get(r.memberId ?? r.id) ?? null]));
 }
 
-function attendeeFactsOf(a: AttendeeRow, agreedGuidelinesVersion: number | null): AttendeeFacts {
+/** Whether each session's room is being recorded now (or may be: a recording not yet ended). */
+export async function sessionsRecording(tx: Tx, sessionIds: string[]): Promise<Set<string>> {
+  if (sessionIds.length === 0) return new Set();
+  const rows = await tx.recording.findMany({
+    where: { sessionId: { in: sessionIds }, status: { in: [...recordingOn] } },
+    select: { sessionId: true },
+  });
+  return new Set(rows.map((r) => r.sessionId));
+}
+
+export async function recordingIsOn(tx: Tx, sessionId: string): Promise<boolean> {
+  return (await sessionsRecording(tx, [sessionId])).has(sessionId);
+}
+
+/**
+ * Each volunteer's (by attendee id) and member of staff's (by staff id) newest answer, for this
+ * session, to being recorded. Nobody asked is absent.
+ */
+export async function recordingAnswers(
+  tx: Tx,
+  sessionId: string,
+  who: { attendeeIds?: string[]; staffIds?: string[] },
+): Promise<Map<string, boolean>> {
+  const { attendeeIds = [], staffIds = [] } = who;
+  if (attendeeIds.length + staffIds.length === 0) return new Map();
+  const rows = await tx.recordingAgreement.findMany({
+    where: { sessionId, OR: [{ attendeeId: { in: attendeeIds } }, { staffId: { in: staffIds } }] },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  return new Map(rows.map((r) => [(r.attendeeId ?? r.staffId)!, r.agreed]));
+}
+
+function attendeeFactsOf(a: AttendeeRow, agreedGuidelinesVersion: number | null, recordingAgreed: boolean | null = null): AttendeeFacts {
   return {
     kind: a.kind,
     displayName: a.displayName,
@@ -89,6 +138,7 @@ function attendeeFactsOf(a: AttendeeRow, agreedGuidelinesVersion: number | null)
     consents: consentFacts(a.member?.consents ?? []),
     carerPresent: a.confirmations[0]?.present ?? null,
     agreedGuidelinesVersion,
+    recordingAgreed,
   };
 }
 
@@ -138,12 +188,15 @@ export async function gatherAdmitFactsMany(
   const guidelines = await currentText(tx, "member");
   const agreed = await agreedVersions(tx, rows);
   const connected = await staffConnected(tx, first.session);
+  const recording = await recordingIsOn(tx, first.sessionId);
+  const volunteers = rows.filter((r) => r.kind === "volunteer").map((r) => r.id);
+  const answers = await recordingAnswers(tx, first.sessionId, { attendeeIds: volunteers });
   return rows.map((a, i) => ({
     stage,
     now,
-    session: sessionFacts(a.session),
+    session: sessionFacts(a.session, recording),
     link: linkFacts(a, linkFor(a, i)),
-    attendee: attendeeFactsOf(a, agreed.get(a.id) ?? null),
+    attendee: attendeeFactsOf(a, agreed.get(a.id) ?? null, answers.get(a.id) ?? null),
     currentGuidelinesVersion: guidelines.version,
     staffConnected: connected,
     agreedHours: agreedHoursOf(settings),

@@ -6,7 +6,17 @@ import { attendeeToken } from "../policy/grants.ts";
 import type { Check } from "../policy/types.ts";
 import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
-import { type AttendeeRow, attendeeFacts, findAttendee, findAttendees, gatherAdmitFactsEach, linkFacts, sessionFacts } from "./facts.ts";
+import {
+  type AttendeeRow,
+  attendeeFacts,
+  findAttendee,
+  findAttendees,
+  gatherAdmitFactsEach,
+  linkFacts,
+  recordingAnswers,
+  recordingIsOn,
+  sessionFacts,
+} from "./facts.ts";
 import { groupCommit, settle } from "./group-commit.ts";
 import { findLink, type LinkKind } from "./links.ts";
 import { publishArrival, publishChange } from "./notify.ts";
@@ -70,6 +80,11 @@ export async function describeInvite(ctx: Ctx, token: string) {
       attendee: { id: attendee.id, displayName: attendee.displayName, state: attendee.state },
       guidelines: { version: guidelines.version, lines: guidelines.lines },
       agreedToCurrentGuidelines: facts.agreedGuidelinesVersion === guidelines.version,
+      recording: {
+        now: await recordingIsOn(tx, attendee.sessionId),
+        asked: attendee.kind === "volunteer",
+        agreed: (await recordingAnswers(tx, attendee.sessionId, { attendeeIds: [attendee.id] })).get(attendee.id) ?? null,
+      },
     };
   });
 }

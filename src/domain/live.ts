@@ -4,13 +4,24 @@
 import type { PageState, Snapshot } from "../contract/live.ts";
 import { inWaitingRoom } from "../contract/vocabulary.ts";
 import { decideAdmission, failing } from "../policy/engine.ts";
+import { recordingConsentLacking } from "../policy/rules/r4-consent.ts";
 import type { Check } from "../policy/types.ts";
 import { presentIdentities } from "./attendance.ts";
 import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
-import { type AttendeeRow, findAttendee, findAttendees, gatherAdmitFactsEach, gatherAdmitFactsMany, linkFacts } from "./facts.ts";
+import {
+  type AttendeeRow,
+  findAttendee,
+  findAttendees,
+  gatherAdmitFactsEach,
+  gatherAdmitFactsMany,
+  linkFacts,
+  sessionsRecording,
+} from "./facts.ts";
 import { connectManyInTx, openLink, openLinksLocked } from "./invitee.ts";
 import { publishArrival } from "./notify.ts";
+import { currentRecording } from "./recording/egress.ts";
+import { recordingConsentInRoom } from "./recording/recording.ts";
 import { findSession, viewSession } from "./sessions.ts";
 import { readSettings } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
@@ -41,7 +52,7 @@ export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string
       : [];
     const refusal = new Map(refusals.map((r) => [r.attendeeId, r.message]));
 
-    const states = new Map<string, PageState>();
+    const states = new Map<string, Omit<PageState, "recording">>();
     const admitted: { token: string; link: { revokedAt: Date | null }; attendee: AttendeeRow }[] = [];
     const waiting: { token: string; attendee: AttendeeRow }[] = [];
     for (const [token, { link, attendee }] of opened) {
@@ -80,7 +91,9 @@ export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string
       if (reasons.length === 0) reasons.push("Staff will let you in soon.");
       states.set(token, { type: "state", state: attendee.state === "returned" ? "returned" : "waiting", reasons, ...agreement(checks) });
     }
-    return states;
+    const sessionOf = (token: string) => opened.get(token)!.attendee.sessionId;
+    const recording = await sessionsRecording(tx, [...new Set([...states.keys()].map(sessionOf))]);
+    return new Map([...states].map(([token, state]) => [token, { ...state, recording: recording.has(sessionOf(token)) }]));
   });
 }
 
@@ -164,9 +177,12 @@ export async function consoleSnapshot(ctx: Ctx, sessionId: string, staff: StaffV
         longWait: waitingSeconds >= settings.longWaitSeconds,
         eligible: decision.allowed,
         checks: decision.checks,
+        recordingConsent: recordingConsentLacking(facts[i]!.attendee) === null,
       };
     });
     const present = await presentIdentities(tx, sessionId);
+    const recordable = await recordingConsentInRoom(tx, session);
+    const recording = await currentRecording(tx, sessionId);
     const names = new Map<string, string>(session.attendees.map((a) => [a.id, a.displayName]));
     if (session.lead) names.set(`staff:${session.lead.id}`, session.lead.name);
     if (session.second) names.set(`staff:${session.second.id}`, session.second.name);
@@ -174,7 +190,18 @@ export async function consoleSnapshot(ctx: Ctx, sessionId: string, staff: StaffV
       type: "snapshot" as const,
       session: viewSession(session),
       waiting,
-      inRoom: [...present].map((identity) => ({ identity, name: names.get(identity) ?? "Unknown", staff: identity.startsWith("staff:") })),
+      inRoom: [...present].map((identity) => ({
+        identity,
+        name: names.get(identity) ?? "Unknown",
+        staff: identity.startsWith("staff:"),
+        recordingConsent: recordable.get(identity) ?? false,
+      })),
+      recording: recording && {
+        id: recording.id,
+        status: recording.status,
+        startedAt: recording.startedAt,
+        stopping: recording.stoppedAt !== null,
+      },
     };
   });
 }

@@ -4,11 +4,19 @@
 import type { z } from "zod";
 import type { Tx } from "../adapters/db/client.ts";
 import type { consentState as consentStates } from "../contract/api.ts";
-import type { ConsentGiver, ConsentMethod, ConsentType } from "../contract/vocabulary.ts";
+import {
+  type ConsentGiver,
+  type ConsentMethod,
+  type ConsentType,
+  consentTypeOf,
+  type StoredConsentType,
+  storedConsentType,
+} from "../contract/vocabulary.ts";
+import { consentOnFile } from "../policy/rules/r4-consent.ts";
 import { identifyingDetail } from "../policy/rules/r9-privacy.ts";
-import type { ConsentFacts } from "../policy/types.ts";
 import type { Ctx } from "./context.ts";
 import { badRequest, conflict, notFound } from "./errors.ts";
+import { consentFacts } from "./facts.ts";
 
 export interface CarerInput {
   name: string;
@@ -26,7 +34,7 @@ export interface MemberInput {
 
 type ConsentRow = {
   id: string;
-  type: ConsentType;
+  type: StoredConsentType;
   givenBy: ConsentGiver;
   carerId: string | null;
   method: ConsentMethod;
@@ -53,29 +61,17 @@ const memberInclude = {
 
 type ConsentState = z.infer<typeof consentStates>;
 
-/** The consent facts the policy engine reads. */
-export function consentFacts(consents: Pick<ConsentRow, "type" | "givenBy" | "withdrawal">[]): ConsentFacts[] {
-  return consents.map((c) => ({
-    type: c.type,
-    givenBy: c.givenBy,
-    withdrawn: c.withdrawal !== null,
-  }));
-}
-
-/** Consent at a glance for the console, judged as R4 judges it. */
-function consentState(member: MemberRow, type: "video" | "recording"): ConsentState {
-  const giver = member.livesWithCarer ? "carer" : "member";
-  const ofType = member.consents.filter((c) => c.type === type);
-  if (ofType.some((c) => c.givenBy === giver && !c.withdrawal)) return "given";
-  if (ofType.some((c) => c.givenBy === giver)) return "withdrawn";
-  if (ofType.some((c) => !c.withdrawal)) return "wrong-giver";
-  return "missing";
+/** Consent at a glance for the console, of each type, judged as R4 judges it. */
+function consentAtAGlance(member: MemberRow): Record<ConsentType, ConsentState> {
+  const facts = consentFacts(member.consents);
+  const of = (type: ConsentType) => consentOnFile(facts, member.livesWithCarer, type);
+  return { video: of("video"), recording: of("recording"), "social-media": of("social-media") };
 }
 
 function viewConsent(c: ConsentRow) {
   return {
     id: c.id,
-    type: c.type,
+    type: consentTypeOf(c.type),
     givenBy: c.givenBy,
     carerId: c.carerId,
     method: c.method,
@@ -95,7 +91,7 @@ function viewMember(m: MemberRow) {
     createdAt: m.createdAt,
     carers: m.carers.map((c) => ({ id: c.id, name: c.name, email: c.email, phone: c.phone })),
     consents: m.consents.map(viewConsent),
-    consentState: { video: consentState(m, "video"), recording: consentState(m, "recording") },
+    consentState: consentAtAGlance(m),
   };
 }
 
@@ -155,7 +151,7 @@ export async function getMember(ctx: Ctx, id: string) {
 }
 
 export interface ConsentInput {
-  type: "video" | "recording";
+  type: ConsentType;
   givenBy: "carer" | "member";
   carerId?: string;
   method: "written" | "verbal" | "online";
@@ -172,7 +168,7 @@ export async function recordConsent(ctx: Ctx, memberId: string, input: ConsentIn
     const consent = await tx.consent.create({
       data: {
         memberId,
-        type: input.type,
+        type: storedConsentType(input.type),
         givenBy: input.givenBy,
         carerId: input.carerId ?? null,
         method: input.method,

@@ -13,6 +13,7 @@ import { issueLinks, needsCarerLink, revokeLinks } from "./links.ts";
 import { assertRoomName } from "./members.ts";
 import { draftsFor, type InvitedSession, noticeFor } from "./outbox/invitations.ts";
 import { queueMessages } from "./outbox/outbox.ts";
+import { currentRecording, markStopping, stopEgresses } from "./recording/egress.ts";
 import { parseRoles, watchesEverySession } from "./roles.ts";
 import { agreedHoursOf, readSettings, type SettingsView } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
@@ -431,7 +432,8 @@ export async function joinSession(ctx: Ctx, sessionId: string, actor: StaffView)
 }
 
 export async function endSession(ctx: Ctx, sessionId: string, actor: StaffView) {
-  const ended = await ctx.transaction(async ({ tx, now, audit, lockSession }) => {
+  const ended = await ctx.transaction(async (uow) => {
+    const { tx, now, audit, lockSession } = uow;
     await lockSession(sessionId);
     const session = await findSession(tx, sessionId);
     assertAssigned(session, actor);
@@ -452,8 +454,13 @@ export async function endSession(ctx: Ctx, sessionId: string, actor: StaffView) 
     await tx.attendee.updateMany({ where: { sessionId }, data: { state: "ended", stateChangedAt: now } });
     await revokeLinks(tx, { attendee: { sessionId } }, "session-ended", now);
     await audit.append({ actorType: "staff", actorId: actor.id, action: "session.ended", sessionId, data: { summary } });
-    return { view: viewSession(await findSession(tx, sessionId)), roomName: session.roomName };
+    // Ending the session ends its recording (R4): nobody is left who consented to more.
+    const recording = await currentRecording(tx, sessionId);
+    if (recording) await markStopping(uow, recording, actor.id, "The session ended.");
+    const stopping = recording && (await tx.recording.findUniqueOrThrow({ where: { id: recording.id } }));
+    return { view: viewSession(await findSession(tx, sessionId)), roomName: session.roomName, stopping };
   });
+  if (ended.stopping) await stopEgresses(ctx, [ended.stopping]);
   // The session is over whatever LiveKit says; a room it could not delete empties itself.
   await ctx.rooms.deleteRoom(ended.roomName).catch((err) => ctx.log.error({ err, sessionId }, "LiveKit could not delete the room"));
   await ctx.bus.publish({ type: "session.ended", sessionId });

@@ -4,7 +4,7 @@ import { decide, notApplicable } from "./check.ts";
 import { waitingRoomForAttendee, waitingRoomForStaff } from "./rules/r1-waiting-room.ts";
 import { carerPresent } from "./rules/r2-carer-present.ts";
 import { secondStaff } from "./rules/r3-second-staff.ts";
-import { consent } from "./rules/r4-consent.ts";
+import { consent, recordingConsent } from "./rules/r4-consent.ts";
 import { staffInRoom } from "./rules/r5-staff-in-room.ts";
 import { agreedHours } from "./rules/r6-agreed-hours.ts";
 import { orgAccount } from "./rules/r7-org-accounts.ts";
@@ -12,7 +12,7 @@ import { privacy } from "./rules/r9-privacy.ts";
 import { validInvite } from "./rules/r10-valid-invite.ts";
 import { guidelinesAgreed } from "./rules/r13-guidelines-agreed.ts";
 import { professionalTone } from "./rules/r14-professional-tone.ts";
-import type { AdmitFacts, Check, Decision, EnterWaitingFacts, StaffJoinFacts, StartFacts } from "./types.ts";
+import type { AdmitFacts, Check, Decision, EnterWaitingFacts, RecordingPerson, StaffJoinFacts, StartFacts } from "./types.ts";
 
 /** Rules enforced elsewhere than in a decision, named in every decision all the same. */
 function elsewhere(): Check[] {
@@ -50,7 +50,7 @@ export function decideAdmission(f: AdmitFacts): Decision {
     [
       waitingRoomForAttendee(f),
       carerPresent(f.session, f.attendee),
-      consent(f.attendee),
+      consent(f.attendee, f.session.recording),
       staffInRoom(f.staffConnected),
       agreedHours(f.now, f.session, f.agreedHours),
       privacy(f.attendee.displayName),
@@ -60,6 +60,11 @@ export function decideAdmission(f: AdmitFacts): Decision {
     ],
     "Not part of admission: decided when the session starts.",
   );
+}
+
+/** May the room be recorded with these people in it or admitted to it? (R4: everyone's consent) */
+export function decideRecording(people: readonly RecordingPerson[]): Decision {
+  return decide([recordingConsent(people), ...elsewhere()], "Not part of starting a recording.");
 }
 
 /**

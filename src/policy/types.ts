@@ -73,6 +73,8 @@ export interface SessionFacts {
   secondStaffActive: boolean;
   /** Cancelled before it took place (its status is then ended). */
   cancelled?: boolean;
+  /** Its room is being recorded (R4: nobody without recording consent is admitted meanwhile). */
+  recording: boolean;
 }
 
 export interface StaffActor {
@@ -99,6 +101,19 @@ export interface AttendeeFacts {
   carerPresent: boolean | null;
   /** The guidelines version this person last agreed to. */
   agreedGuidelinesVersion: number | null;
+  /** A volunteer's own answer, for this session, to being recorded (null: not asked yet). */
+  recordingAgreed: boolean | null;
+}
+
+/** Someone in a room (or admitted to it) who would be recorded (R4). */
+export interface RecordingPerson {
+  kind: AttendeeKind | "staff";
+  displayName: string;
+  livesWithCarer: boolean;
+  /** A member's consent on file (from their carer when they live with one). */
+  consents: ConsentFacts[];
+  /** A volunteer's or member of staff's own answer for this session (null: not asked yet). */
+  recordingAgreed: boolean | null;
 }
 
 export interface LinkFacts {

@@ -43,7 +43,7 @@ describe.each(providers)("live pages on %s", (provider) => {
     expect(reasons.at(-1)).toBe("The group starts on Tuesday 3 March at 2pm.");
     expect(reasons.length).toBeGreaterThan(1);
     expect(states.get(admitted.invite)).toMatchObject({ state: "admitted", livekitUrl: ctx.config.LIVEKIT_URL, token: expect.any(String) });
-    expect(states.get(refused.invite)).toEqual({ type: "state", state: "refused", message: "Not today, sorry." });
+    expect(states.get(refused.invite)).toEqual({ type: "state", state: "refused", message: "Not today, sorry.", recording: false });
   });
 
   it("a page for an ended session or a reissued link is told so, and the socket's owner check refuses it", async () => {
@@ -80,6 +80,6 @@ describe.each(providers)("live pages on %s", (provider) => {
     const snapshot = await consoleSnapshot(ctx, s.id, lead);
     expect(snapshot.waiting).toMatchObject([{ attendeeId: a.id, displayName: "Fay", state: "waiting", eligible: true }]);
     expect(snapshot.waiting[0]!.checks.every((c) => c.outcome !== "fail")).toBe(true);
-    expect(snapshot.inRoom).toEqual([{ identity: `staff:${org.leadId}`, name: "Lee Lead", staff: true }]);
+    expect(snapshot.inRoom).toEqual([{ identity: `staff:${org.leadId}`, name: "Lee Lead", staff: true, recordingConsent: false }]);
   });
 });

@@ -26,7 +26,7 @@ describe.each(providers)("members and consent on %s", (provider) => {
     await recordConsent(ctx, m.id, { type: "video", givenBy: "member", method: "verbal" }, staffId);
     expect((await getMember(ctx, m.id)).consentState.video).toBe("wrong-giver");
     await recordConsent(ctx, m.id, { type: "video", givenBy: "carer", carerId: m.carers[0]!.id, method: "written" }, staffId);
-    expect((await getMember(ctx, m.id)).consentState).toEqual({ video: "given", recording: "missing" });
+    expect((await getMember(ctx, m.id)).consentState).toEqual({ video: "given", recording: "missing", "social-media": "missing" });
   });
 
   it("a member who lives independently gives their own consent", async () => {

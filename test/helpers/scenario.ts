@@ -140,7 +140,13 @@ async function startOrgWith(
   return { ...org, base };
 }
 
-export async function call(org: OrgApp, method: "GET" | "POST" | "PUT" | "PATCH", url: string, cookie?: string, payload?: object) {
+export async function call(
+  org: OrgApp,
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
+  url: string,
+  cookie?: string,
+  payload?: object,
+) {
   return org.app.inject({ method, url, headers: cookie ? { cookie } : {}, ...(payload ? { payload } : {}) });
 }
 

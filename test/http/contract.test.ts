@@ -180,6 +180,26 @@ describe.each(providers)("the contract on %s", (provider) => {
     page.ws.send(JSON.stringify({ type: "ping" }));
     await page.next((m) => m.type === "pong");
     await api("POST", "/api/join/{token}/connection", { token: token(a.inviteUrl) });
+
+    // Recording: refused while Alex's recording consent is withdrawn; then everyone consents.
+    const refusedRecording = await api("POST", "/api/sessions/{id}/recording", { id: s.id }, lead);
+    expect(refusedRecording.statusCode).toBe(409);
+    for (const type of ["recording", "social-media"])
+      await api("POST", "/api/members/{id}/consents", { id: alex.id }, lead, {
+        type,
+        givenBy: "carer",
+        carerId: alex.carers[0]!.id,
+        method: "written",
+      });
+    await api("POST", "/api/sessions/{id}/recording-consent", { id: s.id }, second, { agreed: true });
+    const vic = s.attendees.find((x) => x.displayName === "Vic")!;
+    await api("POST", "/api/join/{token}/recording-consent", { token: token(vic.inviteUrl) }, undefined, { agreed: true });
+    expect((await api("POST", "/api/sessions/{id}/recording", { id: s.id }, lead)).statusCode).toBe(201);
+    await page.next((m) => m.type === "state" && m.recording === true);
+    await api("GET", "/api/sessions/{id}/recordings", { id: s.id }, lead);
+    await api("DELETE", "/api/sessions/{id}/recording", { id: s.id }, lead);
+    await api("GET", "/api/recordings", {}, dsl);
+
     await api("POST", "/api/sessions/{id}/attendees/{attendeeId}/return-to-waiting", { id: s.id, attendeeId: a.id }, lead);
     await api("POST", "/api/sessions/{id}/admit-all", { id: s.id }, lead);
     await api("POST", "/api/sessions/{id}/attendees/{attendeeId}/remove", { id: s.id, attendeeId: a.id }, lead, {

@@ -33,6 +33,7 @@ const appendOnlyTables = [
   "Attendance",
   "Concern",
   "ConcernNote",
+  "RecordingAgreement",
 ];
 
 describe.each(providers)("audit trail and concerns on %s", (provider) => {
@@ -140,6 +141,8 @@ describe.each(providers)("audit trail and concerns on %s", (provider) => {
     const concern = (await call(org, "POST", "/api/concerns", org.lead, { text: "For the trigger test" })).json().concern;
     await call(org, "POST", `/api/concerns/${concern.id}/notes`, dsl, { note: "Seen" });
     await call(org, "PUT", "/api/guidelines/carer", org.admin, { lines: ["Keep everyone in the group private."] });
+    const scheduled = await schedule(org, [(await addMember(org, { name: "Rae" })).id]);
+    await call(org, "POST", `/api/sessions/${scheduled.id}/recording-consent`, org.lead, { agreed: true });
     for (const table of appendOnlyTables) {
       expect(
         Number((await org.t.database.db.$queryRawUnsafe<{ n: unknown }[]>(`SELECT COUNT(*) AS n FROM "${table}"`))[0]?.n),

@@ -58,8 +58,8 @@ describe.each(servers)("LiveKit's contract: $name", ({ available, start }) => {
   let rooms: RoomServiceClient;
   const events = () => received.map((r) => r.event?.event ?? r.error);
 
-  const twirp = async (method: string, body: string, authorization?: string) => {
-    const res = await fetch(`${server.url}/twirp/livekit.RoomService/${method}`, {
+  const twirp = async (method: string, body: string, authorization?: string, service = "RoomService") => {
+    const res = await fetch(`${server.url}/twirp/livekit.${service}/${method}`, {
       method: "POST",
       headers: { "Content-Type": "application/json", ...(authorization ? { Authorization: authorization } : {}) },
       body,
@@ -111,6 +111,20 @@ describe.each(servers)("LiveKit's contract: $name", ({ available, start }) => {
     expect(forged.text).toMatch(/^invalid token/);
     const ok = await twirp("ListParticipants", listR1, `Bearer ${await tokenFor({ roomAdmin: true, room: "r1" })}`);
     expect(ok).toEqual({ status: 200, type: "application/json", text: expect.stringMatching(/^\{"participants":\[\]\}$/) });
+  });
+
+  it.skipIf(!available)("Egress needs the roomRecord grant on every call: a Twirp 401 without it", async () => {
+    const denied = { status: 401, type: "application/json", text: JSON.stringify({ code: "unauthenticated", msg: "permissions denied" }) };
+    const admin = `Bearer ${await tokenFor({ roomAdmin: true, roomCreate: true, roomList: true, room: "r1" })}`;
+    const calls: [string, object][] = [
+      ["StartRoomCompositeEgress", { roomName: "r1", file: { filepath: "x.mp4" } }],
+      ["StopEgress", { egressId: "EG_nope" }],
+      ["ListEgress", { roomName: "r1" }],
+    ];
+    for (const [method, body] of calls) {
+      expect(await twirp(method, JSON.stringify(body), admin, "Egress"), method).toEqual(denied);
+      expect(await twirp(method, JSON.stringify(body), undefined, "Egress"), method).toEqual(denied);
+    }
   });
 
   it.skipIf(!available)("bad requests: malformed JSON is 400 malformed; an unknown method is 404 bad_route", async () => {

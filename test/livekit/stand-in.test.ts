@@ -1,9 +1,18 @@
 // What only the stand-in can show without a browser: participants "connecting" with a token, as
-// LiveKit's signalling checks it, and the webhooks that follow. The RoomService and signalling
+// LiveKit's signalling checks it, and the webhooks that follow; and egress, which LiveKit's own
+// server here cannot run (it has no egress service), through the SDK's own EgressClient. The RoomService and signalling
 // checks it shares with LiveKit's own server are in contract.test.ts.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { AccessToken, RoomServiceClient, type WebhookEvent, WebhookReceiver } from "livekit-server-sdk";
+import {
+  AccessToken,
+  EgressClient,
+  EgressStatus,
+  EncodedFileOutput,
+  RoomServiceClient,
+  type WebhookEvent,
+  WebhookReceiver,
+} from "livekit-server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveKitStandIn } from "./stand-in.ts";
 
@@ -71,6 +80,38 @@ describe("LiveKit stand-in", () => {
     await standIn.flushWebhooks();
     const tail = received.slice(-2).map((r) => r.event?.event);
     expect(tail).toEqual(["participant_left", "room_finished"]);
+  });
+
+  it("records a room through the SDK's EgressClient: started, active, ending, complete with its file; LiveKit's errors", async () => {
+    const url = standIn.url;
+    const egress = new EgressClient(url, "devkey", "secret");
+    await rooms.createRoom({ name: "rec" });
+    await expect(egress.startRoomCompositeEgress("nowhere", { file: new EncodedFileOutput({ filepath: "x" }) })).rejects.toMatchObject({
+      status: 404,
+      code: "not_found",
+    });
+    const started = await egress.startRoomCompositeEgress("rec", {
+      file: new EncodedFileOutput({ filepath: "recordings/{room_name}-{time}" }),
+    });
+    expect(started).toMatchObject({ roomName: "rec", status: EgressStatus.EGRESS_STARTING });
+    expect(started.egressId).toMatch(/^EG_/);
+    expect((await egress.listEgress({ roomName: "rec", active: true })).map((e) => e.egressId)).toEqual([started.egressId]);
+    const stopping = await egress.stopEgress(started.egressId);
+    expect(stopping.status).toBe(EgressStatus.EGRESS_ENDING);
+    await standIn.flushWebhooks();
+    const egressEvents = received.filter((r) => r.event?.egressInfo?.egressId === started.egressId).map((r) => r.event!);
+    expect(egressEvents.map((e) => [e.event, e.egressInfo!.status])).toEqual([
+      ["egress_started", EgressStatus.EGRESS_STARTING],
+      ["egress_updated", EgressStatus.EGRESS_ACTIVE],
+      ["egress_updated", EgressStatus.EGRESS_ENDING],
+      ["egress_ended", EgressStatus.EGRESS_COMPLETE],
+    ]);
+    expect(egressEvents.at(-1)!.egressInfo!.fileResults[0]!.filename).toMatch(/^recordings\/rec-\d{8}T\d{6}\.mp4$/);
+    expect(await egress.listEgress({ roomName: "rec", active: true })).toEqual([]);
+    await expect(egress.stopEgress(started.egressId)).rejects.toMatchObject({ status: 412, code: "failed_precondition" });
+    await expect(egress.stopEgress("EG_nope")).rejects.toMatchObject({ status: 404, code: "not_found" });
+    const denied = new EgressClient(url, "devkey", "not-the-secret");
+    await expect(denied.listEgress({ roomName: "rec" })).rejects.toMatchObject({ status: 401 });
   });
 
   it("its webhook signatures are checked: a forged body is refused by the SDK's receiver", async () => {

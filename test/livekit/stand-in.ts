@@ -1,6 +1,7 @@
-// A stand-in for the LiveKit server, which cannot run on these machines. It speaks what
-// livekit-server-sdk speaks, as LiveKit's server does (see NOTES): the RoomService Twirp JSON API
-// with the same grant checks and error shapes, and signed webhooks. Rooms and participants live
+// A stand-in for the LiveKit server, for fast tests and for egress (LiveKit's own server runs in
+// the end-to-end tests, but records nothing without an egress service). It speaks what
+// livekit-server-sdk speaks, as LiveKit's server does (see NOTES): the RoomService and Egress
+// Twirp JSON APIs with the same grant checks and error shapes, and signed webhooks. Rooms and participants live
 // in memory; a test "connects" a participant with a token, verified as LiveKit verifies it.
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -8,6 +9,8 @@ import type { AddressInfo } from "node:net";
 import {
   AccessToken,
   type ClaimGrants,
+  EgressInfo,
+  EgressStatus,
   ParticipantInfo,
   ParticipantInfo_State,
   Room,
@@ -57,6 +60,16 @@ const requiredGrant: Record<string, "roomCreate" | "roomList" | "roomAdmin"> = {
   SendData: "roomAdmin",
 };
 
+/** Egress: every call needs the roomRecord grant (LiveKit's EnsureRecordPermission). */
+const egressMethods = new Set(["StartRoomCompositeEgress", "StopEgress", "ListEgress"]);
+
+/** LiveKit's egress file path template, filled as its egress service fills it. */
+function filledPath(template: string, room: string, fileType: number): string {
+  const time = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "");
+  const path = template.replaceAll("{room_name}", room).replaceAll("{time}", time).replaceAll("{room_id}", "RM");
+  return /\.\w+$/.test(path) ? path : `${path}.${fileType === 2 ? "ogg" : "mp4"}`;
+}
+
 export class LiveKitStandIn {
   readonly apiKey: string;
   readonly apiSecret: string;
@@ -78,6 +91,10 @@ export class LiveKitStandIn {
   /** Signalling requests from real clients (livekit-client in a browser): who, and with which token. */
   readonly signalRequests: { path: string; token: string; identity?: string; refused?: string }[] = [];
   private readonly signalling = new WebSocketServer({ noServer: true });
+  /** Egresses by id, as LiveKit's egress store keeps them. */
+  readonly egresses = new Map<string, EgressInfo>();
+  /** Webhooks of these events are dropped (as LiveKit drops them after 30 s of failures). */
+  dropWebhooks = new Set<string>();
 
   constructor(options: StandInOptions = {}) {
     this.apiKey = options.apiKey ?? "devkey";
@@ -137,7 +154,7 @@ export class LiveKitStandIn {
       req.socket.destroy();
       return;
     }
-    const match = /^\/twirp\/livekit\.RoomService\/(\w+)$/.exec(req.url ?? "");
+    const match = /^\/twirp\/livekit\.(RoomService|Egress)\/(\w+)$/.exec(req.url ?? "");
     const url = new URL(req.url ?? "/", "http://stand-in");
     if (req.method === "GET" && url.pathname === "/rtc/validate") return this.validate(res, url.searchParams.get("access_token") ?? "");
     if (req.method !== "POST" || !match) {
@@ -146,7 +163,8 @@ export class LiveKitStandIn {
     }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const method = match[1]!;
+    const service = match[1]!;
+    const method = match[2]!;
 
     // LiveKit answers a request with no token as one without the grant, and a malformed or badly
     // signed token with a plain-text 401.
@@ -168,9 +186,9 @@ export class LiveKitStandIn {
     }
     this.calls.push({ method, body });
     if (this.gate) await this.gate;
-    const grant = requiredGrant[method];
+    const grant = service === "Egress" ? (egressMethods.has(method) ? "roomRecord" : undefined) : requiredGrant[method];
     if (!grant) {
-      const route = `/twirp/livekit.RoomService/${method}`;
+      const route = `/twirp/livekit.${service}/${method}`;
       return this.sendTwirp(res, {
         ...twirpError(404, "bad_route", `no handler for path "${route}"`),
         meta: { twirp_invalid_route: `POST ${route}` },
@@ -180,7 +198,7 @@ export class LiveKitStandIn {
     const roomMatches = grant !== "roomAdmin" || (video.room !== undefined && video.room === body.room);
     if (!video[grant] || !roomMatches) return this.sendTwirp(res, twirpError(401, "unauthenticated", "permissions denied"));
     try {
-      const result = await this.call(method, body);
+      const result = service === "Egress" ? this.egressCall(method, body) : await this.call(method, body);
       res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(result));
     } catch (err) {
       if (err && typeof err === "object" && "code" in err) return this.sendTwirp(res, err as Twirp);
@@ -217,6 +235,8 @@ export class LiveKitStandIn {
       case "DeleteRoom": {
         const room = this.rooms.get(roomName);
         if (!room) throw twirpError(404, "not_found", "requested room does not exist");
+        // The room's recordings end with it.
+        for (const info of this.egresses.values()) if (info.roomName === roomName) this.endEgress(info);
         for (const identity of [...room.participants.keys()]) this.leave(room, identity, "participant_left");
         this.rooms.delete(roomName);
         this.sendWebhook("room_finished", new WebhookEvent({ room: room.room }));
@@ -252,6 +272,72 @@ export class LiveKitStandIn {
       default:
         return {};
     }
+  }
+
+  /** LiveKit's Egress service, with an egress worker that starts and finishes at once. */
+  private egressCall(method: string, body: Record<string, unknown>): unknown {
+    switch (method) {
+      case "StartRoomCompositeEgress": {
+        const roomName = String(body.roomName ?? "");
+        const room = this.rooms.get(roomName);
+        // LiveKit loads the room first; an unknown room is not found.
+        if (!room) throw twirpError(404, "not_found", "requested room does not exist");
+        const file = (body.file ?? (body.fileOutputs as unknown[] | undefined)?.[0] ?? {}) as { filepath?: string; fileType?: string };
+        const fileType = file.fileType === "OGG" ? 2 : 1;
+        const info = new EgressInfo({
+          egressId: `EG_${randomBytes(6).toString("hex")}`,
+          roomId: room.room.sid,
+          roomName,
+          status: EgressStatus.EGRESS_STARTING,
+          updatedAt: BigInt(Date.now()) * 1_000_000n,
+          fileResults: [],
+        });
+        this.egressFiles.set(info.egressId, filledPath(file.filepath || "{room_name}-{time}", roomName, fileType));
+        this.egresses.set(info.egressId, info);
+        const answer = info.toJson();
+        this.sendWebhook("egress_started", new WebhookEvent({ egressInfo: info.clone() }));
+        info.status = EgressStatus.EGRESS_ACTIVE;
+        info.startedAt = BigInt(Date.now()) * 1_000_000n;
+        this.sendWebhook("egress_updated", new WebhookEvent({ egressInfo: info.clone() }));
+        return answer;
+      }
+      case "StopEgress": {
+        const info = this.egresses.get(String(body.egressId ?? ""));
+        if (!info) throw twirpError(404, "not_found", "egress does not exist");
+        if (info.status !== EgressStatus.EGRESS_STARTING && info.status !== EgressStatus.EGRESS_ACTIVE)
+          throw twirpError(412, "failed_precondition", `egress with status ${EgressStatus[info.status]} cannot be stopped`);
+        info.status = EgressStatus.EGRESS_ENDING;
+        const answer = info.toJson();
+        this.sendWebhook("egress_updated", new WebhookEvent({ egressInfo: info.clone() }));
+        this.endEgress(info);
+        return answer;
+      }
+      case "ListEgress": {
+        const roomName = String(body.roomName ?? "");
+        const egressId = String(body.egressId ?? "");
+        const items = [...this.egresses.values()].filter(
+          (e) =>
+            (!egressId || e.egressId === egressId) &&
+            (!roomName || e.roomName === roomName) &&
+            (!body.active || e.status === EgressStatus.EGRESS_STARTING || e.status === EgressStatus.EGRESS_ACTIVE),
+        );
+        return { items: items.map((e) => e.toJson()) };
+      }
+      default:
+        return {};
+    }
+  }
+
+  private readonly egressFiles = new Map<string, string>();
+
+  /** The egress worker finishes the file: complete, with where it was written. */
+  private endEgress(info: EgressInfo): void {
+    if (info.status === EgressStatus.EGRESS_COMPLETE || info.status === EgressStatus.EGRESS_FAILED) return;
+    const filename = this.egressFiles.get(info.egressId) ?? "";
+    info.status = EgressStatus.EGRESS_COMPLETE;
+    info.endedAt = BigInt(Date.now()) * 1_000_000n;
+    info.fileResults = new EgressInfo({ fileResults: [{ filename, location: `/recordings/${filename}` }] }).fileResults;
+    this.sendWebhook("egress_ended", new WebhookEvent({ egressInfo: info.clone() }));
   }
 
   private createRoom(name: string, body: Record<string, unknown> = {}): StandInRoom {
@@ -336,7 +422,7 @@ export class LiveKitStandIn {
 
   /** Delivers webhooks in order, one at a time, as LiveKit does per room. */
   private sendWebhook(name: WebhookEvent["event"], event: WebhookEvent): void {
-    if (!this.webhookUrl && !this.deliver) return;
+    if ((!this.webhookUrl && !this.deliver) || this.dropWebhooks.has(name)) return;
     // protobuf-es's constructor does not take `event` (it shadows a reserved name), so set it here.
     event.event = name;
     event.id = `EV_${randomBytes(8).toString("hex")}`;

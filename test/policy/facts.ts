@@ -36,7 +36,7 @@ export const endsAt = new Date("2026-03-03T15:00:00Z");
 export const during = new Date("2026-03-03T14:10:00Z");
 
 export function session(over: Partial<SessionFacts> = {}): SessionFacts {
-  return { status: "live", startsAt, endsAt, delivery: "home", hasSecondStaff: true, secondStaffActive: true, ...over };
+  return { status: "live", startsAt, endsAt, delivery: "home", hasSecondStaff: true, secondStaffActive: true, recording: false, ...over };
 }
 
 export function member(over: Partial<AttendeeFacts> = {}): AttendeeFacts {
@@ -48,6 +48,7 @@ export function member(over: Partial<AttendeeFacts> = {}): AttendeeFacts {
     consents: [{ type: "video", givenBy: "carer", withdrawn: false }],
     carerPresent: true,
     agreedGuidelinesVersion: 2,
+    recordingAgreed: null,
     ...over,
   };
 }

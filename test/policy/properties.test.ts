@@ -3,9 +3,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { windowWithinHours } from "../../src/policy/clock.ts";
-import { decideAdmission, decideEnterWaiting, decideStart } from "../../src/policy/engine.ts";
+import { decideAdmission, decideEnterWaiting, decideRecording, decideStart } from "../../src/policy/engine.ts";
 import { attendeeToken, attendeeTokenTtlSeconds } from "../../src/policy/grants.ts";
-import type { AdmitFacts, AgreedHours, Decision, StartFacts } from "../../src/policy/types.ts";
+import type { AdmitFacts, AgreedHours, Decision, RecordingPerson, StartFacts } from "../../src/policy/types.ts";
 import { ruleIds, softRules, weekdays } from "../../src/policy/types.ts";
 
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 10_000);
@@ -45,8 +45,10 @@ const session = fc
     delivery: fc.constantFrom("home", "venue" as const),
     hasSecondStaff: fc.boolean(),
     secondStaffActive: fc.boolean(),
+    recording: usually(false, fc.boolean()),
   })
   .map((s) => ({
+    recording: s.recording,
     status: s.status,
     startsAt: new Date(base + s.start * 15 * minute),
     endsAt: new Date(base + (s.start + s.length * 2) * 15 * minute),
@@ -55,7 +57,7 @@ const session = fc
     secondStaffActive: s.hasSecondStaff && s.secondStaffActive,
   }));
 const consent = fc.record({
-  type: usually("video" as const, fc.constantFrom("video", "recording" as const)),
+  type: usually("video" as const, fc.constantFrom("video", "recording", "social-media" as const)),
   givenBy: fc.constantFrom("carer", "member" as const),
   withdrawn: usually(false, fc.boolean()),
 });
@@ -67,6 +69,7 @@ const attendee = fc.record({
   consents: fc.array(consent, { maxLength: 3 }),
   carerPresent: usually(true as boolean | null, fc.constantFrom(true, false, null)),
   agreedGuidelinesVersion: usually(2 as number | null, fc.constantFrom(null, 1, 2)),
+  recordingAgreed: fc.constantFrom(true, false, null),
 });
 const actor = fc
   .record({ staffId: fc.constant("s"), active: usually(true, fc.boolean()), isLead: fc.boolean(), isAssigned: usually(true, fc.boolean()) })
@@ -107,7 +110,11 @@ function oracleAdmits(f: AdmitFacts): boolean {
       : a.state === "admitted");
   const r2 = !isMember || f.session.delivery === "venue" || !a.livesWithCarer || a.carerPresent === true;
   const giver = a.livesWithCarer ? "carer" : "member";
-  const r4 = !isMember || a.consents.some((c) => c.type === "video" && c.givenBy === giver && !c.withdrawn);
+  const given = (type: string) => a.consents.some((c) => c.type === type && c.givenBy === giver && !c.withdrawn);
+  // While the room is recorded, everyone let in needs recording consent: a member's on file, a
+  // volunteer's own yes for the session.
+  const recordable = isMember ? given("recording") : a.recordingAgreed === true;
+  const r4 = (!isMember || given("video")) && (!f.session.recording || recordable);
   const r5 = f.staffConnected > 0;
   const r6 =
     windowWithinHours(f.session.startsAt, f.session.endsAt, f.agreedHours) &&
@@ -186,6 +193,38 @@ describe("policy engine properties", () => {
       }),
       { numRuns },
     );
+  });
+
+  it("lets a room be recorded only when every person in it has recording consent", () => {
+    const person: fc.Arbitrary<RecordingPerson> = fc.oneof(
+      attendee,
+      fc.record({
+        kind: fc.constant("staff" as const),
+        displayName: fc.constant("Sam"),
+        livesWithCarer: fc.constant(false),
+        consents: fc.constant([] as RecordingPerson["consents"]),
+        recordingAgreed: fc.constantFrom(true, false, null),
+      }),
+    );
+    let allowed = 0;
+    fc.assert(
+      fc.property(fc.array(person, { maxLength: 5 }), (people) => {
+        const d = decideRecording(people);
+        wellFormed(d);
+        const consents = (p: (typeof people)[number]) =>
+          p.kind === "member"
+            ? p.consents.some((c) => c.type === "recording" && c.givenBy === (p.livesWithCarer ? "carer" : "member") && !c.withdrawn)
+            : p.recordingAgreed === true;
+        expect(d.allowed).toBe(people.every(consents));
+        if (d.allowed) allowed++;
+        const r4 = d.checks.find((c) => c.rule === "R4.consent")!;
+        // Staff are told who lacks it, by name, every one of them.
+        if (!d.allowed) expect(r4.code).toBe("R4.recording-consent");
+        for (const p of people) if (!consents(p)) expect(r4.reason).toContain(p.displayName);
+      }),
+      { numRuns },
+    );
+    expect(allowed / numRuns).toBeGreaterThan(0.05);
   });
 
   it("grants members at most camera and microphone, no admin, for at most ten minutes", () => {

@@ -8,7 +8,7 @@ import type { z } from "zod";
 import type { carerLink, Wire } from "../../../src/contract/api.ts";
 import { ApiError, api, tokenFromPath, when } from "../shared/api.ts";
 import { Help } from "../shared/Help.tsx";
-import { ClockIcon, RulesIcon, StopIcon, TickIcon } from "../shared/icons.tsx";
+import { ClockIcon, RecordingIcon, RulesIcon, StopIcon, TickIcon } from "../shared/icons.tsx";
 import { useOnMount } from "../shared/use-on-mount.ts";
 
 /** What the carer link answers, as the service's contract declares it. */
@@ -123,6 +123,7 @@ function Question({ link, onChange }: { link: CarerLink; onChange: () => Promise
           Staff will let {name} into {link.session.title}.
         </p>
         <p>Please stay close by until the group ends.</p>
+        <Recording recording={link.recording} />
         <div className="actions">
           <button type="button" className="secondary" onClick={withdraw}>
             I am not with {name} now
@@ -166,6 +167,7 @@ function Question({ link, onChange }: { link: CarerLink; onChange: () => Promise
               {link.session.title}: {when(link.session.startsAt)}.
             </p>
           </div>
+          <Recording recording={link.recording} />
           <label className="choice" htmlFor="answer-yes">
             <input type="radio" id="answer-yes" name="answer" value="yes" checked={answer === "yes"} onChange={() => choose("yes")} />
             Yes, I am with {name}
@@ -211,6 +213,19 @@ function Question({ link, onChange }: { link: CarerLink; onChange: () => Promise
         </div>
       </form>
     </>
+  );
+}
+
+/** R4: whether the group may be recorded while the member is in it, and whether it is now. */
+function Recording({ recording }: { recording: CarerLink["recording"] }) {
+  return (
+    <div className="row">
+      <RecordingIcon label="Recording" size={36} />
+      <p>
+        {recording.words}
+        {recording.now ? " Staff are recording the group now." : ""}
+      </p>
+    </div>
   );
 }
 

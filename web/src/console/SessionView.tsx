@@ -163,6 +163,34 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
         )}
       </div>
 
+      {session.status === "live" && (
+        <section aria-labelledby="recording-heading" className={snap.recording ? "notice bad" : undefined}>
+          <h2 id="recording-heading">
+            {snap.recording ? (snap.recording.stopping ? "Stopping the recording" : "Recording") : "Not recording"}
+          </h2>
+          {snap.recording ? (
+            <button
+              type="button"
+              className="warning"
+              disabled={snap.recording.stopping}
+              onClick={() => run(() => api("DELETE", `/api/sessions/${sessionId}/recording`), "The recording was stopped.")}
+            >
+              Stop recording
+            </button>
+          ) : (
+            <>
+              <p>Recording needs consent from everyone in the room. Starting it says that you agree to be recorded.</p>
+              <button
+                type="button"
+                onClick={() => run(() => api("POST", `/api/sessions/${sessionId}/recording`), "The recording started.")}
+              >
+                I agree to be recorded: start recording
+              </button>
+            </>
+          )}
+        </section>
+      )}
+
       <dialog ref={waiverDialog} aria-labelledby="waiver-title">
         <form
           method="dialog"
@@ -239,14 +267,14 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
           </form>
           {snap.waiting.length === 0 && <p>Nobody is waiting.</p>}
           {snap.waiting.map((person) => (
-            <Person key={person.attendeeId} person={person} sessionId={sessionId} run={run} />
+            <Person key={person.attendeeId} person={person} sessionId={sessionId} run={run} recording={snap.recording !== null} />
           ))}
           <h2>In the room</h2>
           <ul>
             {snap.inRoom.map((p) => (
               <li key={p.identity}>
                 {p.name}
-                {p.staff ? " (staff)" : ""}{" "}
+                {p.staff ? " (staff)" : ""} · may be recorded: {p.recordingConsent ? "yes" : "no"}{" "}
                 {!p.staff && (
                   <button
                     type="button"
@@ -288,10 +316,13 @@ function Person({
   person,
   sessionId,
   run,
+  recording,
 }: {
   person: WaitingPerson;
   sessionId: string;
   run: (what: () => Promise<unknown>, done?: string) => Promise<boolean>;
+  /** The room is being recorded: someone without recording consent cannot come in meanwhile. */
+  recording: boolean;
 }) {
   const [mode, setMode] = useState<"none" | "refuse" | "remove" | "message">("none");
   const [text, setText] = useState("");
@@ -338,6 +369,10 @@ function Person({
         </small>
       </h3>
       <Chips checks={person.checks} />
+      <p className="hint">
+        May be recorded: {person.recordingConsent ? "yes" : "no"}
+        {recording && !person.recordingConsent ? `. Stop the recording to let ${person.displayName} in.` : ""}
+      </p>
       {!person.eligible && (
         <p id={`why-${person.attendeeId}`} className="hint">
           {person.displayName} cannot be let in until every rule above passes.

@@ -11,7 +11,7 @@ import { Call } from "../call/Call.tsx";
 import { ApiError, api, socketUrl, tokenFromPath, when } from "../shared/api.ts";
 import { DeviceCheck } from "../shared/DeviceCheck.tsx";
 import { type EmergencyContact, Help } from "../shared/Help.tsx";
-import { ClockIcon, PeopleIcon, RulesIcon, StopIcon, TickIcon } from "../shared/icons.tsx";
+import { ClockIcon, PeopleIcon, RecordingIcon, RulesIcon, StopIcon, TickIcon } from "../shared/icons.tsx";
 
 // The invite and the socket's state message, as the service's contract declares them.
 type Invite = Wire<z.infer<typeof invite>>;
@@ -227,6 +227,14 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
               <p key={reason}>{reason}</p>
             ))}
             {current === "waiting" && !state && <p>Staff will let you in soon.</p>}
+            {state?.recording && current !== "ended" && (
+              <div className="row">
+                <RecordingIcon label="Recording" size={36} />
+                <p>
+                  <strong>We are recording this video.</strong>
+                </p>
+              </div>
+            )}
             {message && <p>Message from staff: {message}</p>}
             {!connected && <p>{notice}</p>}
           </div>
@@ -237,6 +245,7 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
       ) : (
         current !== "ended" && current !== "refused" && <DeviceCheck />
       )}
+      {invite.recording.asked && current !== "ended" && current !== "refused" && <RecordingAnswer initial={invite.recording.agreed} />}
       {current !== "ended" && !admitted && (
         <div className="actions">
           <button type="button" className="warning" onClick={onLeave}>
@@ -245,6 +254,35 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
         </div>
       )}
     </>
+  );
+}
+
+/** A volunteer says for themselves whether they may be recorded in this group (R4). */
+function RecordingAnswer({ initial }: { initial: boolean | null }) {
+  const [agreed, setAgreed] = useState(initial);
+  const answer = async (yes: boolean) => {
+    await api("POST", `/api/join/${token}/recording-consent`, { agreed: yes });
+    setAgreed(yes);
+  };
+  return (
+    <section aria-labelledby="recording-question">
+      <h2 id="recording-question">Can we record you in this group?</h2>
+      <p>
+        {agreed === null
+          ? "You have not said yet."
+          : agreed
+            ? "You said yes. You can change your mind."
+            : "You said no. We will not record you."}
+      </p>
+      <div className="actions">
+        <button type="button" onClick={() => void answer(true)} aria-pressed={agreed === true}>
+          Yes, you can record me
+        </button>
+        <button type="button" onClick={() => void answer(false)} aria-pressed={agreed === false}>
+          No, do not record me
+        </button>
+      </div>
+    </section>
   );
 }
 

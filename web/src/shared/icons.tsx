@@ -59,3 +59,10 @@ export const RulesIcon = (p: IconProps) => (
     <path d="M15 16h18M15 24h18M15 32h12" stroke="#1d3b8a" strokeWidth="3" strokeLinecap="round" />
   </Svg>
 );
+
+export const RecordingIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="24" cy="24" r="20" fill="#fff" stroke="#8a1c1c" strokeWidth="3" />
+    <circle cx="24" cy="24" r="10" fill="#c62828" />
+  </Svg>
+);

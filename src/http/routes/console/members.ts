@@ -2,8 +2,10 @@
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
 import { consent, errorBody, member, outboxMessage } from "../../../contract/api.ts";
+import { consentType } from "../../../contract/vocabulary.ts";
 import { createMember, getMember, listMembers, recordConsent, withdrawConsent } from "../../../domain/members.ts";
 import { memberMessages } from "../../../domain/outbox/outbox.ts";
+import { enforceForMember } from "../../../domain/recording/recording.ts";
 import { currentStaff } from "../../plugins/auth.ts";
 import { displayName, idParam } from "../../schemas.ts";
 
@@ -76,7 +78,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
         params: idParam,
         body: z
           .object({
-            type: z.enum(["video", "recording"]),
+            type: consentType,
             givenBy: z.enum(["carer", "member"]),
             carerId: z.string().min(1).max(64).optional(),
             method: z.enum(["written", "verbal", "online"]),
@@ -113,15 +115,18 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request, reply) =>
-      reply.code(201).send({
-        withdrawal: await withdrawConsent(
-          app.ctx,
-          request.params.id,
-          request.params.consentId,
-          request.body.reason,
-          currentStaff(request).id,
-        ),
-      }),
+    async (request, reply) => {
+      const withdrawal = await withdrawConsent(
+        app.ctx,
+        request.params.id,
+        request.params.consentId,
+        request.body.reason,
+        currentStaff(request).id,
+      );
+      // A recording of a room they are in stops at once (R4). Here rather than in the members
+      // module, which the recording module builds on.
+      await enforceForMember(app.ctx, request.params.id);
+      return reply.code(201).send({ withdrawal });
+    },
   );
 };

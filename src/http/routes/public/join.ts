@@ -5,6 +5,7 @@ import { z } from "zod";
 import { errorBody, invite } from "../../../contract/api.ts";
 import { conflict } from "../../../domain/errors.ts";
 import { connectionDetails, describeInvite, enterWaitingRoom } from "../../../domain/invitee.ts";
+import { answerAsVolunteer } from "../../../domain/recording/recording.ts";
 import { hashToken } from "../../../domain/secrets.ts";
 import { failing } from "../../../policy/engine.ts";
 import { linkToken } from "../../schemas.ts";
@@ -51,6 +52,25 @@ export const joinRoutes: FastifyPluginAsyncZod = async (app) => {
         throw conflict(first?.code ?? "policy_refused", first?.easyRead ?? "You cannot wait for this group yet.", result.checks);
       }
       return { attendee: result.attendee, session: result.session };
+    },
+  );
+
+  app.post(
+    "/:token/recording-consent",
+    {
+      config: { access: "invitee link" },
+      schema: {
+        tags: ["invitee"],
+        description:
+          "A volunteer's own answer, for this session, to being recorded (R4). Saying no stops a recording of the room. A member's consent is on file with staff: 409.",
+        params: linkToken,
+        body: z.object({ agreed: z.boolean() }),
+        response: { 204: z.null(), 404: errorBody, 409: errorBody, 410: errorBody },
+      },
+    },
+    async (request, reply) => {
+      await answerAsVolunteer(app.ctx, request.params.token, request.body.agreed);
+      return reply.code(204).send(null);
     },
   );
 

@@ -4,9 +4,11 @@
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { type WebhookEvent, WebhookReceiver } from "livekit-server-sdk";
 import { z } from "zod";
+import { egressOf } from "../../../adapters/livekit/egress.ts";
 import { errorBody } from "../../../contract/api.ts";
 import { applySighting, recordRoomFinished } from "../../../domain/attendance.ts";
 import { DomainError } from "../../../domain/errors.ts";
+import { applyEgressEvent, enforceInRoom } from "../../../domain/recording/recording.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -37,6 +39,11 @@ export const livekitWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const event = request.webhookEvent!;
+      // Egress events name their room inside egressInfo, not in `room`.
+      if (event.egressInfo && event.event.startsWith("egress_")) {
+        await applyEgressEvent(app.ctx, egressOf(event.egressInfo));
+        return { ok: true as const };
+      }
       const room = event.room?.name;
       const participant = event.participant;
       if (!room) return { ok: true as const };
@@ -53,6 +60,8 @@ export const livekitWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
               metadata: participant.metadata,
               at,
             });
+            // Someone appearing in a recorded room without recording consent stops the recording.
+            if (event.event === "participant_joined") await enforceInRoom(app.ctx, room);
           }
           break;
         case "room_finished":
