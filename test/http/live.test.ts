@@ -229,7 +229,7 @@ describe.each(providers)("live waiting room on %s", (provider) => {
     const c = await TestSocket.open(`${base}/ws/console/sessions/${s.id}`, { cookie: org.second });
     const first = await c.next((m) => m.type === "snapshot");
     expect(first.waiting).toEqual([]);
-    expect(first.inRoom).toEqual([{ identity: `staff:${org.leadId}`, name: "Lee Lead", staff: true }]);
+    expect(first.inRoom).toEqual([{ identity: `staff:${org.leadId}`, name: "Lee Lead", staff: true, recordingConsent: false }]);
 
     await enterWaiting(org, a.invite);
     expect((await c.next((m) => m.type === "alert" && m.kind === "knock")).text).toMatch(/Eve/);

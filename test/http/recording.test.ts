@@ -1,10 +1,13 @@
 // Recording (R4, SPEC §8): a room is recorded only while every person in it, and everyone
 // admitted to it, has recording consent; it stops at once when that stops being true; and every
 // step is in the audit trail. Through the API, against the LiveKit stand-in's Egress service.
+
+import { EgressClient, EncodedFileOutput } from "livekit-server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pageStates } from "../../src/domain/live.ts";
+import { consoleSnapshot, pageStates } from "../../src/domain/live.ts";
 import { reconcileRecordings } from "../../src/domain/recording/recording.ts";
-import { addStaff } from "../helpers/app.ts";
+import { resolveLogin } from "../../src/domain/staff.ts";
+import { addStaff, loginTokenOf } from "../helpers/app.ts";
 import { providers } from "../helpers/db.ts";
 import {
   addMember,
@@ -257,6 +260,55 @@ describe.each(providers)("recording on %s", (provider) => {
     } finally {
       org.livekit.dropWebhooks = new Set();
     }
+  });
+
+  it("a start whose answer was lost (the service stopped in between) is adopted from ListEgress, or marked failed after a minute", async () => {
+    const { s } = await liveWith("Nia", ["video", "recording"]);
+    const db = org.t.database.db;
+    const session = await db.session.findUniqueOrThrow({ where: { id: s.id } });
+    const at = org.app.ctx.now();
+    // Asked for, then the service stopped before LiveKit's answer was written down.
+    const lost = await db.recording.create({ data: { sessionId: s.id, startedById: org.leadId, startedAt: at } });
+    const egress = new EgressClient(org.livekit.url, "devkey", "secret");
+    const started = await egress.startRoomCompositeEgress(session.roomName, { file: new EncodedFileOutput({ filepath: "x" }) });
+    org.livekit.dropWebhooks = new Set(["egress_started", "egress_updated"]);
+    try {
+      await reconcileRecordings(org.app.ctx);
+    } finally {
+      org.livekit.dropWebhooks = new Set();
+    }
+    expect(await db.recording.findUniqueOrThrow({ where: { id: lost.id } })).toMatchObject({
+      egressId: started.egressId,
+      status: "active",
+    });
+    await call(org, "DELETE", `/api/sessions/${s.id}/recording`, org.lead);
+    await org.livekit.flushWebhooks();
+
+    // Asked for, and LiveKit never started it: "on" (the safe side) until a minute has passed.
+    const never = await db.recording.create({
+      data: { sessionId: s.id, startedById: org.leadId, startedAt: new Date(at.getTime() - 30_000) },
+    });
+    await reconcileRecordings(org.app.ctx);
+    expect((await db.recording.findUniqueOrThrow({ where: { id: never.id } })).status).toBe("requested");
+    await db.recording.update({ where: { id: never.id }, data: { startedAt: new Date(at.getTime() - 61_000) } });
+    await reconcileRecordings(org.app.ctx);
+    expect(await db.recording.findUniqueOrThrow({ where: { id: never.id } })).toMatchObject({
+      status: "failed",
+      error: "LiveKit never answered.",
+    });
+  });
+
+  it("the console's snapshot shows the recording and who may be recorded", async () => {
+    const { s, a } = await liveWith("Ola", ["video", "recording"]);
+    const lead = (await resolveLogin(org.app.ctx, loginTokenOf(org.lead)))!;
+    const before = await consoleSnapshot(org.app.ctx, s.id, lead);
+    expect(before.recording).toBeNull();
+    expect(before.inRoom.find((p) => p.identity === a.id)?.recordingConsent).toBe(true);
+    expect(before.inRoom.find((p) => p.staff)?.recordingConsent).toBe(false);
+    expect((await startRecording(s.id)).statusCode).toBe(201);
+    const during = await consoleSnapshot(org.app.ctx, s.id, lead);
+    expect(during.recording).toMatchObject({ stopping: false });
+    expect(during.inRoom.find((p) => p.staff)?.recordingConsent).toBe(true);
   });
 
   it("when LiveKit cannot record, the start fails plainly (503) and nothing is left recording", async () => {

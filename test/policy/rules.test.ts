@@ -1,7 +1,7 @@
 // One table per rule of SPEC §3, covering each outcome the rule can give.
 import { describe, expect, it } from "vitest";
 import { windowWithinHours } from "../../src/policy/clock.ts";
-import { decideAdmission, decideEnterWaiting, decideStaffJoin, decideStart } from "../../src/policy/engine.ts";
+import { decideAdmission, decideEnterWaiting, decideRecording, decideStaffJoin, decideStart } from "../../src/policy/engine.ts";
 import { identifyingDetail } from "../../src/policy/rules/r9-privacy.ts";
 import type { Check, Decision, RuleId } from "../../src/policy/types.ts";
 import { ruleIds } from "../../src/policy/types.ts";
@@ -15,8 +15,8 @@ function check(decision: Decision, rule: RuleId): Check {
 
 type Row = [label: string, decision: Decision, outcome: Check["outcome"], code: string];
 
-function table(rule: RuleId, rows: Row[]) {
-  describe(rule, () => {
+function table(rule: RuleId, rows: Row[], title: string = rule) {
+  describe(title, () => {
     it.each(rows)("%s", (_label, decision, outcome, code) => {
       const c = check(decision, rule);
       expect(c.outcome).toBe(outcome);
@@ -216,7 +216,115 @@ table("R4.consent", [
     "not_applicable",
     "R4.not-applicable",
   ],
+  [
+    "fails while the room is recorded, for a member without recording consent",
+    decideAdmission(admit({ session: session({ recording: true }) })),
+    "fail",
+    "R4.recording-consent",
+  ],
+  [
+    "fails while recording, for a member whose recording consent came from the wrong person",
+    decideAdmission(
+      admit({
+        session: session({ recording: true }),
+        attendee: member({
+          consents: [
+            { type: "video", givenBy: "carer", withdrawn: false },
+            { type: "recording", givenBy: "member", withdrawn: false },
+          ],
+        }),
+      }),
+    ),
+    "fail",
+    "R4.recording-consent",
+  ],
+  [
+    "passes while recording, with the carer's video and recording consent",
+    decideAdmission(
+      admit({
+        session: session({ recording: true }),
+        attendee: member({
+          consents: [
+            { type: "video", givenBy: "carer", withdrawn: false },
+            { type: "recording", givenBy: "carer", withdrawn: false },
+          ],
+        }),
+      }),
+    ),
+    "pass",
+    "R4.recording-consent-given",
+  ],
+  [
+    "fails while recording, for a volunteer who has not said yes",
+    decideAdmission(
+      admit({ session: session({ recording: true }), attendee: member({ kind: "volunteer", consents: [], recordingAgreed: null }) }),
+    ),
+    "fail",
+    "R4.recording-consent",
+  ],
+  [
+    "passes while recording, for a volunteer who said yes",
+    decideAdmission(
+      admit({ session: session({ recording: true }), attendee: member({ kind: "volunteer", consents: [], recordingAgreed: true }) }),
+    ),
+    "pass",
+    "R4.recording-consent-given",
+  ],
+  [
+    "video consent still decides first while recording",
+    decideAdmission(
+      admit({
+        session: session({ recording: true }),
+        attendee: member({ consents: [{ type: "recording", givenBy: "carer", withdrawn: false }] }),
+      }),
+    ),
+    "fail",
+    "R4.no-consent",
+  ],
 ]);
+
+table(
+  "R4.consent",
+  [
+    ["passes with nobody in the room", decideRecording([]), "pass", "R4.recording-consent-given"],
+    [
+      "passes when every member, volunteer and staff member consented",
+      decideRecording([
+        member({ consents: [{ type: "recording", givenBy: "carer", withdrawn: false }] }),
+        member({ kind: "volunteer", displayName: "Vic", recordingAgreed: true }),
+        { kind: "staff", displayName: "Sam", livesWithCarer: false, consents: [], recordingAgreed: true },
+      ]),
+      "pass",
+      "R4.recording-consent-given",
+    ],
+    ["fails for a member with video consent only", decideRecording([member()]), "fail", "R4.recording-consent"],
+    [
+      "fails for a member whose recording consent was withdrawn",
+      decideRecording([member({ consents: [{ type: "recording", givenBy: "carer", withdrawn: true }] })]),
+      "fail",
+      "R4.recording-consent",
+    ],
+    [
+      "fails for a volunteer who said no",
+      decideRecording([member({ kind: "volunteer", displayName: "Vic", recordingAgreed: false })]),
+      "fail",
+      "R4.recording-consent",
+    ],
+    [
+      "fails for a member of staff who has not said yes",
+      decideRecording([{ kind: "staff", displayName: "Sam", livesWithCarer: false, consents: [], recordingAgreed: null }]),
+      "fail",
+      "R4.recording-consent",
+    ],
+    [
+      "social-media consent is not recording consent",
+      decideRecording([member({ consents: [{ type: "social-media", givenBy: "carer", withdrawn: false }] })]),
+      "fail",
+      "R4.recording-consent",
+    ],
+  ],
+  "R4.consent, starting a recording",
+);
 
 table("R5.staff-in-room", [
   ["passes with one staff member connected", decideAdmission(admit({ staffConnected: 1 })), "pass", "R5.staff-connected"],

@@ -371,11 +371,33 @@ export async function applyEgressEvent(ctx: Ctx, egress: Egress): Promise<void> 
  */
 export async function reconcileRecordings(ctx: Ctx): Promise<void> {
   const open = await ctx.database.db.recording.findMany({
-    where: { status: { in: ["starting", "active", "ending"] } },
+    where: { status: { in: ["requested", "starting", "active", "ending"] } },
     include: { session: { select: { roomName: true, status: true } } },
   });
   for (const rec of open) {
-    const listed = (await ctx.recorder.list(rec.session.roomName)).find((e) => e.egressId === rec.egressId);
+    const egresses = await ctx.recorder.list(rec.session.roomName);
+    if (rec.status === "requested") {
+      // Asked for, but the answer never came back (the service stopped in between): LiveKit's
+      // list says whether it started; if it did not within a minute, it never will.
+      const stale = ctx.now().getTime() - rec.startedAt.getTime() > 60_000;
+      const known = new Set(
+        (await ctx.database.db.recording.findMany({ where: { sessionId: rec.sessionId }, select: { egressId: true } })).map(
+          (r) => r.egressId,
+        ),
+      );
+      const adopted = egresses.find((e) => !known.has(e.egressId) && e.status !== "complete" && e.status !== "failed");
+      if (adopted) await applyEgressEvent(ctx, adopted);
+      else if (stale)
+        await settle(ctx, rec.id, {
+          egressId: "",
+          roomName: rec.session.roomName,
+          status: "failed",
+          location: null,
+          error: "LiveKit never answered.",
+        });
+      continue;
+    }
+    const listed = egresses.find((e) => e.egressId === rec.egressId);
     if (listed) await applyEgressEvent(ctx, listed);
     const now = await ctx.database.db.recording.findUniqueOrThrow({ where: { id: rec.id } });
     if (now.stoppedAt && (now.status === "starting" || now.status === "active")) await stopEgresses(ctx, [now]);
