@@ -22,7 +22,7 @@ import type { StaffView } from "../staff.ts";
 import type { Uow } from "../unit-of-work.ts";
 import { applyEgress, currentRecording, markStopping, type RecordingRow, stopEgresses } from "./egress.ts";
 
-type Person = RecordingPerson & { identity: string; memberId: string | null };
+type Person = RecordingPerson & { identity: string };
 
 /**
  * Everyone the recording would show: whoever is in the room (attendance) and whoever is
@@ -44,7 +44,6 @@ async function peopleInRoom(tx: Tx, session: { id: string; attendees: { id: stri
   return [
     ...attendees.map((a) => ({
       identity: a.id,
-      memberId: a.memberId,
       kind: a.kind,
       displayName: a.displayName,
       livesWithCarer: a.member?.livesWithCarer ?? false,
@@ -53,7 +52,6 @@ async function peopleInRoom(tx: Tx, session: { id: string; attendees: { id: stri
     })),
     ...staff.map((s) => ({
       identity: `${staffIdentityPrefix}${s.id}`,
-      memberId: null,
       kind: "staff" as const,
       displayName: s.name,
       livesWithCarer: false,
@@ -64,7 +62,6 @@ async function peopleInRoom(tx: Tx, session: { id: string; attendees: { id: stri
       .filter((identity) => !known.has(identity))
       .map((identity) => ({
         identity,
-        memberId: null,
         kind: "volunteer" as const,
         displayName: "Someone the service does not know",
         livesWithCarer: false,
@@ -201,9 +198,9 @@ export async function stopRecording(ctx: Ctx, sessionId: string, actor: StaffVie
  */
 export async function enforceRecordingConsent(ctx: Ctx, sessionId: string, cause: string): Promise<void> {
   const stopped = await ctx.transaction(async (uow) => {
+    await uow.lockSession(sessionId);
     const current = await currentRecording(uow.tx, sessionId);
     if (!current || current.stoppedAt) return null;
-    await uow.lockSession(sessionId);
     const session = await findSession(uow.tx, sessionId);
     const decision = decideRecording(await peopleInRoom(uow.tx, session));
     if (decision.allowed) return null;
