@@ -31,6 +31,7 @@ import { authPlugin } from "./http/plugins/auth.ts";
 import { contextPlugin } from "./http/plugins/context.ts";
 import { authRoutes } from "./http/routes/console/auth.ts";
 import { groupRoutes } from "./http/routes/console/groups.ts";
+import { keepApartRoutes } from "./http/routes/console/keep-apart.ts";
 import { memberRoutes } from "./http/routes/console/members.ts";
 import { recordingRoutes } from "./http/routes/console/recordings.ts";
 import { safeguardingRoutes } from "./http/routes/console/safeguarding.ts";
@@ -194,6 +195,7 @@ async function consoleApi(api: FastifyInstance): Promise<void> {
   await api.register(sessionRoutes, { prefix: "/api/sessions" });
   await api.register(safeguardingRoutes, { prefix: "/api" });
   await api.register(recordingRoutes, { prefix: "/api" });
+  await api.register(keepApartRoutes, { prefix: "/api/keep-apart" });
 }
 
 /** TRUST_PROXY as Fastify takes it: a hop count becomes "trust the first n hops". */

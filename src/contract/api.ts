@@ -158,6 +158,20 @@ export const group = z.object({
 
 /** A staff member's way into the room. */
 export const staffToken = z.object({ session, token: z.string(), livekitUrl: z.string() });
+/** R15: two people who must never be in the same session; for the DSL and admins only. */
+const keptPerson = z.object({ type: z.enum(["member", "volunteer", "staff"]), id: z.string(), name: z.string() });
+export const keepApart = z.object({
+  id: z.string(),
+  a: keptPerson,
+  b: keptPerson,
+  reason: z.string(),
+  until: z.date().nullable(),
+  createdById: z.string(),
+  createdAt: z.date(),
+  end: z.object({ reason: z.string(), endedById: z.string(), at: z.date() }).nullable(),
+  active: z.boolean(),
+});
+
 /** A recording of a session's room (SPEC §8); `location` only for the DSL and admins. */
 export const recording = z.object({
   id: z.string(),

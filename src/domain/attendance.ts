@@ -39,7 +39,11 @@ export async function presentIdentities(tx: Tx, sessionId: string): Promise<Set<
 
 /** R5's fact: how many of the session's own staff are connected to its room. */
 export async function staffConnected(tx: Tx, session: { id: string; leadStaffId: string; secondStaffId: string | null }): Promise<number> {
-  const present = await presentIdentities(tx, session.id);
+  return staffAmong(await presentIdentities(tx, session.id), session);
+}
+
+/** How many of the session's own staff are among these identities. */
+export function staffAmong(present: Set<string>, session: { leadStaffId: string; secondStaffId: string | null }): number {
   return [session.leadStaffId, session.secondStaffId].filter((id) => id && present.has(`${staffIdentityPrefix}${id}`)).length;
 }
 

@@ -11,8 +11,9 @@ import {
   type StoredConsentType,
 } from "../contract/vocabulary.ts";
 import type { AdmitFacts, AdmitStage, AttendeeFacts, ConsentFacts, LinkFacts, SessionFacts, StaffActor } from "../policy/types.ts";
-import { staffConnected } from "./attendance.ts";
+import { presentIdentities, staffAmong } from "./attendance.ts";
 import { notFound } from "./errors.ts";
+import { keptApartPresent } from "./keep-apart.ts";
 import { agreedHoursOf, currentText, readSettings } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
 import type { Uow } from "./unit-of-work.ts";
@@ -129,7 +130,13 @@ export async function recordingAnswers(
   return new Map(rows.map((r) => [(r.attendeeId ?? r.staffId)!, r.agreed]));
 }
 
-function attendeeFactsOf(a: AttendeeRow, agreedGuidelinesVersion: number | null, recordingAgreed: boolean | null = null): AttendeeFacts {
+/** Admission (gatherAdmitFactsMany) reads every fact; entering the waiting room reads neither of the last two. */
+function attendeeFactsOf(
+  a: AttendeeRow,
+  agreedGuidelinesVersion: number | null,
+  recordingAgreed: boolean | null = null,
+  keptApartPresent = false,
+): AttendeeFacts {
   return {
     kind: a.kind,
     displayName: a.displayName,
@@ -139,6 +146,7 @@ function attendeeFactsOf(a: AttendeeRow, agreedGuidelinesVersion: number | null,
     carerPresent: a.confirmations[0]?.present ?? null,
     agreedGuidelinesVersion,
     recordingAgreed,
+    keptApartPresent,
   };
 }
 
@@ -187,16 +195,18 @@ export async function gatherAdmitFactsMany(
   const settings = await readSettings(tx);
   const guidelines = await currentText(tx, "member");
   const agreed = await agreedVersions(tx, rows);
-  const connected = await staffConnected(tx, first.session);
+  const present = await presentIdentities(tx, first.sessionId);
+  const connected = staffAmong(present, first.session);
   const recording = await recordingIsOn(tx, first.sessionId);
   const volunteers = rows.filter((r) => r.kind === "volunteer").map((r) => r.id);
   const answers = await recordingAnswers(tx, first.sessionId, { attendeeIds: volunteers });
+  const apart = await keptApartPresent(tx, now, first.sessionId, rows, present);
   return rows.map((a, i) => ({
     stage,
     now,
     session: sessionFacts(a.session, recording),
     link: linkFacts(a, linkFor(a, i)),
-    attendee: attendeeFactsOf(a, agreed.get(a.id) ?? null, answers.get(a.id) ?? null),
+    attendee: attendeeFactsOf(a, agreed.get(a.id) ?? null, answers.get(a.id) ?? null, apart.get(a.id) ?? false),
     currentGuidelinesVersion: guidelines.version,
     staffConnected: connected,
     agreedHours: agreedHoursOf(settings),

@@ -9,6 +9,7 @@ import type { Check } from "../policy/types.ts";
 import type { Ctx } from "./context.ts";
 import { badRequest, conflict, DomainError, forbidden, notFound } from "./errors.ts";
 import { sessionFacts, sessionInclude, staffActor } from "./facts.ts";
+import { assertTogether, auditKeepApartRefusal, sessionKeys, staffKeptApart } from "./keep-apart.ts";
 import { issueLinks, needsCarerLink, revokeLinks } from "./links.ts";
 import { assertRoomName } from "./members.ts";
 import { draftsFor, type InvitedSession, noticeFor } from "./outbox/invitations.ts";
@@ -130,7 +131,9 @@ export async function scheduleSession(ctx: Ctx, input: ScheduleInput, actor: Sta
   if (input.endsAt <= input.startsAt) throw badRequest("invalid_times", "endsAt must be after startsAt.");
   if (input.endsAt <= ctx.now()) throw badRequest("invalid_times", "The session must end in the future.");
   checkInvitees(input);
-  const created = await ctx.transaction(async (uow) => createSessionInTx(ctx, uow, input, actor, await readSettings(uow.tx)));
+  const created = await auditKeepApartRefusal(ctx, actor, "session.schedule_refused", null, () =>
+    ctx.transaction(async (uow) => createSessionInTx(ctx, uow, input, actor, await readSettings(uow.tx))),
+  );
   const view = viewSession(created.session);
   return { ...view, attendees: view.attendees.map((a) => ({ ...a, ...created.links.get(a.id)!.urls })) };
 }
@@ -196,6 +199,11 @@ export async function createSessionInTx(
       livesWithCarer: false,
     })),
   ];
+  await assertTogether(
+    tx,
+    uow.now,
+    sessionKeys({ leadStaffId: input.leadStaffId, secondStaffId: input.secondStaffId ?? null, attendees: invitees }),
+  );
   const details = {
     title: input.title,
     startsAt: input.startsAt,
@@ -360,6 +368,7 @@ async function decideStartNow(ctx: Ctx, tx: Tx, sessionId: string, waiverReason:
     actor: staffActor(actor, session),
     waiverReason,
     agreedHours: agreedHoursOf(await readSettings(tx)),
+    keptApart: await staffKeptApart(tx, ctx.now(), actor.id, session.attendees),
   });
   return { session, decision };
 }
@@ -420,15 +429,28 @@ async function publishSessionChanged(ctx: Ctx, sessionId: string): Promise<void>
 }
 
 export async function joinSession(ctx: Ctx, sessionId: string, actor: StaffView) {
-  return ctx.transaction(async ({ tx, now, audit, lockSession }) => {
+  const joined = await ctx.transaction(async ({ tx, now, audit, lockSession }) => {
     await lockSession(sessionId);
     const session = await findSession(tx, sessionId);
     assertAssigned(session, actor);
-    const decision = decideStaffJoin({ now: now, session: sessionFacts(session), actor: staffActor(actor, session) });
-    if (!decision.allowed) throw conflict("not_allowed", "The session is not live.", decision.checks);
+    const decision = decideStaffJoin({
+      now: now,
+      session: sessionFacts(session),
+      actor: staffActor(actor, session),
+      keptApart: await staffKeptApart(tx, now, actor.id, session.attendees),
+    });
+    if (!decision.allowed) return { ok: false as const, checks: decision.checks };
     await audit.append({ actorType: "staff", actorId: actor.id, action: "session.staff_joined", sessionId });
-    return { session: viewSession(session), token: await mintStaffToken(ctx, session, actor) };
+    return { ok: true as const, session: viewSession(session), token: await mintStaffToken(ctx, session, actor) };
   });
+  if (joined.ok) return { session: joined.session, token: joined.token };
+  const failed = joined.checks.filter((c) => c.outcome === "fail");
+  // Every refusal is kept (a keep-apart's above all); the words never carry its reason.
+  await ctx.transaction(({ audit }) =>
+    audit.append({ actorType: "staff", actorId: actor.id, action: "session.join_refused", sessionId, data: { checks: failed } }),
+  );
+  const r15 = failed.find((c) => c.rule === "R15.keep-apart");
+  throw conflict(r15 ? "R15.keep-apart" : "not_allowed", r15 ? r15.reason : "The session is not live.", joined.checks);
 }
 
 export async function endSession(ctx: Ctx, sessionId: string, actor: StaffView) {

@@ -12,6 +12,7 @@ import { privacy } from "./rules/r9-privacy.ts";
 import { validInvite } from "./rules/r10-valid-invite.ts";
 import { guidelinesAgreed } from "./rules/r13-guidelines-agreed.ts";
 import { professionalTone } from "./rules/r14-professional-tone.ts";
+import { keepApart } from "./rules/r15-keep-apart.ts";
 import type { AdmitFacts, Check, Decision, EnterWaitingFacts, RecordingPerson, StaffJoinFacts, StartFacts } from "./types.ts";
 
 /** Rules enforced elsewhere than in a decision, named in every decision all the same. */
@@ -23,17 +24,26 @@ function elsewhere(): Check[] {
   ];
 }
 
-/** May the lead start this session now? (R3, R6, R7) */
+/** May the lead start this session now? (R3, R6, R7, R15) */
 export function decideStart(f: StartFacts): Decision {
   return decide(
-    [secondStaff(f.session, f.waiverReason), agreedHours(f.now, f.session, f.agreedHours), orgAccount(f.actor, true), ...elsewhere()],
+    [
+      secondStaff(f.session, f.waiverReason),
+      agreedHours(f.now, f.session, f.agreedHours),
+      orgAccount(f.actor, true),
+      keepApart(f.keptApart),
+      ...elsewhere(),
+    ],
     "Not part of starting a session.",
   );
 }
 
-/** May an assigned member of staff take a staff token for this live session? (R1, R7) */
+/** May an assigned member of staff take a staff token for this live session? (R1, R7, R15) */
 export function decideStaffJoin(f: StaffJoinFacts): Decision {
-  return decide([waitingRoomForStaff(f.session), orgAccount(f.actor, false), ...elsewhere()], "Not part of staff joining.");
+  return decide(
+    [waitingRoomForStaff(f.session), orgAccount(f.actor, false), keepApart(f.keptApart), ...elsewhere()],
+    "Not part of staff joining.",
+  );
 }
 
 /** May this person enter the session's waiting room? (R10, R13) */
@@ -56,10 +66,16 @@ export function decideAdmission(f: AdmitFacts): Decision {
       privacy(f.attendee.displayName),
       validInvite(f.link, f.session),
       guidelinesAgreed(f.attendee, f.currentGuidelinesVersion),
+      keepApart(f.attendee.keptApartPresent),
       ...elsewhere(),
     ],
     "Not part of admission: decided when the session starts.",
   );
+}
+
+/** May these people be in one session (scheduled into it, added to its group)? (R15) */
+export function decideTogether(keptApart: boolean): Decision {
+  return decide([keepApart(keptApart), ...elsewhere()], "Not part of who is in a session.");
 }
 
 /** May the room be recorded with these people in it or admitted to it? (R4: everyone's consent) */

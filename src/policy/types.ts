@@ -27,6 +27,7 @@ export const ruleIds = [
   "R12.emergency-contact",
   "R13.guidelines-agreed",
   "R14.professional-tone",
+  "R15.keep-apart",
 ] as const;
 export type RuleId = (typeof ruleIds)[number];
 
@@ -103,6 +104,8 @@ export interface AttendeeFacts {
   agreedGuidelinesVersion: number | null;
   /** A volunteer's own answer, for this session, to being recorded (null: not asked yet). */
   recordingAgreed: boolean | null;
+  /** R15: someone they must be kept apart from is in the room, admitted, or being let in with them. */
+  keptApartPresent: boolean;
 }
 
 /** Someone in a room (or admitted to it) who would be recorded (R4). */
@@ -126,12 +129,16 @@ export interface StartFacts {
   actor: StaffActor;
   waiverReason: string | null;
   agreedHours: AgreedHours;
+  /** R15: the staff member must be kept apart from someone invited to the session. */
+  keptApart: boolean;
 }
 
 export interface StaffJoinFacts {
   now: Date;
   session: SessionFacts;
   actor: StaffActor;
+  /** R15: the staff member must be kept apart from someone invited to the session. */
+  keptApart: boolean;
 }
 
 export interface EnterWaitingFacts {

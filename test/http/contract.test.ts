@@ -240,6 +240,13 @@ describe.each(providers)("the contract on %s", (provider) => {
       note: "Called the carer.",
       status: "in-progress",
     });
+    const kept = await api("POST", "/api/keep-apart/", {}, dsl, {
+      a: { type: "member", id: alex.id },
+      b: { type: "member", id: bo.id },
+      reason: "They fell out badly.",
+    });
+    await api("GET", "/api/keep-apart/", {}, dsl);
+    await api("POST", "/api/keep-apart/{id}/end", { id: kept.json().keepApart.id }, dsl, { reason: "They made up." });
     await api("GET", "/api/waivers", {}, dsl);
     await api("GET", "/api/audit", {}, dsl);
     await api("GET", "/api/audit/verify", {}, dsl);

@@ -49,6 +49,7 @@ export function member(over: Partial<AttendeeFacts> = {}): AttendeeFacts {
     carerPresent: true,
     agreedGuidelinesVersion: 2,
     recordingAgreed: null,
+    keptApartPresent: false,
     ...over,
   };
 }
@@ -77,6 +78,7 @@ export function start(over: Partial<StartFacts> = {}): StartFacts {
     actor: lead,
     waiverReason: null,
     agreedHours: allDay,
+    keptApart: false,
     ...over,
   };
 }

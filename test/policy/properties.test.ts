@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { windowWithinHours } from "../../src/policy/clock.ts";
-import { decideAdmission, decideEnterWaiting, decideRecording, decideStart } from "../../src/policy/engine.ts";
+import { decideAdmission, decideEnterWaiting, decideRecording, decideStaffJoin, decideStart } from "../../src/policy/engine.ts";
 import { attendeeToken, attendeeTokenTtlSeconds } from "../../src/policy/grants.ts";
 import type { AdmitFacts, AgreedHours, Decision, RecordingPerson, StartFacts } from "../../src/policy/types.ts";
 import { ruleIds, softRules, weekdays } from "../../src/policy/types.ts";
@@ -70,6 +70,7 @@ const attendee = fc.record({
   carerPresent: usually(true as boolean | null, fc.constantFrom(true, false, null)),
   agreedGuidelinesVersion: usually(2 as number | null, fc.constantFrom(null, 1, 2)),
   recordingAgreed: fc.constantFrom(true, false, null),
+  keptApartPresent: usually(false, fc.boolean()),
 });
 const actor = fc
   .record({ staffId: fc.constant("s"), active: usually(true, fc.boolean()), isLead: fc.boolean(), isAssigned: usually(true, fc.boolean()) })
@@ -123,7 +124,8 @@ function oracleAdmits(f: AdmitFacts): boolean {
   const r9 = !a.displayName.includes("@") && !/\d{7}/.test(a.displayName);
   const r10 = !f.link.revoked && f.session.status !== "ended";
   const r13 = a.agreedGuidelinesVersion === f.currentGuidelinesVersion;
-  return r1 && r2 && r4 && r5 && r6 && r9 && r10 && r13;
+  const r15 = !a.keptApartPresent;
+  return r1 && r2 && r4 && r5 && r6 && r9 && r10 && r13 && r15;
 }
 
 function wellFormed(d: Decision) {
@@ -170,6 +172,7 @@ describe("policy engine properties", () => {
       actor,
       waiverReason: fc.option(fc.string({ maxLength: 30 }), { nil: null }),
       agreedHours: hours,
+      keptApart: fc.boolean(),
     });
     fc.assert(
       fc.property(startFacts, (f) => {
@@ -178,7 +181,18 @@ describe("policy engine properties", () => {
         const r3 = d.checks.find((c) => c.rule === "R3.second-staff");
         if (r3?.outcome === "pass") expect(f.session.hasSecondStaff && f.session.secondStaffActive).toBe(true);
         if (r3?.outcome === "waived") expect((f.waiverReason ?? "").trim().length).toBeGreaterThanOrEqual(10);
-        if (d.allowed) expect(f.actor.active && f.actor.isLead).toBe(true);
+        if (d.allowed) expect(f.actor.active && f.actor.isLead && !f.keptApart).toBe(true);
+      }),
+      { numRuns },
+    );
+  });
+
+  it("never lets a member of staff kept apart from someone invited start or join the session", () => {
+    fc.assert(
+      fc.property(session, actor, fc.boolean(), (s, a, keptApart) => {
+        const d = decideStaffJoin({ now: new Date(base + 60 * minute), session: s, actor: a, keptApart });
+        wellFormed(d);
+        if (keptApart) expect(d.allowed).toBe(false);
       }),
       { numRuns },
     );

@@ -1,7 +1,14 @@
 // One table per rule of SPEC §3, covering each outcome the rule can give.
 import { describe, expect, it } from "vitest";
 import { windowWithinHours } from "../../src/policy/clock.ts";
-import { decideAdmission, decideEnterWaiting, decideRecording, decideStaffJoin, decideStart } from "../../src/policy/engine.ts";
+import {
+  decideAdmission,
+  decideEnterWaiting,
+  decideRecording,
+  decideStaffJoin,
+  decideStart,
+  decideTogether,
+} from "../../src/policy/engine.ts";
 import { identifyingDetail } from "../../src/policy/rules/r9-privacy.ts";
 import type { Check, Decision, RuleId } from "../../src/policy/types.ts";
 import { ruleIds } from "../../src/policy/types.ts";
@@ -83,13 +90,13 @@ table("R1.waiting-room", [
   ],
   [
     "lets assigned staff straight into a live session",
-    decideStaffJoin({ now: during, session: session(), actor: lead }),
+    decideStaffJoin({ now: during, session: session(), actor: lead, keptApart: false }),
     "pass",
     "R1.assigned-staff",
   ],
   [
     "keeps staff out of a session that is not live",
-    decideStaffJoin({ now: during, session: session({ status: "scheduled" }), actor: lead }),
+    decideStaffJoin({ now: during, session: session({ status: "scheduled" }), actor: lead, keptApart: false }),
     "fail",
     "R1.session-not-live",
   ],
@@ -326,6 +333,39 @@ table(
   "R4.consent, starting a recording",
 );
 
+table("R15.keep-apart", [
+  ["passes when nobody they must be kept apart from is near", decideAdmission(admit()), "pass", "R15.not-kept-apart"],
+  [
+    "refuses to admit someone while a person they must be kept apart from is in the room or admitted",
+    decideAdmission(admit({ attendee: member({ keptApartPresent: true }) })),
+    "fail",
+    "R15.keep-apart",
+  ],
+  [
+    "refuses the token as well, should it happen after the admission",
+    decideAdmission(admit({ stage: "connect", actor: null, attendee: member({ state: "admitted", keptApartPresent: true }) })),
+    "fail",
+    "R15.keep-apart",
+  ],
+  ["stops a lead kept apart from someone invited from starting", decideStart(start({ keptApart: true })), "fail", "R15.keep-apart"],
+  [
+    "stops a member of staff kept apart from someone invited from joining",
+    decideStaffJoin({ now: during, session: session(), actor: lead, keptApart: true }),
+    "fail",
+    "R15.keep-apart",
+  ],
+  ["refuses to put two people kept apart into one session", decideTogether(true), "fail", "R15.keep-apart"],
+  ["puts people together otherwise", decideTogether(false), "pass", "R15.not-kept-apart"],
+]);
+
+describe("R15's words", () => {
+  it("tell staff only that the two must be kept apart, and members that staff will talk to them", () => {
+    const check = decideAdmission(admit({ attendee: member({ keptApartPresent: true }) })).checks.find((c) => c.rule === "R15.keep-apart")!;
+    expect(check.reason).toBe("These two people must not be in the same session. Ask the safeguarding lead.");
+    expect(check.easyRead).toBe("Staff will talk to you.");
+  });
+});
+
 table("R5.staff-in-room", [
   ["passes with one staff member connected", decideAdmission(admit({ staffConnected: 1 })), "pass", "R5.staff-connected"],
   ["fails with no staff connected", decideAdmission(admit({ staffConnected: 0 })), "fail", "R5.no-staff-in-room"],
@@ -363,13 +403,13 @@ table("R7.org-accounts", [
   ["stops the second member of staff starting", decideStart(start({ actor: { ...lead, isLead: false } })), "fail", "R7.not-lead"],
   [
     "lets the second member of staff join",
-    decideStaffJoin({ now: during, session: session(), actor: { ...lead, isLead: false } }),
+    decideStaffJoin({ now: during, session: session(), actor: { ...lead, isLead: false }, keptApart: false }),
     "pass",
     "R7.signed-in-account",
   ],
   [
     "stops staff who are not assigned from joining",
-    decideStaffJoin({ now: during, session: session(), actor: { ...lead, isLead: false, isAssigned: false } }),
+    decideStaffJoin({ now: during, session: session(), actor: { ...lead, isLead: false, isAssigned: false }, keptApart: false }),
     "fail",
     "R7.not-assigned",
   ],

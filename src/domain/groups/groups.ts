@@ -8,6 +8,7 @@ import { decideStaffText, failing } from "../../policy/engine.ts";
 import { scheduledWithinHours } from "../../policy/rules/r6-agreed-hours.ts";
 import type { Ctx } from "../context.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
+import { assertTogether, auditKeepApartRefusal, sessionKeys } from "../keep-apart.ts";
 import { revokeLinks } from "../links.ts";
 import { noticeFor } from "../outbox/invitations.ts";
 import { queueMessages } from "../outbox/outbox.ts";
@@ -131,6 +132,10 @@ function checkNote(note: string | null | undefined, waiverReason: string | null 
 export async function createGroup(ctx: Ctx, input: GroupInput, actor: StaffView) {
   checkInvitees({ ...input, secondStaffId: input.secondStaffId ?? undefined });
   checkNote(input.invitationNote, input.toneWaiverReason);
+  return auditKeepApartRefusal(ctx, actor, "group.create_refused", null, () => createGroupInTx(ctx, input, actor));
+}
+
+function createGroupInTx(ctx: Ctx, input: GroupInput, actor: StaffView) {
   return ctx.transaction(async (uow) => {
     const { tx } = uow;
     const settings = await readSettings(tx);
@@ -186,6 +191,10 @@ export type GroupChange = Partial<GroupInput>;
  * is told) and creates the new ones; people added are invited, people removed lose their links.
  */
 export async function updateGroup(ctx: Ctx, id: string, change: GroupChange, actor: StaffView) {
+  return auditKeepApartRefusal(ctx, actor, "group.change_refused", id, () => updateGroupInTx(ctx, id, change, actor));
+}
+
+function updateGroupInTx(ctx: Ctx, id: string, change: GroupChange, actor: StaffView) {
   return ctx.transaction(async (uow) => {
     const { tx, now } = uow;
     const before = await readGroup(uow, id);
@@ -286,6 +295,8 @@ export async function updateGroup(ctx: Ctx, id: string, change: GroupChange, act
           staying.map((a) => noticeFor("changed", moved, a, settings, now)),
         );
       }
+      // R15: the occurrence's people, staff and newcomers together, may not include two kept apart.
+      await assertTogether(tx, now, sessionKeys({ ...moved, attendees: [...staying, ...added] }));
       const inviteAt = new Date(Math.max(now.getTime(), occurrence.startsAt.getTime() - settings.inviteDaysBefore * 24 * 3_600_000));
       if (note && added.length) await checkStaffText(uow, moved.id, note, noteWaiver, actor);
       for (const person of added) await inviteInTx(ctx, uow, moved, person, actor, settings, { inviteAt, note });

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { api } from "../shared/api.ts";
 import { useOnMount } from "../shared/use-on-mount.ts";
+import { KeepApart } from "./KeepApart.tsx";
 import { Notice, useAction } from "./use-action.tsx";
 
 interface AuditEvent {
@@ -32,7 +33,7 @@ const fields = [
   ["to", "To (date and time)"],
 ] as const;
 
-export function Safeguarding() {
+export function Safeguarding({ isDsl }: { isDsl: boolean }) {
   const [filters, setFilters] = useState<Record<string, string>>({});
   const [events, setEvents] = useState<AuditEvent[]>([]);
   const [waivers, setWaivers] = useState<Waiver[]>([]);
@@ -118,6 +119,7 @@ export function Safeguarding() {
           ))}
         </tbody>
       </table>
+      <KeepApart canRecord={isDsl} />
       <h2>Rules waived with a reason</h2>
       <p className="hint">
         R3: a session run without a second member of staff. R14: a message sent although it was not in the organisation's tone.

@@ -157,7 +157,7 @@ function App() {
         {route.page === "members" && <Members />}
         {route.page === "concerns" && <Concerns me={me} />}
         {route.page === "admin" && <Admin me={me} />}
-        {route.page === "safeguarding" && <Safeguarding />}
+        {route.page === "safeguarding" && <Safeguarding isDsl={me.roles.includes("dsl")} />}
       </main>
     </>
   );
