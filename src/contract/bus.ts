@@ -29,6 +29,10 @@ export const busEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("pages.changed") }),
   z.object({ type: z.literal("session.ended"), sessionId: id }),
   z.object({ type: z.literal("alert"), sessionId: id, kind: alertKind, text: z.string(), attendeeId: id.optional() }),
+  /** Someone asked for help (their page or their carer's): every console of the session, and their pages. */
+  z.object({ type: z.literal("help"), sessionId: id, attendeeId: id, at: z.string() }),
+  /** A member of staff answered a call for help: the person's pages say who is coming. */
+  z.object({ type: z.literal("help.answered"), sessionId: id, attendeeId: id, by: z.string() }),
   /** A waiting page (re)connected on some instance: cancel any pending "page gone" timer. */
   z.object({ type: z.literal("page.connected"), attendeeId: id }),
   /** A staff member was signed out, deactivated or given a new password: their consoles re-check at once. */

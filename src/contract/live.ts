@@ -20,22 +20,28 @@ export const pageState = z.object({
   needsAgreement: z.literal(true).optional(),
   /** The room is being recorded now (R4): every page says so. */
   recording: z.boolean(),
+  /** Their latest call for help, while it matters: sent (nobody answered yet) or answered. */
+  help: z.object({ state: z.enum(["sent", "answered"]), by: z.string().optional() }).optional(),
 });
 export type PageState = z.infer<typeof pageState>;
 
 export const pong = z.object({ type: z.literal("pong") });
 export const notUnderstood = z.object({ type: z.literal("error"), message: z.string() });
 
+/** "I need help": sent, then answered by a member of staff (their first name). */
+export const helpNews = z.object({ type: z.literal("help"), state: z.enum(["sent", "answered"]), by: z.string().optional() });
+
 /** Server → waiting page. */
 export const toWaitingPage = z.discriminatedUnion("type", [
   pageState,
+  helpNews,
   /** A staff message to the people waiting. */
   z.object({ type: z.literal("message"), text: z.string() }),
   pong,
   notUnderstood,
 ]);
 /** Waiting page → server. */
-export const fromWaitingPage = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") })]);
+export const fromWaitingPage = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") }), z.object({ type: z.literal("help") })]);
 
 export const waitingPerson = z.object({
   attendeeId: z.string(),
@@ -55,6 +61,8 @@ export const snapshot = z.object({
   session,
   waiting: z.array(waitingPerson),
   inRoom: z.array(z.object({ identity: z.string(), name: z.string(), staff: z.boolean(), recordingConsent: z.boolean() })),
+  /** Calls for help nobody has answered yet: the banner stays until someone does. */
+  help: z.array(z.object({ attendeeId: z.string(), name: z.string(), at: z.date(), via: z.enum(["page", "carer"]) })),
   /** The room's recording, while one may be writing it. */
   recording: z.object({ id: z.string(), status: recordingStatus, startedAt: z.date(), stopping: z.boolean() }).nullable(),
 });
@@ -62,7 +70,10 @@ export type Snapshot = z.infer<typeof snapshot>;
 
 export const alert = z.object({ type: z.literal("alert"), kind: alertKind, text: z.string(), attendeeId: z.string().optional() });
 
+/** Someone asked for help: the console sounds and shows a banner until someone answers. */
+export const helpAlert = z.object({ type: z.literal("help"), attendeeId: z.string(), at: z.string() });
+
 /** Server → console. */
-export const toConsole = z.discriminatedUnion("type", [snapshot, alert, pong, notUnderstood]);
+export const toConsole = z.discriminatedUnion("type", [snapshot, alert, helpAlert, pong, notUnderstood]);
 /** Console → server: a ping, or a request for a fresh snapshot. */
 export const fromConsole = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") }), z.object({ type: z.literal("refresh") })]);

@@ -18,6 +18,7 @@ import {
   linkFacts,
   sessionsRecording,
 } from "./facts.ts";
+import { helpStates, openCalls } from "./help.ts";
 import { connectManyInTx, openLink, openLinksLocked } from "./invitee.ts";
 import { publishArrival } from "./notify.ts";
 import { currentRecording } from "./recording/egress.ts";
@@ -92,8 +93,15 @@ export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string
       states.set(token, { type: "state", state: attendee.state === "returned" ? "returned" : "waiting", reasons, ...agreement(checks) });
     }
     const sessionOf = (token: string) => opened.get(token)!.attendee.sessionId;
+    const attendeeOf = (token: string) => opened.get(token)!.attendee.id;
     const recording = await sessionsRecording(tx, [...new Set([...states.keys()].map(sessionOf))]);
-    return new Map([...states].map(([token, state]) => [token, { ...state, recording: recording.has(sessionOf(token)) }]));
+    const help = await helpStates(tx, [...states.keys()].map(attendeeOf));
+    return new Map(
+      [...states].map(([token, state]) => {
+        const call = help.get(attendeeOf(token));
+        return [token, { ...state, recording: recording.has(sessionOf(token)), ...(call ? { help: call } : {}) }];
+      }),
+    );
   });
 }
 
@@ -195,6 +203,12 @@ export async function consoleSnapshot(ctx: Ctx, sessionId: string, staff: StaffV
         name: names.get(identity) ?? "Unknown",
         staff: identity.startsWith("staff:"),
         recordingConsent: recordable.get(identity) ?? false,
+      })),
+      help: (await openCalls(tx, sessionId)).map((c) => ({
+        attendeeId: c.attendeeId,
+        name: names.get(c.attendeeId) ?? "Someone",
+        at: c.createdAt,
+        via: c.via === "carer" ? ("carer" as const) : ("page" as const),
       })),
       recording: recording && {
         id: recording.id,

@@ -84,7 +84,12 @@ export class ConsoleHub {
     for (const w of this.watchers) {
       if (w.sessionId !== event.sessionId) continue;
       if (event.type === "alert") w.connection.send({ type: "alert", kind: event.kind, text: event.text, attendeeId: event.attendeeId });
-      else this.soon(w);
+      else {
+        // A call for help is its own message (the console sounds it, apart from the knock), and
+        // the snapshot that follows keeps it on screen until someone answers.
+        if (event.type === "help") w.connection.send({ type: "help", attendeeId: event.attendeeId, at: event.at });
+        this.soon(w);
+      }
     }
   }
 

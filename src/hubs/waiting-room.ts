@@ -7,6 +7,7 @@ import type { BusEvent } from "../adapters/bus/events.ts";
 import { fromWaitingPage } from "../contract/live.ts";
 import type { Ctx } from "../domain/context.ts";
 import { DomainError } from "../domain/errors.ts";
+import { askForHelpFor } from "../domain/help.ts";
 import { pageConnected, pageGone, pageStates } from "../domain/live.ts";
 import { type Connection, parseMessage } from "./connection.ts";
 
@@ -69,10 +70,20 @@ export class WaitingRoomHub {
     return page;
   }
 
-  /** A message from the page: only pings are understood. */
+  /** A message from the page: a ping, or "I need help". */
   received(page: Page, text: string): void {
     const parsed = fromWaitingPage.safeParse(parseMessage(text));
-    page.connection.send(parsed.success ? { type: "pong" } : { type: "error", message: "Unknown message." });
+    if (!parsed.success) return page.connection.send({ type: "error", message: "Unknown message." });
+    if (parsed.data.type === "ping") return page.connection.send({ type: "pong" });
+    // Staff hear of it through the bus; so do this person's pages ("sent"). A second press within
+    // the minute is the same call: this page is told again that staff know.
+    askForHelpFor(this.ctx, page.attendeeId, "page").then(
+      ({ alerted }) => alerted || page.connection.send({ type: "help", state: "sent" }),
+      (err) => {
+        this.ctx.log.warn({ err }, "a call for help from a waiting page failed");
+        page.connection.send({ type: "error", message: "We could not tell the staff. Please call the number on this page." });
+      },
+    );
   }
 
   /** The page's connection closed; if it was the person's last, the grace period starts. */
@@ -118,6 +129,12 @@ export class WaitingRoomHub {
         break;
       case "page.connected":
         this.cancelGrace(event.attendeeId);
+        break;
+      case "help":
+        for (const page of this.pages.get(event.attendeeId) ?? []) page.connection.send({ type: "help", state: "sent" });
+        break;
+      case "help.answered":
+        for (const page of this.pages.get(event.attendeeId) ?? []) page.connection.send({ type: "help", state: "answered", by: event.by });
         break;
       default:
         break;

@@ -181,6 +181,14 @@ describe.each(providers)("the contract on %s", (provider) => {
     await page.next((m) => m.type === "pong");
     await api("POST", "/api/join/{token}/connection", { token: token(a.inviteUrl) });
 
+    // A call for help, from the member's page and from the carer's, and the answer.
+    await api("POST", "/api/join/{token}/help", { token: token(a.inviteUrl) });
+    await page.next((m) => m.type === "help" && m.state === "sent");
+    await api("POST", "/api/carer/{token}/help", { token: token(a.carerUrl!) });
+    await consoleSocket.next((m) => m.type === "help");
+    await api("POST", "/api/sessions/{id}/attendees/{attendeeId}/help/answer", { id: s.id, attendeeId: a.id }, lead);
+    await page.next((m) => m.type === "help" && m.state === "answered");
+
     // Recording: refused while Alex's recording consent is withdrawn; then everyone consents.
     const refusedRecording = await api("POST", "/api/sessions/{id}/recording", { id: s.id }, lead);
     expect(refusedRecording.statusCode).toBe(409);

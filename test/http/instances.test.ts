@@ -42,6 +42,28 @@ describe.skipIf(!redisAvailable)(`two instances on one Redis and one ${provider}
     expect((await page.next((m) => m.type === "message")).text).toBe("Hello from B");
     await page.close();
   });
+
+  it("a call for help on instance A reaches a console on instance B at once; B's answer reaches the page on A", async () => {
+    const { s, a: person } = await readyToAdmit(a);
+    const baseB = (await b.app.listen({ port: 0, host: "127.0.0.1" })).replace("http:", "ws:");
+    const lead = await signIn(b.app, "lead@example.org");
+    const consoleB = await TestSocket.open(`${baseB}/ws/console/sessions/${s.id}`, { cookie: lead });
+    await consoleB.next((m) => m.type === "snapshot");
+    const page = await TestSocket.open(`${baseA}/ws/join/${person.invite}`);
+    await page.next(state("waiting"));
+    page.ws.send(JSON.stringify({ type: "help" }));
+    expect(await consoleB.next((m) => m.type === "help")).toMatchObject({ attendeeId: person.id });
+    await page.next((m) => m.type === "help" && m.state === "sent");
+    const answered = await b.app.inject({
+      method: "POST",
+      url: `/api/sessions/${s.id}/attendees/${person.id}/help/answer`,
+      headers: { cookie: lead },
+    });
+    expect(answered.statusCode, answered.body).toBe(204);
+    expect(await page.next((m) => m.type === "help" && m.state === "answered")).toMatchObject({ by: "Lee" });
+    await page.close();
+    await consoleB.close();
+  });
 });
 
 describe.each(providers)("reconciliation on %s", (p) => {

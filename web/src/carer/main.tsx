@@ -43,6 +43,7 @@ function App() {
         </>
       )}
       {link && <Question link={link} onChange={load} />}
+      {link && link.session.status !== "ended" && <SomethingWrong />}
       <Help contact={link?.session.emergencyContact ?? null} />
     </main>
   );
@@ -213,6 +214,31 @@ function Question({ link, onChange }: { link: CarerLink; onChange: () => Promise
         </div>
       </form>
     </>
+  );
+}
+
+/** "Something is wrong": the session's staff are alerted at once. */
+function SomethingWrong() {
+  const [sent, setSent] = useState<"no" | "sent" | "failed">("no");
+  const send = async () => {
+    try {
+      await api("POST", `/api/carer/${token}/help`);
+      setSent("sent");
+    } catch {
+      setSent("failed");
+    }
+  };
+  return (
+    <section aria-labelledby="wrong-heading">
+      <h2 id="wrong-heading">Something is wrong?</h2>
+      <button type="button" className="warning" onClick={() => void send()}>
+        Something is wrong: tell the staff
+      </button>
+      <div role="status" aria-live="polite">
+        {sent === "sent" && <p>We told the staff. Someone will help you soon.</p>}
+        {sent === "failed" && <p>We could not tell the staff. Please call the number on this page.</p>}
+      </div>
+    </section>
   );
 }
 

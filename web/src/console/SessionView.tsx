@@ -65,6 +65,9 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
           setSnap(data as Snapshot);
           setOffline(null);
         }
+        // A call for help sounds whatever the knock's mute says, and its banner (from the
+        // snapshot) stays until someone answers.
+        if (data.type === "help") beep();
         if (data.type === "alert") {
           setAlerts((list) => [{ id: Date.now() + Math.random(), kind: data.kind, text: data.text }, ...list].slice(0, 20));
           if (data.kind === "knock" && !mutedRef.current && Date.now() - lastKnock.current > knockGapMs) {
@@ -163,6 +166,30 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
         )}
       </div>
 
+      {snap.help.length > 0 && (
+        <section className="notice bad" role="alert" aria-labelledby="help-calls-heading">
+          <h2 id="help-calls-heading">Someone needs help</h2>
+          <ul>
+            {snap.help.map((h) => (
+              <li key={`${h.attendeeId}-${h.at}`}>
+                {h.name} {h.via === "carer" ? "(their carer says something is wrong)" : "pressed I need help"} at{" "}
+                {new Date(h.at).toLocaleTimeString("en-GB")}.{" "}
+                <button
+                  type="button"
+                  onClick={() =>
+                    run(
+                      () => api("POST", `/api/sessions/${sessionId}/attendees/${h.attendeeId}/help/answer`),
+                      `${h.name} is told you are coming.`,
+                    )
+                  }
+                >
+                  I will help {h.name}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {session.status === "live" && (
         <section aria-labelledby="recording-heading" className={snap.recording ? "notice bad" : undefined}>
           <h2 id="recording-heading">

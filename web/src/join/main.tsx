@@ -127,6 +127,17 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
   // Until the first connection, the page says it is connecting (a busy moment can take seconds).
   const [connected, setConnected] = useState(false);
   const [notice, setNotice] = useState("Connecting. Please keep this page open.");
+  // The latest call for help: from this page's messages, or from the state when the page opens.
+  const [help, setHelp] = useState<PageState["help"] | null>(null);
+  const askForHelp = async () => {
+    try {
+      await api("POST", `/api/join/${token}/help`);
+      setHelp({ state: "sent" });
+    } catch {
+      setHelp(null);
+      setNotice("We could not tell the staff. Please call the number on this page.");
+    }
+  };
 
   useEffect(() => {
     let socket: WebSocket | null = null;
@@ -143,10 +154,13 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
         const data = JSON.parse(event.data as string);
         if (data.type === "state") {
           setState(data as PageState);
+          if (data.help) setHelp(data.help);
           if (data.message) setMessage(data.message);
           if (data.state === "ended") stopped = true;
         } else if (data.type === "message") {
           setMessage(data.text);
+        } else if (data.type === "help") {
+          setHelp({ state: data.state, by: data.by });
         }
       };
       socket.onclose = (event) => {
@@ -245,6 +259,7 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
       ) : (
         current !== "ended" && current !== "refused" && <DeviceCheck />
       )}
+      {current !== "ended" && <NeedHelp help={help} onAsk={() => void askForHelp()} />}
       {invite.recording.asked && current !== "ended" && current !== "refused" && <RecordingAnswer initial={invite.recording.agreed} />}
       {current !== "ended" && !admitted && (
         <div className="actions">
@@ -254,6 +269,24 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
         </div>
       )}
     </>
+  );
+}
+
+/** "I need help": a large button; then what happens, in words, announced as it changes. */
+function NeedHelp({ help, onAsk }: { help: PageState["help"] | null; onAsk: () => void }) {
+  return (
+    <section aria-labelledby="need-help-heading" className="need-help">
+      <h2 id="need-help-heading" className="visually-hidden">
+        Ask for help
+      </h2>
+      <button type="button" className="big warning" onClick={onAsk}>
+        I need help
+      </button>
+      <div role="status" aria-live="polite">
+        {help?.state === "sent" && <p>We told the staff. Someone will help you soon.</p>}
+        {help?.state === "answered" && <p>{help.by ?? "Staff"} is coming to help you.</p>}
+      </div>
+    </section>
   );
 }
 

@@ -24,6 +24,7 @@ import {
   sendMessage,
 } from "../../../domain/admission.ts";
 import { conflict } from "../../../domain/errors.ts";
+import { answerHelp } from "../../../domain/help.ts";
 import { sessionMessages } from "../../../domain/outbox/outbox.ts";
 import {
   cancelSession,
@@ -280,6 +281,23 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const a = await returnToWaiting(app.ctx, request.params.id, request.params.attendeeId, currentStaff(request));
       return { attendee: { id: a.id, state: a.state } };
+    },
+  );
+
+  app.post(
+    "/:id/attendees/:attendeeId/help/answer",
+    {
+      config: { access: "session staff" },
+      schema: {
+        tags: ["waiting room"],
+        description: "\"I will help\": the person's pages say who is coming; the consoles' banner goes.",
+        params: attendeeParams,
+        response: { 204: z.null(), 403: errorBody, 404: errorBody, 409: errorBody },
+      },
+    },
+    async (request, reply) => {
+      await answerHelp(app.ctx, request.params.id, request.params.attendeeId, currentStaff(request));
+      return reply.code(204).send(null);
     },
   );
 

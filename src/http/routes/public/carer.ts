@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
 import { carerConfirmation, carerLink, errorBody } from "../../../contract/api.ts";
 import { confirmPresence, describeCarerLink, withdrawPresence } from "../../../domain/carer.ts";
+import { askForHelp } from "../../../domain/help.ts";
 import { linkToken } from "../../schemas.ts";
 
 export const carerRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -44,6 +45,23 @@ export const carerRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => ({ confirmation: await confirmPresence(app.ctx, request.params.token) }),
+  );
+
+  app.post(
+    "/:token/help",
+    {
+      config: { access: "carer link" },
+      schema: {
+        tags: ["carer"],
+        description: '"Something is wrong": every console of the session is alerted at once (at most once a minute).',
+        params: linkToken,
+        response: { 202: z.object({ help: z.literal("sent") }), 404: errorBody, 409: errorBody },
+      },
+    },
+    async (request, reply) => {
+      await askForHelp(app.ctx, request.params.token, "carer");
+      return reply.code(202).send({ help: "sent" as const });
+    },
   );
 
   app.post(

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
 import { errorBody, invite } from "../../../contract/api.ts";
 import { conflict } from "../../../domain/errors.ts";
+import { askForHelp } from "../../../domain/help.ts";
 import { connectionDetails, describeInvite, enterWaitingRoom } from "../../../domain/invitee.ts";
 import { answerAsVolunteer } from "../../../domain/recording/recording.ts";
 import { hashToken } from "../../../domain/secrets.ts";
@@ -52,6 +53,24 @@ export const joinRoutes: FastifyPluginAsyncZod = async (app) => {
         throw conflict(first?.code ?? "policy_refused", first?.easyRead ?? "You cannot wait for this group yet.", result.checks);
       }
       return { attendee: result.attendee, session: result.session };
+    },
+  );
+
+  app.post(
+    "/:token/help",
+    {
+      config: { access: "invitee link" },
+      schema: {
+        tags: ["invitee"],
+        description:
+          '"I need help" (as the waiting socket\'s {type: "help"}): every console of the session is alerted at once (at most once a minute).',
+        params: linkToken,
+        response: { 202: z.object({ help: z.literal("sent") }), 404: errorBody, 409: errorBody },
+      },
+    },
+    async (request, reply) => {
+      await askForHelp(app.ctx, request.params.token, "page");
+      return reply.code(202).send({ help: "sent" as const });
     },
   );
 
