@@ -73,8 +73,14 @@ export class WaitingRoomHub {
   /** A message from the page: a ping, or "I need help". */
   received(page: Page, text: string): void {
     const parsed = fromWaitingPage.safeParse(parseMessage(text));
-    if (!parsed.success) return page.connection.send({ type: "error", message: "Unknown message." });
-    if (parsed.data.type === "ping") return page.connection.send({ type: "pong" });
+    if (!parsed.success) {
+      page.connection.send({ type: "error", message: "Unknown message." });
+      return;
+    }
+    if (parsed.data.type === "ping") {
+      page.connection.send({ type: "pong" });
+      return;
+    }
     // Staff hear of it through the bus; so do this person's pages ("sent"). A second press within
     // the minute is the same call: this page is told again that staff know.
     askForHelpFor(this.ctx, page.attendeeId, "page").then(

@@ -13,7 +13,7 @@ import { validInvite } from "../../policy/rules/r10-valid-invite.ts";
 import type { RecordingPerson } from "../../policy/types.ts";
 import { presentIdentities } from "../attendance.ts";
 import type { Ctx } from "../context.ts";
-import { conflict, DomainError, forbidden, notFound } from "../errors.ts";
+import { conflict, DomainError, forbidden } from "../errors.ts";
 import { consentFacts, findAttendees, linkFacts, recordingAnswers, sessionFacts } from "../facts.ts";
 import { assertLinkAlive, openLink } from "../invitee.ts";
 import { watchesEverySession } from "../roles.ts";

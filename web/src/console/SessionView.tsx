@@ -19,6 +19,19 @@ interface Alert {
 
 const knockGapMs = 10_000;
 
+/** The console is not in front: another tab, another window, or a shared screen on top. */
+const notInFront = () => document.visibilityState !== "visible" || !document.hasFocus();
+
+/** A browser notification, when allowed and the console is not in front (it is on screen otherwise). */
+function notify(title: string, body: string, tag: string) {
+  if (typeof Notification === "undefined" || Notification.permission !== "granted" || !notInFront()) return;
+  try {
+    new Notification(title, { body, tag });
+  } catch {
+    // Some browsers allow notifications only from a service worker: the title and sound remain.
+  }
+}
+
 function beep() {
   try {
     const audio = new AudioContext();
@@ -67,8 +80,12 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
         }
         // A call for help sounds whatever the knock's mute says, and its banner (from the
         // snapshot) stays until someone answers.
-        if (data.type === "help") beep();
+        if (data.type === "help") {
+          beep();
+          notify("Someone needs help", "Open the console to answer.", `help-${data.attendeeId}`);
+        }
         if (data.type === "alert") {
+          if (data.kind === "knock") notify("Someone is waiting", data.text, "knock");
           setAlerts((list) => [{ id: Date.now() + Math.random(), kind: data.kind, text: data.text }, ...list].slice(0, 20));
           if (data.kind === "knock" && !mutedRef.current && Date.now() - lastKnock.current > knockGapMs) {
             lastKnock.current = Date.now();
@@ -120,6 +137,19 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
       setCall({ token: res.token, url: res.livekitUrl });
     });
 
+  // The tab's title counts who is waiting and who needs help, so a glance at the tab bar is enough.
+  const waitingCount = snap?.waiting.length ?? 0;
+  const helpCount = snap?.help.length ?? 0;
+  const title = snap?.session.title;
+  useEffect(() => {
+    if (!title) return;
+    const counts = [helpCount ? `${helpCount} need help` : "", waitingCount ? `${waitingCount} waiting` : ""].filter(Boolean);
+    document.title = `${counts.length ? `(${counts.join(", ")}) ` : ""}${title} · Gatekeeper`;
+    return () => {
+      document.title = "Gatekeeper";
+    };
+  }, [waitingCount, helpCount, title]);
+
   const session: Session | undefined = snap?.session;
   if (!snap || !session) return <p role="status">Loading the session.</p>;
   const isLead = session.leadStaffId === me.id;
@@ -166,6 +196,7 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
         )}
       </div>
 
+      <AlertsPermission />
       {snap.help.length > 0 && (
         <section className="notice bad" role="alert" aria-labelledby="help-calls-heading">
           <h2 id="help-calls-heading">Someone needs help</h2>
@@ -336,6 +367,20 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
       </div>
       <Messages sessionId={sessionId} />
     </>
+  );
+}
+
+/** Asks once, with the reason, for browser notifications (a click is needed to ask). */
+function AlertsPermission() {
+  const [permission, setPermission] = useState(typeof Notification === "undefined" ? "denied" : Notification.permission);
+  if (permission !== "default") return null;
+  return (
+    <p className="hint">
+      When this tab is not in front, the browser can tell you that someone is waiting or needs help.{" "}
+      <button type="button" className="secondary" onClick={() => void Notification.requestPermission().then(setPermission)}>
+        Turn on these alerts
+      </button>
+    </p>
   );
 }
 
