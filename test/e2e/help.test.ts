@@ -2,9 +2,9 @@
 // "I need help" in a real Chromium: the member presses the big button, the page says staff were
 // told, then who is coming once a member of staff answers; the carer page's "Something is wrong"
 // says staff were told. No axe violations in any of these states.
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumAvailable, expectNoAxeViolations, launch } from "../helpers/browser.ts";
+import { chromiumAvailable, expectNoAxeViolations, launch, openOnPhone } from "../helpers/browser.ts";
 import { call, type Org, readyToAdmit, startOrg } from "../helpers/scenario.ts";
 
 describe.skipIf(!chromiumAvailable)("calls for help, on the pages, in Chromium", () => {
@@ -19,12 +19,7 @@ describe.skipIf(!chromiumAvailable)("calls for help, on the pages, in Chromium",
     await org?.t.close();
   });
 
-  const open = async (path: string): Promise<Page> => {
-    // bypassCSP lets axe-core be injected; the pages themselves allow no inline script.
-    const page = await (await browser.newContext({ viewport: { width: 320, height: 720 }, timezoneId: "UTC", bypassCSP: true })).newPage();
-    await page.goto(`${org.base}${path}`);
-    return page;
-  };
+  const open = (path: string) => openOnPhone(browser, `${org.base}${path}`);
 
   it("the member asks for help, is told staff know, then who is coming; the carer can say something is wrong", async () => {
     const { s, a } = await readyToAdmit(org, { name: "Alex" });

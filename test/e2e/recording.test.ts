@@ -3,9 +3,9 @@
 // "We are recording this video." in its status region while the room is recorded, and stops
 // saying it when the recording stops; a volunteer answers for themselves on their page; the carer
 // page says whether the group may be recorded. Every page has no axe violations.
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumAvailable, expectNoAxeViolations, launch } from "../helpers/browser.ts";
+import { chromiumAvailable, expectNoAxeViolations, launch, openOnPhone } from "../helpers/browser.ts";
 import { addMember, call, confirmCarer, enterWaiting, joinRoom, type Org, schedule, startOrg, startSession } from "../helpers/scenario.ts";
 
 describe.skipIf(!chromiumAvailable)("recording, on the pages, in Chromium", () => {
@@ -20,12 +20,7 @@ describe.skipIf(!chromiumAvailable)("recording, on the pages, in Chromium", () =
     await org?.t.close();
   });
 
-  const open = async (path: string): Promise<Page> => {
-    // bypassCSP lets axe-core be injected; the pages themselves allow no inline script.
-    const page = await (await browser.newContext({ viewport: { width: 320, height: 720 }, timezoneId: "UTC", bypassCSP: true })).newPage();
-    await page.goto(`${org.base}${path}`);
-    return page;
-  };
+  const open = (path: string) => openOnPhone(browser, `${org.base}${path}`);
 
   it("the waiting page announces the recording while it runs; the volunteer answers; the carer page says whether it may be", async () => {
     const consents = async (member: { id: string; carers: { id: string }[] }) => {

@@ -32,6 +32,16 @@ export function launch(): Promise<Browser> {
   });
 }
 
+/**
+ * A new page at a phone's width, opened at `url`, as a member or carer holds it. bypassCSP lets
+ * axe-core be injected; the pages themselves allow no inline script.
+ */
+export async function openOnPhone(browser: Browser, url: string): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 320, height: 720 }, timezoneId: "UTC", bypassCSP: true })).newPage();
+  await page.goto(url);
+  return page;
+}
+
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 /** Runs axe-core in the page at WCAG 2.2 AA and fails the test on any violation, naming each. */
