@@ -20,6 +20,7 @@ import { defaultThrottlePolicy, memoryThrottle, redisThrottle } from "./adapters
 import type { Config } from "./config.ts";
 import { reconcile } from "./domain/attendance.ts";
 import type { Ctx } from "./domain/context.ts";
+import { escalateLongWaits } from "./domain/escalation.ts";
 import { rollGroupsForward } from "./domain/groups/groups.ts";
 import { sendDue } from "./domain/outbox/outbox.ts";
 import { reconcileRecordings } from "./domain/recording/recording.ts";
@@ -170,6 +171,8 @@ export async function buildApp({ config, database, logDestination, now = () => n
     await reconcile(ctx);
     await reconcileRecordings(ctx);
   });
+  // Long unanswered waits are looked for as often as rooms are reconciled.
+  repeat(app, config.RECONCILE_SECONDS, "escalating long waits failed", () => escalateLongWaits(ctx));
   if (ctx.mailer) repeat(app, config.OUTBOX_SECONDS, "the outbox could not send", () => sendDue(ctx));
   repeat(app, config.GROUPS_SECONDS, "could not create the groups' next occurrences", () => rollGroupsForward(ctx));
   return app;

@@ -20,6 +20,7 @@ import {
   recipientType,
   recordingStatus,
   role,
+  sessionPlan,
   sessionStatus,
   sessionSummary,
 } from "./vocabulary.ts";
@@ -242,6 +243,10 @@ export const invite = z.object({
   attendee: z.object({ id: z.string(), displayName: z.string(), state: attendeeState }),
   guidelines: z.object({ version: z.number(), lines: z.array(z.string()) }),
   agreedToCurrentGuidelines: z.boolean(),
+  /** "Lee will let you in.": the lead's first name only. */
+  lead: z.object({ firstName: z.string() }),
+  /** The session's easy-read plan, if staff set one. */
+  plan: sessionPlan,
   /** R4: whether the room is being recorded now; volunteers answer for themselves (asked), members' consent is on file. */
   recording: z.object({ now: z.boolean(), asked: z.boolean(), agreed: z.boolean().nullable() }),
 });

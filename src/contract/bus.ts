@@ -11,6 +11,7 @@ export const alertKind = z.enum([
   "unexpected-participant",
   "livekit-unreachable",
   "recording",
+  "long-wait-escalated",
 ]);
 export type AlertKind = z.infer<typeof alertKind>;
 

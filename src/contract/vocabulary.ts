@@ -94,3 +94,9 @@ export const groupSchedule = z
   .refine((s) => s.start < s.end, { message: "must end after it starts, on the same day", path: ["end"] })
   .refine((s) => !s.until || s.until >= s.from, { message: "must not be before from", path: ["until"] });
 export type GroupSchedule = z.infer<typeof groupSchedule>;
+
+/** The pictures a session's easy-read plan can use, one per step (a fixed set the pages draw). */
+export const planIcon = z.enum(["hello", "talk", "make", "music", "move", "break", "goodbye"]);
+/** An easy-read plan of a session as stored: at most six steps, each a few words and a picture. */
+export const sessionPlan = z.array(z.object({ text: z.string().trim().min(1).max(60), icon: planIcon })).max(6);
+export type SessionPlan = z.infer<typeof sessionPlan>;

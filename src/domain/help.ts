@@ -8,14 +8,12 @@ import { conflict, notFound } from "./errors.ts";
 import { openLink } from "./invitee.ts";
 import { assertAssigned } from "./sessions.ts";
 import type { StaffView } from "./staff.ts";
+import { firstName } from "./words.ts";
 
 /** At most one alert a minute per person: a second press within it is the same call. */
 const helpIntervalMs = 60_000;
 
 export type HelpVia = "page" | "carer";
-
-/** Staff are named to the person by first name only. */
-const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? name;
 
 /** Asks for help for the person a link names; answers whether a new alert went out. */
 export async function askForHelp(ctx: Ctx, token: string, via: HelpVia): Promise<{ alerted: boolean }> {

@@ -1,6 +1,7 @@
 // What a member or volunteer does with their invite link: read what the session is, agree to
 // the group guidelines (R13), enter the waiting room, and, once admitted, get their token.
 import type { Tx } from "../adapters/db/client.ts";
+import { sessionPlan } from "../contract/vocabulary.ts";
 import { decideAdmission, decideEnterWaiting } from "../policy/engine.ts";
 import { attendeeToken } from "../policy/grants.ts";
 import type { Check } from "../policy/types.ts";
@@ -23,6 +24,7 @@ import { publishArrival, publishChange } from "./notify.ts";
 import { hashToken } from "./secrets.ts";
 import { currentText, readSettings, type SettingsView } from "./settings.ts";
 import type { Uow } from "./unit-of-work.ts";
+import { firstName } from "./words.ts";
 
 export const linkNotFound = () =>
   new DomainError(404, "R10.unknown-link", "This link does not work. Please check it, or ask staff for a new one.");
@@ -80,6 +82,8 @@ export async function describeInvite(ctx: Ctx, token: string) {
       attendee: { id: attendee.id, displayName: attendee.displayName, state: attendee.state },
       guidelines: { version: guidelines.version, lines: guidelines.lines },
       agreedToCurrentGuidelines: facts.agreedGuidelinesVersion === guidelines.version,
+      lead: { firstName: firstName(attendee.session.lead.name) },
+      plan: sessionPlan.catch([]).parse(attendee.session.plan ?? []),
       recording: {
         now: await recordingIsOn(tx, attendee.sessionId),
         asked: attendee.kind === "volunteer",

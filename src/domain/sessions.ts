@@ -1,7 +1,7 @@
 // Sessions: scheduling with invitees and their links, start (R3, R6, R7), staff join, end.
 import { randomBytes } from "node:crypto";
 import type { Tx } from "../adapters/db/client.ts";
-import { type Delivery, sessionSummary } from "../contract/vocabulary.ts";
+import { type Delivery, type SessionPlan, sessionSummary } from "../contract/vocabulary.ts";
 import { decideStaffJoin, decideStart } from "../policy/engine.ts";
 import { staffToken } from "../policy/grants.ts";
 import { scheduledWithinHours } from "../policy/rules/r6-agreed-hours.ts";
@@ -426,6 +426,20 @@ async function createRoom(ctx: Ctx, session: SessionRow): Promise<void> {
 async function publishSessionChanged(ctx: Ctx, sessionId: string): Promise<void> {
   await ctx.bus.publish({ type: "room.changed", sessionId });
   await ctx.bus.publish({ type: "session.changed", sessionId });
+}
+
+/** The session's easy-read plan for the waiting page (its staff set it, up to six steps). */
+export async function setPlan(ctx: Ctx, sessionId: string, plan: SessionPlan, actor: StaffView): Promise<SessionPlan> {
+  await ctx.transaction(async ({ tx, audit, lockSession }) => {
+    await lockSession(sessionId);
+    const session = await findSession(tx, sessionId);
+    assertAssigned(session, actor);
+    if (session.status === "ended") throw conflict("session_ended", "The session has ended.");
+    await tx.session.update({ where: { id: sessionId }, data: { plan } });
+    await audit.append({ actorType: "staff", actorId: actor.id, action: "session.plan_set", sessionId, data: { plan } });
+  });
+  await ctx.bus.publish({ type: "room.changed", sessionId });
+  return plan;
 }
 
 export async function joinSession(ctx: Ctx, sessionId: string, actor: StaffView) {

@@ -16,3 +16,9 @@ export function timeWords(at: Date, timeZone: string): string {
 export function firstName(name: string): string {
   return name.trim().split(/\s+/)[0] ?? name;
 }
+
+/** "1 minute", "24 minutes". */
+export function minutesWords(seconds: number): string {
+  const minutes = Math.max(1, Math.round(seconds / 60));
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}

@@ -158,6 +158,7 @@ describe.each(providers)("the contract on %s", (provider) => {
     await api("GET", "/api/sessions/", {}, lead);
     await api("POST", "/api/sessions/{id}/attendees/{attendeeId}/reissue", { id: s.id, attendeeId: b.id }, lead);
     await api("GET", "/api/sessions/{id}/messages", { id: s.id }, lead);
+    await api("PUT", "/api/sessions/{id}/plan", { id: s.id }, lead, { steps: [{ text: "Say hello", icon: "hello" }] });
     await api("GET", "/api/members/{id}/messages", { id: alex.id }, lead);
     const bAgain = (await api("GET", "/api/sessions/{id}", { id: s.id }, lead)).json();
     expect(bAgain.session.id).toBe(s.id);
@@ -255,6 +256,7 @@ describe.each(providers)("the contract on %s", (provider) => {
     });
     await api("GET", "/api/keep-apart/", {}, dsl);
     await api("POST", "/api/keep-apart/{id}/end", { id: kept.json().keepApart.id }, dsl, { reason: "They made up." });
+    await api("GET", "/api/escalations", {}, dsl);
     await api("GET", "/api/waivers", {}, dsl);
     await api("GET", "/api/audit", {}, dsl);
     await api("GET", "/api/audit/verify", {}, dsl);

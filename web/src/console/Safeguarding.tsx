@@ -16,6 +16,13 @@ interface AuditEvent {
   subjectId: string | null;
 }
 
+interface Escalation {
+  at: string;
+  sessionTitle: string;
+  name: string;
+  waitedSeconds: number;
+}
+
 interface Waiver {
   id: string;
   rule: string;
@@ -37,6 +44,7 @@ export function Safeguarding({ isDsl }: { isDsl: boolean }) {
   const [filters, setFilters] = useState<Record<string, string>>({});
   const [events, setEvents] = useState<AuditEvent[]>([]);
   const [waivers, setWaivers] = useState<Waiver[]>([]);
+  const [escalations, setEscalations] = useState<Escalation[]>([]);
   const query = () => {
     const q = new URLSearchParams();
     for (const [key, value] of Object.entries(filters)) {
@@ -47,6 +55,7 @@ export function Safeguarding({ isDsl }: { isDsl: boolean }) {
   const load = async () => {
     setEvents((await api<{ events: AuditEvent[] }>("GET", `/api/audit?${query()}`)).events);
     setWaivers((await api<{ waivers: Waiver[] }>("GET", "/api/waivers")).waivers);
+    setEscalations((await api<{ escalations: Escalation[] }>("GET", "/api/escalations")).escalations);
   };
   const { notice, setNotice, act } = useAction(load);
   useOnMount(load);
@@ -119,6 +128,16 @@ export function Safeguarding({ isDsl }: { isDsl: boolean }) {
           ))}
         </tbody>
       </table>
+      <h2>Long waits nobody answered</h2>
+      <p className="hint">People who waited twice the long-wait time with nobody letting them in, refusing them or writing to them.</p>
+      <ul>
+        {escalations.map((e) => (
+          <li key={`${e.at}-${e.name}`}>
+            {new Date(e.at).toLocaleString("en-GB")}, {e.sessionTitle}: {e.name} waited {Math.round(e.waitedSeconds / 60)} minutes.
+          </li>
+        ))}
+        {escalations.length === 0 && <li>None.</li>}
+      </ul>
       <KeepApart canRecord={isDsl} />
       <h2>Rules waived with a reason</h2>
       <p className="hint">

@@ -11,7 +11,7 @@ import { Call } from "../call/Call.tsx";
 import { ApiError, api, socketUrl, tokenFromPath, when } from "../shared/api.ts";
 import { DeviceCheck } from "../shared/DeviceCheck.tsx";
 import { type EmergencyContact, Help } from "../shared/Help.tsx";
-import { ClockIcon, PeopleIcon, RecordingIcon, RulesIcon, StopIcon, TickIcon } from "../shared/icons.tsx";
+import { ClockIcon, PeopleIcon, PlanIcon, RecordingIcon, RulesIcon, StopIcon, TickIcon } from "../shared/icons.tsx";
 
 // The invite and the socket's state message, as the service's contract declares them.
 type Invite = Wire<z.infer<typeof invite>>;
@@ -221,11 +221,12 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
 
   return (
     <>
-      <h1>{heading}</h1>
-      <p>
+      <h1 data-read>{heading}</h1>
+      <p data-read>
         {invite.session.title}: {when(invite.session.startsAt)}.
       </p>
       <div
+        data-read
         role="status"
         aria-live="polite"
         aria-atomic="true"
@@ -259,6 +260,16 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
       ) : (
         current !== "ended" && current !== "refused" && <DeviceCheck />
       )}
+      {(current === "waiting" || current === "returned") && (
+        <div className="row">
+          <PeopleIcon label="Staff" />
+          <p data-read>
+            <strong>{invite.lead.firstName} will let you in.</strong>
+          </p>
+        </div>
+      )}
+      {current !== "ended" && invite.plan.length > 0 && <Plan plan={invite.plan} />}
+      {current !== "ended" && <ReadToMe />}
       {current !== "ended" && <NeedHelp help={help} onAsk={() => void askForHelp()} />}
       {invite.recording.asked && current !== "ended" && current !== "refused" && <RecordingAnswer initial={invite.recording.agreed} />}
       {current !== "ended" && !admitted && (
@@ -269,6 +280,44 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
         </div>
       )}
     </>
+  );
+}
+
+/** The session's easy-read plan: numbered steps, each with its picture. */
+function Plan({ plan }: { plan: Invite["plan"] }) {
+  return (
+    <section aria-labelledby="plan-heading" data-read>
+      <h2 id="plan-heading">What we will do</h2>
+      <ol className="plan">
+        {plan.map((step) => (
+          <li key={`${step.icon}-${step.text}`} className="row">
+            <PlanIcon icon={step.icon} />
+            <span>{step.text}</span>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/**
+ * "Read this to me": the page's main words (the elements marked data-read: the heading, where
+ * they stand, who lets them in, the plan), read aloud by the browser's own speech synthesis;
+ * nothing leaves the device.
+ */
+function ReadToMe() {
+  if (typeof window.speechSynthesis === "undefined") return null;
+  const read = () => {
+    const words = [...document.querySelectorAll("[data-read]")].map((el) => el.textContent?.replace(/\s+/g, " ").trim()).join(". ");
+    window.speechSynthesis.cancel();
+    window.speechSynthesis.speak(new SpeechSynthesisUtterance(words));
+  };
+  return (
+    <div className="actions">
+      <button type="button" className="secondary" onClick={read}>
+        Read this to me
+      </button>
+    </div>
   );
 }
 

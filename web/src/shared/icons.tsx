@@ -66,3 +66,32 @@ export const RecordingIcon = (p: IconProps) => (
     <circle cx="24" cy="24" r="10" fill="#c62828" />
   </Svg>
 );
+
+/** The pictures of a session's plan (a fixed set): simple shapes, each named for screen readers. */
+const planGlyphs: Record<string, React.ReactNode> = {
+  hello: <path d="M16 30c0-8 4-14 8-14s8 6 8 14M20 14l-4-6M28 14l4-6" fill="none" stroke="#1d3b8a" strokeWidth="3" strokeLinecap="round" />,
+  talk: <path d="M10 14h28v16H22l-8 6v-6h-4z" fill="#e3ecff" stroke="#1d3b8a" strokeWidth="3" strokeLinejoin="round" />,
+  make: <path d="M12 36l18-18 6 6-18 18H12zM30 18l4-4 6 6-4 4" fill="#fff4c2" stroke="#5a4500" strokeWidth="3" strokeLinejoin="round" />,
+  music: <path d="M18 34V12l18-4v22M18 34a4 4 0 1 1-4-4M36 30a4 4 0 1 1-4-4" fill="none" stroke="#1d3b8a" strokeWidth="3" />,
+  move: (
+    <path d="M24 8v10M24 18l-8 8M24 18l8 8M24 18v12l-6 10M24 30l6 10" fill="none" stroke="#0b5d1e" strokeWidth="3" strokeLinecap="round" />
+  ),
+  break: <path d="M12 18h20v12a8 8 0 0 1-8 8h-4a8 8 0 0 1-8-8zM32 22h4a4 4 0 0 1 0 8h-4" fill="#fff4c2" stroke="#5a4500" strokeWidth="3" />,
+  goodbye: <path d="M14 24h20M28 16l8 8-8 8" fill="none" stroke="#1d3b8a" strokeWidth="4" strokeLinecap="round" strokeLinejoin="round" />,
+};
+
+export const planIconWords: Record<string, string> = {
+  hello: "Saying hello",
+  talk: "Talking",
+  make: "Making something",
+  music: "Music",
+  move: "Moving",
+  break: "A break",
+  goodbye: "Saying goodbye",
+};
+
+export const PlanIcon = ({ icon, size = 40 }: { icon: string; size?: number }) => (
+  <Svg label={planIconWords[icon] ?? icon} size={size}>
+    {planGlyphs[icon]}
+  </Svg>
+);

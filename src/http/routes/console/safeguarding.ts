@@ -7,6 +7,7 @@ import { z } from "zod";
 import { concern, concernStatus, errorBody } from "../../../contract/api.ts";
 import { listAuditEvents, verifyTrail } from "../../../domain/audit.ts";
 import { addConcernNote, getConcern, listConcerns, raiseConcern } from "../../../domain/concerns.ts";
+import { listEscalations } from "../../../domain/escalation.ts";
 import { listWaivers } from "../../../domain/sessions.ts";
 import { toCsv } from "../../csv.ts";
 import { currentStaff } from "../../plugins/auth.ts";
@@ -122,6 +123,34 @@ export const safeguardingRoutes: FastifyPluginAsyncZod = async (app) => {
         return sendCsv(reply, "waivers", toCsv(waivers, ["id", "createdAt", "sessionId", "sessionTitle", "rule", "reason", "staffId"]));
       return { waivers };
     },
+  );
+
+  app.get(
+    "/escalations",
+    {
+      config: { access: "dsl and admins" },
+      schema: {
+        tags: ["safeguarding"],
+        description:
+          "Waits that went on for twice the long-wait setting with nobody letting the person in, refusing them or writing to them.",
+        response: {
+          200: z.object({
+            escalations: z.array(
+              z.object({
+                at: z.date(),
+                sessionId: z.string().nullable(),
+                sessionTitle: z.string(),
+                attendeeId: z.string().nullable(),
+                name: z.string(),
+                waitedSeconds: z.number(),
+              }),
+            ),
+          }),
+          403: errorBody,
+        },
+      },
+    },
+    async () => ({ escalations: await listEscalations(app.ctx) }),
   );
 
   app.get(

@@ -13,7 +13,7 @@ import {
   staffMessage,
   staffToken,
 } from "../../../contract/api.ts";
-import { delivery } from "../../../contract/vocabulary.ts";
+import { delivery, sessionPlan } from "../../../contract/vocabulary.ts";
 import {
   admitAll,
   admitAttendee,
@@ -35,6 +35,7 @@ import {
   moveSession,
   reissueLinks,
   scheduleSession,
+  setPlan,
   startSession,
   viewSession,
 } from "../../../domain/sessions.ts";
@@ -282,6 +283,22 @@ export const sessionRoutes: FastifyPluginAsyncZod = async (app) => {
       const a = await returnToWaiting(app.ctx, request.params.id, request.params.attendeeId, currentStaff(request));
       return { attendee: { id: a.id, state: a.state } };
     },
+  );
+
+  app.put(
+    "/:id/plan",
+    {
+      config: { access: "session staff" },
+      schema: {
+        tags: ["sessions"],
+        description:
+          "The easy-read plan members see on their waiting page: up to six steps, each a few words and a picture from a fixed set.",
+        params: idParam,
+        body: z.object({ steps: sessionPlan }),
+        response: { 200: z.object({ plan: sessionPlan }), 403: errorBody, 404: errorBody, 409: errorBody },
+      },
+    },
+    async (request) => ({ plan: await setPlan(app.ctx, request.params.id, request.body.steps, currentStaff(request)) }),
   );
 
   app.post(
