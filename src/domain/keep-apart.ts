@@ -10,17 +10,17 @@ import type { Ctx } from "./context.ts";
 import { badRequest, conflict, DomainError, notFound } from "./errors.ts";
 import type { StaffView } from "./staff.ts";
 
-export type PersonType = "member" | "volunteer" | "staff";
-export interface PersonRef {
+type PersonType = "member" | "volunteer" | "staff";
+interface PersonRef {
   type: PersonType;
   id: string;
 }
 
 /** One key per person: "member:…", "volunteer:…", "staff:…" (a staff key is their room identity). */
-export const personKey = (type: PersonType, id: string) => `${type}:${id}`;
+const personKey = (type: PersonType, id: string) => `${type}:${id}`;
 
 /** An attendee's person key; a volunteer named only by free text has none. */
-export function attendeeKey(a: { memberId: string | null; volunteerId: string | null }): string | null {
+function attendeeKey(a: { memberId: string | null; volunteerId: string | null }): string | null {
   return a.memberId ? personKey("member", a.memberId) : a.volunteerId ? personKey("volunteer", a.volunteerId) : null;
 }
 
@@ -43,13 +43,13 @@ function anyApart(entries: [string, string][], keys: string[], others: string[])
 }
 
 /** Whether anyone among `keys` must be kept apart from anyone among `others` (or among themselves). */
-export async function keptApart(tx: Tx, now: Date, keys: string[], others: string[] = keys): Promise<boolean> {
+async function keptApart(tx: Tx, now: Date, keys: string[], others: string[] = keys): Promise<boolean> {
   return anyApart(await entriesFor(tx, now, keys), keys, others);
 }
 
 /** R15 when people are put into one session: refused (409) with the engine's checks. */
-export async function assertTogether(tx: Tx, now: Date, keys: string[], others?: string[]): Promise<void> {
-  const decision = decideTogether(await keptApart(tx, now, keys, others));
+export async function assertTogether(tx: Tx, now: Date, keys: string[]): Promise<void> {
+  const decision = decideTogether(await keptApart(tx, now, keys));
   if (!decision.allowed)
     throw conflict(
       "R15.keep-apart",
@@ -142,7 +142,7 @@ export async function auditKeepApartRefusal<T>(
   }
 }
 
-export interface KeepApartInput {
+interface KeepApartInput {
   a: PersonRef;
   b: PersonRef;
   reason: string;

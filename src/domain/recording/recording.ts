@@ -82,7 +82,7 @@ async function publishRecording(ctx: Ctx, sessionId: string): Promise<void> {
   await ctx.bus.publish({ type: "session.changed", sessionId });
 }
 
-export function viewRecording(r: RecordingRow, withLocation: boolean) {
+function viewRecording(r: RecordingRow, withLocation: boolean) {
   return {
     id: r.id,
     sessionId: r.sessionId,
@@ -196,7 +196,7 @@ export async function stopRecording(ctx: Ctx, sessionId: string, actor: StaffVie
  * Stops the session's recording when anyone in the room or admitted lacks recording consent
  * (a withdrawal, someone appearing, a change of mind). Staff are alerted with who and why.
  */
-export async function enforceRecordingConsent(ctx: Ctx, sessionId: string, cause: string): Promise<void> {
+async function enforceRecordingConsent(ctx: Ctx, sessionId: string, cause: string): Promise<void> {
   const stopped = await ctx.transaction(async (uow) => {
     await uow.lockSession(sessionId);
     const current = await currentRecording(uow.tx, sessionId);

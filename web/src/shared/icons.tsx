@@ -80,7 +80,7 @@ const planGlyphs: Record<string, React.ReactNode> = {
   goodbye: <path d="M14 24h20M28 16l8 8-8 8" fill="none" stroke="#1d3b8a" strokeWidth="4" strokeLinecap="round" strokeLinejoin="round" />,
 };
 
-export const planIconWords: Record<string, string> = {
+const planIconWords: Record<string, string> = {
   hello: "Saying hello",
   talk: "Talking",
   make: "Making something",
