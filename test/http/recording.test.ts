@@ -267,12 +267,15 @@ describe.each(providers)("recording on %s", (provider) => {
     const db = org.t.database.db;
     const session = await db.session.findUniqueOrThrow({ where: { id: s.id } });
     const at = org.app.ctx.now();
-    // Asked for, then the service stopped before LiveKit's answer was written down.
+    // The lead said yes (as starting does), asked for it, and the service stopped before
+    // LiveKit's answer was written down; its webhooks are lost too.
+    await call(org, "POST", `/api/sessions/${s.id}/recording-consent`, org.lead, { agreed: true });
     const lost = await db.recording.create({ data: { sessionId: s.id, startedById: org.leadId, startedAt: at } });
     const egress = new EgressClient(org.livekit.url, "devkey", "secret");
-    const started = await egress.startRoomCompositeEgress(session.roomName, { file: new EncodedFileOutput({ filepath: "x" }) });
     org.livekit.dropWebhooks = new Set(["egress_started", "egress_updated"]);
+    let started: Awaited<ReturnType<typeof egress.startRoomCompositeEgress>>;
     try {
+      started = await egress.startRoomCompositeEgress(session.roomName, { file: new EncodedFileOutput({ filepath: "x" }) });
       await reconcileRecordings(org.app.ctx);
     } finally {
       org.livekit.dropWebhooks = new Set();
