@@ -189,7 +189,7 @@ export async function consoleSnapshot(ctx: Ctx, sessionId: string, staff: StaffV
       };
     });
     const present = await presentIdentities(tx, sessionId);
-    const recordable = await recordingConsentInRoom(tx, session);
+    const recordable = await recordingConsentInRoom(tx, session, present);
     const recording = await currentRecording(tx, sessionId);
     const names = new Map<string, string>(session.attendees.map((a) => [a.id, a.displayName]));
     if (session.lead) names.set(`staff:${session.lead.id}`, session.lead.name);

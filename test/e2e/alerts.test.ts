@@ -2,24 +2,15 @@
 // Alerts staff cannot miss, in a real Chromium with notification permission granted: while the
 // console is not in front, someone arriving or asking for help raises a browser notification;
 // the tab's title counts who waits and who needs help; the help banner stays until answered.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumAvailable, expectNoAxeViolations, launch } from "../helpers/browser.ts";
-import { addMember, call, confirmCarer, enterWaiting, type Org, schedule, startOrg, startSession } from "../helpers/scenario.ts";
+import { describe, expect, it } from "vitest";
+import { browserOrg, chromiumAvailable, expectNoAxeViolations } from "../helpers/browser.ts";
+import { addMember, call, confirmCarer, enterWaiting, schedule, startSession } from "../helpers/scenario.ts";
 
 describe.skipIf(!chromiumAvailable)("alerts staff cannot miss, in Chromium", () => {
-  let org: Org & { base: string };
-  let browser: Browser;
-  beforeAll(async () => {
-    org = await startOrg("sqlite", {}, undefined, { listen: true });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await org?.t.close();
-  });
+  const world = browserOrg();
 
   it("notifies while the console is behind, counts in the title, and keeps the help banner until someone answers", async () => {
+    const { org, browser } = world;
     const member = await addMember(org, { name: "Alex" });
     const s = await schedule(org, [member.id]);
     const a = s.attendees[0]!;

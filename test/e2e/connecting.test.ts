@@ -2,24 +2,15 @@
 // A waiting page whose connection fails, in a real Chromium: its first socket is refused, the
 // page says in easy-read words that it is trying again, comes back by itself after a short,
 // jittered wait, and shows the member where they stand.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumAvailable, launch } from "../helpers/browser.ts";
-import { addMember, enterWaiting, type Org, schedule, startOrg } from "../helpers/scenario.ts";
+import { describe, expect, it } from "vitest";
+import { browserOrg, chromiumAvailable } from "../helpers/browser.ts";
+import { addMember, enterWaiting, schedule } from "../helpers/scenario.ts";
 
 describe.skipIf(!chromiumAvailable)("a waiting page whose connection fails, in Chromium", () => {
-  let org: Org & { base: string };
-  let browser: Browser;
-  beforeAll(async () => {
-    org = await startOrg("sqlite", {}, undefined, { listen: true });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await org?.t.close();
-  });
+  const world = browserOrg();
 
   it("says it is trying again, reconnects by itself and shows the member's state", async () => {
+    const { org, browser } = world;
     const member = await addMember(org, { name: "Alex" });
     const s = await schedule(org, [member.id]);
     await enterWaiting(org, s.attendees[0]!.invite);

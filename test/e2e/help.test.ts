@@ -2,26 +2,17 @@
 // "I need help" in a real Chromium: the member presses the big button, the page says staff were
 // told, then who is coming once a member of staff answers; the carer page's "Something is wrong"
 // says staff were told. No axe violations in any of these states.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumAvailable, expectNoAxeViolations, launch, openOnPhone } from "../helpers/browser.ts";
-import { call, type Org, readyToAdmit, startOrg } from "../helpers/scenario.ts";
+import { describe, expect, it } from "vitest";
+import { browserOrg, chromiumAvailable, expectNoAxeViolations, openOnPhone } from "../helpers/browser.ts";
+import { call, readyToAdmit } from "../helpers/scenario.ts";
 
 describe.skipIf(!chromiumAvailable)("calls for help, on the pages, in Chromium", () => {
-  let org: Org & { base: string };
-  let browser: Browser;
-  beforeAll(async () => {
-    org = await startOrg("sqlite", {}, undefined, { listen: true });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await org?.t.close();
-  });
+  const world = browserOrg();
 
-  const open = (path: string) => openOnPhone(browser, `${org.base}${path}`);
+  const open = (path: string) => openOnPhone(world.browser, `${world.org.base}${path}`);
 
   it("the member asks for help, is told staff know, then who is coming; the carer can say something is wrong", async () => {
+    const { org } = world;
     const { s, a } = await readyToAdmit(org, { name: "Alex" });
     const page = await open(`/join/${a.invite}`);
     await page.getByRole("button", { name: "I need help" }).click();

@@ -3,26 +3,17 @@
 // "We are recording this video." in its status region while the room is recorded, and stops
 // saying it when the recording stops; a volunteer answers for themselves on their page; the carer
 // page says whether the group may be recorded. Every page has no axe violations.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumAvailable, expectNoAxeViolations, launch, openOnPhone } from "../helpers/browser.ts";
-import { addMember, call, confirmCarer, enterWaiting, joinRoom, type Org, schedule, startOrg, startSession } from "../helpers/scenario.ts";
+import { describe, expect, it } from "vitest";
+import { browserOrg, chromiumAvailable, expectNoAxeViolations, openOnPhone } from "../helpers/browser.ts";
+import { addMember, call, confirmCarer, enterWaiting, joinRoom, schedule, startSession } from "../helpers/scenario.ts";
 
 describe.skipIf(!chromiumAvailable)("recording, on the pages, in Chromium", () => {
-  let org: Org & { base: string };
-  let browser: Browser;
-  beforeAll(async () => {
-    org = await startOrg("sqlite", {}, undefined, { listen: true });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await org?.t.close();
-  });
+  const world = browserOrg();
 
-  const open = (path: string) => openOnPhone(browser, `${org.base}${path}`);
+  const open = (path: string) => openOnPhone(world.browser, `${world.org.base}${path}`);
 
   it("the waiting page announces the recording while it runs; the volunteer answers; the carer page says whether it may be", async () => {
+    const { org } = world;
     const consents = async (member: { id: string; carers: { id: string }[] }) => {
       for (const type of ["recording"]) {
         const res = await call(org, "POST", `/api/members/${member.id}/consents`, org.lead, {

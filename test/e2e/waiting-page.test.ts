@@ -2,24 +2,15 @@
 // A waiting page that knows you (#17.4, in part), in a real Chromium: who will let you in, by
 // first name; the session's easy-read plan with its pictures; and "Read this to me", which hands
 // the page's main words to the browser's own speech synthesis. No axe violations.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumAvailable, expectNoAxeViolations, launch } from "../helpers/browser.ts";
-import { addMember, call, confirmCarer, enterWaiting, type Org, schedule, startOrg } from "../helpers/scenario.ts";
+import { describe, expect, it } from "vitest";
+import { browserOrg, chromiumAvailable, expectNoAxeViolations } from "../helpers/browser.ts";
+import { addMember, call, confirmCarer, enterWaiting, schedule } from "../helpers/scenario.ts";
 
 describe.skipIf(!chromiumAvailable)("the waiting page that knows you, in Chromium", () => {
-  let org: Org & { base: string };
-  let browser: Browser;
-  beforeAll(async () => {
-    org = await startOrg("sqlite", {}, undefined, { listen: true });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await org?.t.close();
-  });
+  const world = browserOrg();
 
   it("names the lead, shows the plan, and reads the main words aloud", async () => {
+    const { org, browser } = world;
     const member = await addMember(org, { name: "Alex" });
     const s = await schedule(org, [member.id]);
     const a = s.attendees[0]!;

@@ -4,7 +4,8 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
+import { type Org, startOrg } from "./scenario.ts";
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const chromiumAvailable = existsSync(chromiumPath);
@@ -40,6 +41,23 @@ export async function openOnPhone(browser: Browser, url: string): Promise<Page> 
   const page = await (await browser.newContext({ viewport: { width: 320, height: 720 }, timezoneId: "UTC", bypassCSP: true })).newPage();
   await page.goto(url);
   return page;
+}
+
+/**
+ * For one describe block: an organisation whose service listens on a port (SQLite, the LiveKit
+ * stand-in) and a Chromium, both closed after the block. Read them inside the tests.
+ */
+export function browserOrg(): { org: Org & { base: string }; browser: Browser } {
+  const world = {} as { org: Org & { base: string }; browser: Browser };
+  beforeAll(async () => {
+    world.org = await startOrg("sqlite", {}, undefined, { listen: true });
+    world.browser = await launch();
+  });
+  afterAll(async () => {
+    await world.browser?.close();
+    await world.org?.t.close();
+  });
+  return world;
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");

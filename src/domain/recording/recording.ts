@@ -29,8 +29,12 @@ type Person = RecordingPerson & { identity: string };
  * admitted (they may join at any moment). Someone in the room the service does not know counts
  * as a person without consent.
  */
-async function peopleInRoom(tx: Tx, session: { id: string; attendees: { id: string; state: string }[] }): Promise<Person[]> {
-  const present = await presentIdentities(tx, session.id);
+async function peopleInRoom(
+  tx: Tx,
+  session: { id: string; attendees: { id: string; state: string }[] },
+  present?: Set<string>,
+): Promise<Person[]> {
+  present ??= await presentIdentities(tx, session.id);
   const staffIds = [...present].filter((i) => i.startsWith(staffIdentityPrefix)).map((i) => i.slice(staffIdentityPrefix.length));
   const attendeeIds = new Set([...present].filter((i) => !i.startsWith(staffIdentityPrefix)));
   for (const a of session.attendees) if (a.state === "admitted") attendeeIds.add(a.id);
@@ -71,9 +75,13 @@ async function peopleInRoom(tx: Tx, session: { id: string; attendees: { id: stri
   ];
 }
 
-/** For the console: whether each person in the room (or admitted) may be recorded, by identity. */
-export async function recordingConsentInRoom(tx: Tx, session: { id: string; attendees: { id: string; state: string }[] }) {
-  return new Map((await peopleInRoom(tx, session)).map((p) => [p.identity, recordingConsentLacking(p) === null]));
+/** For the console: whether each person in the room (or admitted) may be recorded, by identity (`present`: the room, already read). */
+export async function recordingConsentInRoom(
+  tx: Tx,
+  session: { id: string; attendees: { id: string; state: string }[] },
+  present: Set<string>,
+) {
+  return new Map((await peopleInRoom(tx, session, present)).map((p) => [p.identity, recordingConsentLacking(p) === null]));
 }
 
 /** Tells the session's pages and consoles that its recording changed. */
