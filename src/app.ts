@@ -34,6 +34,7 @@ import { authRoutes } from "./http/routes/console/auth.ts";
 import { groupRoutes } from "./http/routes/console/groups.ts";
 import { keepApartRoutes } from "./http/routes/console/keep-apart.ts";
 import { memberRoutes } from "./http/routes/console/members.ts";
+import { photoRoutes } from "./http/routes/console/photos.ts";
 import { recordingRoutes } from "./http/routes/console/recordings.ts";
 import { safeguardingRoutes } from "./http/routes/console/safeguarding.ts";
 import { sessionRoutes } from "./http/routes/console/sessions.ts";
@@ -191,6 +192,7 @@ async function registerRateLimits(app: FastifyInstance, redis: Redis | undefined
 async function consoleApi(api: FastifyInstance): Promise<void> {
   await api.register(authRoutes, { prefix: "/api/auth" });
   await api.register(staffRoutes, { prefix: "/api/staff" });
+  await api.register(photoRoutes, { prefix: "/api/staff" });
   await api.register(settingsRoutes, { prefix: "/api" });
   await api.register(memberRoutes, { prefix: "/api/members" });
   await api.register(volunteerRoutes, { prefix: "/api/volunteers" });

@@ -243,8 +243,8 @@ export const invite = z.object({
   attendee: z.object({ id: z.string(), displayName: z.string(), state: attendeeState }),
   guidelines: z.object({ version: z.number(), lines: z.array(z.string()) }),
   agreedToCurrentGuidelines: z.boolean(),
-  /** "Lee will let you in.": the lead's first name only. */
-  lead: z.object({ firstName: z.string() }),
+  /** "Lee will let you in.": the lead's first name only; `photo`: theirs is at /api/join/:token/lead-photo (otherwise the page shows an icon). */
+  lead: z.object({ firstName: z.string(), photo: z.boolean() }),
   /** The session's easy-read plan, if staff set one. */
   plan: sessionPlan,
   /** R4: whether the room is being recorded now; volunteers answer for themselves (asked), members' consent is on file. */

@@ -20,6 +20,8 @@ export const pageState = z.object({
   needsAgreement: z.literal(true).optional(),
   /** The room is being recorded now (R4): every page says so. */
   recording: z.boolean(),
+  /** While they wait: the first name of the member of staff whose console has shown them waiting. */
+  seenBy: z.string().optional(),
   /** Their latest call for help, while it matters: sent (nobody answered yet) or answered. */
   help: z.object({ state: z.enum(["sent", "answered"]), by: z.string().optional() }).optional(),
 });
@@ -75,5 +77,10 @@ export const helpAlert = z.object({ type: z.literal("help"), attendeeId: z.strin
 
 /** Server → console. */
 export const toConsole = z.discriminatedUnion("type", [snapshot, alert, helpAlert, pong, notUnderstood]);
-/** Console → server: a ping, or a request for a fresh snapshot. */
-export const fromConsole = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") }), z.object({ type: z.literal("refresh") })]);
+/** Console → server: a ping, a request for a fresh snapshot, or who it has shown waiting. */
+export const fromConsole = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("ping") }),
+  z.object({ type: z.literal("refresh") }),
+  /** The console has shown these people waiting, on a screen in front of someone. */
+  z.object({ type: z.literal("seen"), attendeeIds: z.array(z.string().min(1).max(64)).max(1000) }),
+]);

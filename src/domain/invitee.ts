@@ -23,6 +23,7 @@ import { findLink, type LinkKind } from "./links.ts";
 import { publishArrival, publishChange } from "./notify.ts";
 import { hashToken } from "./secrets.ts";
 import { currentText, readSettings, type SettingsView } from "./settings.ts";
+import { hasPhoto, photoOf } from "./staff-photo.ts";
 import type { Uow } from "./unit-of-work.ts";
 import { firstName } from "./words.ts";
 
@@ -82,7 +83,7 @@ export async function describeInvite(ctx: Ctx, token: string) {
       attendee: { id: attendee.id, displayName: attendee.displayName, state: attendee.state },
       guidelines: { version: guidelines.version, lines: guidelines.lines },
       agreedToCurrentGuidelines: facts.agreedGuidelinesVersion === guidelines.version,
-      lead: { firstName: firstName(attendee.session.lead.name) },
+      lead: { firstName: firstName(attendee.session.lead.name), photo: await hasPhoto(tx, attendee.session.lead.id) },
       plan: sessionPlan.catch([]).parse(attendee.session.plan ?? []),
       recording: {
         now: await recordingIsOn(tx, attendee.sessionId),
@@ -91,6 +92,13 @@ export async function describeInvite(ctx: Ctx, token: string) {
       },
     };
   });
+}
+
+/** The photo of the lead of the session a live invite link is for. */
+export async function leadPhotoFor(ctx: Ctx, token: string): Promise<Buffer> {
+  const { link, attendee } = await openLink(ctx.database.db, token, "invite");
+  if (link.revokedAt) throw new DomainError(410, "R10.link-revoked", "This link does not work any more. Ask staff for a new one.");
+  return photoOf(ctx, attendee.session.lead.id);
 }
 
 export async function enterWaitingRoom(ctx: Ctx, token: string, agreedToGuidelines: boolean) {

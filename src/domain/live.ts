@@ -23,6 +23,7 @@ import { connectManyInTx, openLink, openLinksLocked } from "./invitee.ts";
 import { publishArrival } from "./notify.ts";
 import { currentRecording } from "./recording/egress.ts";
 import { recordingConsentInRoom } from "./recording/recording.ts";
+import { seenBy } from "./seen.ts";
 import { findSession, viewSession } from "./sessions.ts";
 import { readSettings } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
@@ -85,12 +86,23 @@ export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string
     }
     // Why they wait: the admission is previewed as if staff were letting them in now.
     const facts = await gatherAdmitFactsEach(uow, waiting, "admit", () => waitingActor);
+    const seen = await seenBy(
+      tx,
+      waiting.map((w) => w.attendee),
+    );
     for (const [i, { token, attendee }] of waiting.entries()) {
       const checks = decideAdmission(facts[i]!).checks;
       const reasons = easyReasons(checks, false);
       if (attendee.session.status === "scheduled") reasons.push(startsSentence(attendee.session.startsAt, facts[i]!.agreedHours.timeZone));
       if (reasons.length === 0) reasons.push("Staff will let you in soon.");
-      states.set(token, { type: "state", state: attendee.state === "returned" ? "returned" : "waiting", reasons, ...agreement(checks) });
+      const by = seen.get(attendee.id);
+      states.set(token, {
+        type: "state",
+        state: attendee.state === "returned" ? "returned" : "waiting",
+        reasons,
+        ...agreement(checks),
+        ...(by ? { seenBy: by } : {}),
+      });
     }
     const sessionOf = (token: string) => opened.get(token)!.attendee.sessionId;
     const attendeeOf = (token: string) => opened.get(token)!.attendee.id;

@@ -34,7 +34,8 @@ function hostileInput(value: unknown, root: string): string | null {
       if (v.includes("\u0000")) return `${path}: must not contain the NUL character (U+0000)`;
       continue;
     }
-    if (typeof v !== "object" || v === null) continue;
+    // Uploaded bytes (a photo) are not text: nothing in them is looked up as a string.
+    if (typeof v !== "object" || v === null || ArrayBuffer.isView(v)) continue;
     if (depth >= maxDepth) return `${path}: is nested too deeply`;
     for (const [key, inner] of Object.entries(v)) {
       if (key.includes("\u0000")) return `${path}: must not contain the NUL character (U+0000)`;

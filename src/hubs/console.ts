@@ -7,6 +7,7 @@ import type { BusEvent } from "../adapters/bus/events.ts";
 import { fromConsole } from "../contract/live.ts";
 import type { Ctx } from "../domain/context.ts";
 import { consoleSnapshot } from "../domain/live.ts";
+import { markSeen } from "../domain/seen.ts";
 import { resolveLogin, type StaffView } from "../domain/staff.ts";
 import { type Connection, parseMessage } from "./connection.ts";
 
@@ -51,11 +52,15 @@ export class ConsoleHub {
     return w;
   }
 
-  /** A message from the console: a ping, or a request for a fresh snapshot. */
+  /** A message from the console: a ping, a request for a fresh snapshot, or who it has shown waiting. */
   received(w: Watcher, text: string): void {
     const parsed = fromConsole.safeParse(parseMessage(text));
     if (!parsed.success) w.connection.send({ type: "error", message: "Unknown message." });
     else if (parsed.data.type === "refresh") this.soon(w);
+    else if (parsed.data.type === "seen")
+      void markSeen(this.ctx, w.sessionId, w.staff, parsed.data.attendeeIds).catch((err) =>
+        this.ctx.log.warn({ err, sessionId: w.sessionId }, "could not record who a console showed waiting"),
+      );
     else w.connection.send({ type: "pong" });
   }
 

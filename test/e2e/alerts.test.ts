@@ -3,7 +3,7 @@
 // console is not in front, someone arriving or asking for help raises a browser notification;
 // the tab's title counts who waits and who needs help; the help banner stays until answered.
 import { describe, expect, it } from "vitest";
-import { browserOrg, chromiumAvailable, expectNoAxeViolations } from "../helpers/browser.ts";
+import { browserOrg, chromiumAvailable, consoleContext, expectNoAxeViolations } from "../helpers/browser.ts";
 import { addMember, call, confirmCarer, enterWaiting, schedule, startSession } from "../helpers/scenario.ts";
 
 describe.skipIf(!chromiumAvailable)("alerts staff cannot miss, in Chromium", () => {
@@ -17,14 +17,8 @@ describe.skipIf(!chromiumAvailable)("alerts staff cannot miss, in Chromium", () 
     await confirmCarer(org, a.carer!);
     await startSession(org, s.id, {});
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "UTC", bypassCSP: true });
+    const context = await consoleContext(browser, org.base, org.lead);
     await context.grantPermissions(["notifications"], { origin: org.base });
-    await context.addCookies(
-      org.lead.split("; ").map((pair) => {
-        const [name, ...value] = pair.split("=");
-        return { name: name!, value: value.join("="), url: org.base };
-      }),
-    );
     // Record each notification, and make the console "not in front" (another tab on top).
     await context.addInitScript(() => {
       const shown: string[] = [];

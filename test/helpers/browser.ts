@@ -3,7 +3,7 @@
 // GATEKEEPER_REQUIRE_CHROMIUM=1 (set by .ci/run) makes it required.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 import { type Org, startOrg } from "./scenario.ts";
 
@@ -41,6 +41,18 @@ export async function openOnPhone(browser: Browser, url: string): Promise<Page> 
   const page = await (await browser.newContext({ viewport: { width: 320, height: 720 }, timezoneId: "UTC", bypassCSP: true })).newPage();
   await page.goto(url);
   return page;
+}
+
+/** A desktop browser context signed in to the console with `cookie` (as `signIn` returns it). */
+export async function consoleContext(browser: Browser, base: string, cookie: string): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "UTC", bypassCSP: true });
+  await context.addCookies(
+    cookie.split("; ").map((pair) => {
+      const [name, ...value] = pair.split("=");
+      return { name: name!, value: value.join("="), url: base };
+    }),
+  );
+  return context;
 }
 
 /**

@@ -2,6 +2,7 @@
 // own table, so a new route is covered without anyone remembering) as eight kinds of caller,
 // against what its declaration says. The expectation below is written out by hand, independently
 // of the code that enforces it; an unexpected allow fails, and so does an unexpected refusal.
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Access, accessLevels } from "../../src/http/access.ts";
 import { addStaff, routeTable, signIn } from "../helpers/app.ts";
@@ -60,6 +61,12 @@ describe.each(providers)("authorization matrix on %s", (provider) => {
       emails.set(caller, email);
       cookies.set(caller, await signIn(org.app, email));
     }
+    // Photos for the staff member the :id routes name and for the lead, so that reading them is allowed, not "none yet".
+    const photo = await sharp({ create: { width: 8, height: 8, channels: 3, background: "teal" } })
+      .png()
+      .toBuffer();
+    for (const cookie of [await signIn(org.app, "target@example.org"), cookies.get("lead")!])
+      await org.app.inject({ method: "PUT", url: "/api/staff/me/photo", headers: { cookie, "content-type": "image/png" }, payload: photo });
     const member = await addMember(org);
     const s = await schedule(org, [member.id]);
     const consents = (await call(org, "GET", `/api/members/${member.id}`, org.lead)).json().member.consents;

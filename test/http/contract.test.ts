@@ -5,6 +5,7 @@
 // exercised, so a new route joins the check without anyone remembering.
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { toConsole, toWaitingPage } from "../../src/contract/live.ts";
@@ -56,7 +57,8 @@ describe.each(providers)("the contract on %s", (provider) => {
     const res = await org.app.inject({
       method: method as "GET",
       url,
-      headers: cookie ? { cookie } : {},
+      // A Buffer is a picture (a staff photo), sent as it is.
+      headers: { ...(cookie ? { cookie } : {}), ...(Buffer.isBuffer(payload) ? { "content-type": "image/png" } : {}) },
       ...(payload ? { payload } : {}),
     });
     exercised.add(`${method} ${path}`);
@@ -109,6 +111,12 @@ describe.each(providers)("the contract on %s", (provider) => {
     await api("POST", "/api/staff/{id}/password", { id: deeId }, admin, { password: "another long password" });
     await api("POST", "/api/staff/{id}/sign-in-hold/clear", { id: deeId }, admin);
     const dsl = await signIn(org.app, `dee-${provider}@example.org`, "another long password");
+    const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: "teal" } })
+      .png()
+      .toBuffer();
+    await api("PUT", "/api/staff/me/photo", {}, lead, photo);
+    await api("GET", "/api/staff/{id}/photo", { id: org.leadId }, second);
+    await api("DELETE", "/api/staff/me/photo", {}, second);
 
     // Members and consent.
     const member = await api("POST", "/api/members/", {}, lead, {
@@ -210,6 +218,9 @@ describe.each(providers)("the contract on %s", (provider) => {
     await api("GET", "/api/recordings", {}, dsl);
 
     await api("POST", "/api/sessions/{id}/attendees/{attendeeId}/return-to-waiting", { id: s.id, attendeeId: a.id }, lead);
+    await api("GET", "/api/join/{token}/lead-photo", { token: token(a.inviteUrl) });
+    consoleSocket.ws.send(JSON.stringify({ type: "seen", attendeeIds: [a.id] }));
+    await page.next((m) => m.type === "state" && m.seenBy === "Lee");
     await api("POST", "/api/sessions/{id}/admit-all", { id: s.id }, lead);
     await api("POST", "/api/sessions/{id}/attendees/{attendeeId}/remove", { id: s.id, attendeeId: a.id }, lead, {
       reason: "Shouting at others.",

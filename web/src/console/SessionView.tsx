@@ -66,12 +66,18 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
   // Why the live view is not live just now (the service restarting, the network); null when it is.
   const [offline, setOffline] = useState<string | null>(null);
 
+  const socketRef = useRef<WebSocket | null>(null);
+  // Who this console has told the service it showed waiting (per wait: id and since), on this socket.
+  const reported = useRef(new Set<string>());
+
   useEffect(() => {
     let socket: WebSocket | null = null;
     let stopped = false;
     let timer: number | undefined;
     const open = () => {
       socket = new WebSocket(socketUrl(`/ws/console/sessions/${sessionId}`));
+      socketRef.current = socket;
+      reported.current.clear();
       socket.onmessage = (event) => {
         const data = JSON.parse(event.data as string);
         if (data.type === "snapshot") {
@@ -111,6 +117,22 @@ export function SessionView({ sessionId, me }: { sessionId: string; me: Staff })
       socket?.close();
     };
   }, [sessionId]);
+
+  // "Lee knows you are here.": once the people waiting are on a screen in front of someone (this
+  // tab visible), their pages are told who saw them; a hidden tab tells nobody anything.
+  useEffect(() => {
+    const report = () => {
+      const socket = socketRef.current;
+      if (!snap || document.visibilityState !== "visible" || socket?.readyState !== WebSocket.OPEN) return;
+      const fresh = snap.waiting.filter((p) => !reported.current.has(`${p.attendeeId}@${p.since}`));
+      if (fresh.length === 0) return;
+      for (const p of fresh) reported.current.add(`${p.attendeeId}@${p.since}`);
+      socket.send(JSON.stringify({ type: "seen", attendeeIds: fresh.map((p) => p.attendeeId) }));
+    };
+    report();
+    document.addEventListener("visibilitychange", report);
+    return () => document.removeEventListener("visibilitychange", report);
+  }, [snap]);
 
   const start = async (reason?: string) => {
     try {

@@ -1,4 +1,4 @@
-// The staff console: sign in, then sessions, members, concerns and (for admins) settings.
+// The staff console: sign in, then sessions, members, concerns, your photo and (for admins) settings.
 import { StrictMode, useEffect, useState } from "react";
 import { createRoot } from "react-dom/client";
 import "./console.css";
@@ -11,6 +11,7 @@ import { Safeguarding } from "./Safeguarding.tsx";
 import { Sessions } from "./Sessions.tsx";
 import { SessionView } from "./SessionView.tsx";
 import type { Staff } from "./types.ts";
+import { YourPhoto } from "./YourPhoto.tsx";
 
 type Route =
   | { page: "sessions" }
@@ -20,13 +21,14 @@ type Route =
   | { page: "members" }
   | { page: "concerns" }
   | { page: "admin" }
-  | { page: "safeguarding" };
+  | { page: "safeguarding" }
+  | { page: "me" };
 
 function parse(hash: string): Route {
   const [, page = "sessions", id = ""] = hash.replace(/^#/, "").split("/");
   if (page === "sessions" && id) return { page: "session", id };
   if (page === "groups") return id ? { page: "group", id } : { page: "groups" };
-  if (page === "members" || page === "concerns" || page === "admin" || page === "safeguarding") return { page };
+  if (page === "members" || page === "concerns" || page === "admin" || page === "safeguarding" || page === "me") return { page };
   return { page: "sessions" };
 }
 
@@ -117,6 +119,7 @@ function App() {
     ["#/concerns", "Concerns"],
     ...(me.roles.includes("dsl") || me.roles.includes("admin") ? ([["#/safeguarding", "Safeguarding"]] as [string, string][]) : []),
     ...(me.roles.includes("admin") ? ([["#/admin", "Settings and staff"]] as [string, string][]) : []),
+    ["#/me", "Your photo"],
   ];
 
   return (
@@ -158,6 +161,7 @@ function App() {
         {route.page === "concerns" && <Concerns me={me} />}
         {route.page === "admin" && <Admin me={me} />}
         {route.page === "safeguarding" && <Safeguarding isDsl={me.roles.includes("dsl")} />}
+        {route.page === "me" && <YourPhoto me={me} />}
       </main>
     </>
   );

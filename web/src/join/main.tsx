@@ -242,6 +242,11 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
               <p key={reason}>{reason}</p>
             ))}
             {current === "waiting" && !state && <p>Staff will let you in soon.</p>}
+            {state?.seenBy && (current === "waiting" || current === "returned") && (
+              <p>
+                <strong>{state.seenBy} knows you are here.</strong>
+              </p>
+            )}
             {state?.recording && current !== "ended" && (
               <div className="row">
                 <RecordingIcon label="Recording" size={36} />
@@ -262,7 +267,7 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
       )}
       {(current === "waiting" || current === "returned") && (
         <div className="row">
-          <PeopleIcon label="Staff" />
+          <LeadFace lead={invite.lead} />
           <p data-read>
             <strong>{invite.lead.firstName} will let you in.</strong>
           </p>
@@ -280,6 +285,22 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
         </div>
       )}
     </>
+  );
+}
+
+/** The lead's photo, when they have put one up; a friendly picture of people otherwise. */
+function LeadFace({ lead }: { lead: Invite["lead"] }) {
+  const [failed, setFailed] = useState(false);
+  if (!lead.photo || failed) return <PeopleIcon label="Staff" />;
+  return (
+    <img
+      className="face"
+      src={`/api/join/${token}/lead-photo`}
+      alt={lead.firstName}
+      width={96}
+      height={96}
+      onError={() => setFailed(true)}
+    />
   );
 }
 

@@ -1,4 +1,4 @@
-// fetch with JSON in and out; errors carry the API's { error: { code, message, checks } }.
+// fetch with JSON in and out (or a file in); errors carry the API's { error: { code, message, checks } }.
 import type { z } from "zod";
 import type { check } from "../../../src/contract/api.ts";
 
@@ -16,12 +16,14 @@ export class ApiError extends Error {
   }
 }
 
+/** `body` is sent as JSON, except a file (a Blob), which is sent as it is with its own type. */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const file = body instanceof Blob ? body : null;
   const res = await fetch(path, {
     method,
     credentials: "same-origin",
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: body === undefined ? {} : { "content-type": file ? file.type || "application/octet-stream" : "application/json" },
+    body: body === undefined ? undefined : (file ?? JSON.stringify(body)),
   });
   const text = await res.text();
   const data = text ? JSON.parse(text) : {};

@@ -1,15 +1,17 @@
 // The invite link, for members and volunteers: GET what the page needs, POST to enter the
-// waiting room, POST /connection for the LiveKit token once admitted.
+// waiting room, POST /connection for the LiveKit token once admitted, GET /lead-photo for the face
+// of who lets them in.
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
 import { z } from "zod";
 import { errorBody, invite } from "../../../contract/api.ts";
 import { conflict } from "../../../domain/errors.ts";
 import { askForHelp } from "../../../domain/help.ts";
-import { connectionDetails, describeInvite, enterWaitingRoom } from "../../../domain/invitee.ts";
+import { connectionDetails, describeInvite, enterWaitingRoom, leadPhotoFor } from "../../../domain/invitee.ts";
 import { answerAsVolunteer } from "../../../domain/recording/recording.ts";
 import { hashToken } from "../../../domain/secrets.ts";
 import { failing } from "../../../policy/engine.ts";
 import { linkToken } from "../../schemas.ts";
+import { sendPhoto } from "../console/photos.ts";
 import { limit } from "./limits.ts";
 
 export const joinRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -72,6 +74,20 @@ export const joinRoutes: FastifyPluginAsyncZod = async (app) => {
       await askForHelp(app.ctx, request.params.token, "page");
       return reply.code(202).send({ help: "sent" as const });
     },
+  );
+
+  app.get(
+    "/:token/lead-photo",
+    {
+      config: { access: "invitee link" },
+      schema: {
+        tags: ["invitee"],
+        description: "The photo of the member of staff who lets them in (WebP), when the invite says `lead.photo`.",
+        params: linkToken,
+        response: { 200: z.any().describe("image/webp"), 404: errorBody, 410: errorBody },
+      },
+    },
+    async (request, reply) => sendPhoto(reply, await leadPhotoFor(app.ctx, request.params.token)),
   );
 
   app.post(

@@ -1,0 +1,29 @@
+// Staff photos for the waiting page, through sharp (libvips): whatever was uploaded is decoded,
+// turned upright by its EXIF orientation, cropped to a square around what draws the eye, and
+// re-encoded as a small WebP. Nothing of the original file survives: no EXIF (camera, GPS
+// position, dates), no ICC or XMP, no trailing bytes — sharp writes no metadata unless asked.
+import sharp from "sharp";
+
+/** The side of the stored square, in pixels: twice the size the page shows it at. */
+export const photoSide = 256;
+
+/** Refuses decompression bombs: a 5 MiB upload may still claim billions of pixels. */
+const maxInputPixels = 40_000_000;
+
+// Each photo is read once: libvips's operation cache would only hold memory.
+sharp.cache(false);
+
+export class NotAnImage extends Error {}
+
+/** The upload, re-encoded; NotAnImage when it is not a picture sharp can read. */
+export async function normalisePhoto(upload: Buffer): Promise<Buffer> {
+  try {
+    return await sharp(upload, { limitInputPixels: maxInputPixels, failOn: "error" })
+      .rotate()
+      .resize(photoSide, photoSide, { fit: "cover", position: sharp.strategy.attention })
+      .webp({ quality: 80 })
+      .toBuffer();
+  } catch (err) {
+    throw new NotAnImage(err instanceof Error ? err.message : String(err));
+  }
+}
