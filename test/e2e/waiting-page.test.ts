@@ -4,9 +4,10 @@
 // knows you are here." once the lead's console has shown them waiting; the session's easy-read
 // plan with its pictures; and "Read this to me", which hands the page's main words to the
 // browser's own speech synthesis. No axe violations.
-import { describe, expect, it } from "vitest";
+
 import sharp from "sharp";
-import { browserOrg, chromiumAvailable, consoleContext, expectNoAxeViolations } from "../helpers/browser.ts";
+import { describe, expect, it } from "vitest";
+import { browserOrg, chromiumAvailable, consoleContext, expectNoAxeViolations, openOnPhone } from "../helpers/browser.ts";
 import { addMember, call, confirmCarer, enterWaiting, schedule, startSession } from "../helpers/scenario.ts";
 
 describe.skipIf(!chromiumAvailable)("the waiting page that knows you, in Chromium", () => {
@@ -93,8 +94,7 @@ describe.skipIf(!chromiumAvailable)("the waiting page that knows you, in Chromiu
     await lead.goto(`${org.base}/#/sessions/${s.id}`);
     await lead.getByText("Bea").first().waitFor();
     await member1.getByText("Lee knows you are here.").waitFor({ timeout: 10_000 });
-    const member2 = await (await browser.newContext({ viewport: { width: 320, height: 720 }, timezoneId: "UTC", bypassCSP: true })).newPage();
-    await member2.goto(`${org.base}/join/${a.invite}`);
+    const member2 = await openOnPhone(browser, `${org.base}/join/${a.invite}`);
     await member2.getByText("Lee knows you are here.").waitFor();
     await expectNoAxeViolations(member2, "the waiting page with the lead's photo and who knows you are here");
   });
