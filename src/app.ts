@@ -16,6 +16,7 @@ import { livekitRecorder } from "./adapters/livekit/egress.ts";
 import { livekitRooms } from "./adapters/livekit/rooms.ts";
 import { livekitTokens } from "./adapters/livekit/tokens.ts";
 import { smtpMailer } from "./adapters/mail/smtp.ts";
+import { createMetrics, timed } from "./adapters/metrics/metrics.ts";
 import { defaultThrottlePolicy, memoryThrottle, redisThrottle } from "./adapters/throttle.ts";
 import type { Config } from "./config.ts";
 import { reconcile } from "./domain/attendance.ts";
@@ -42,6 +43,7 @@ import { settingsRoutes } from "./http/routes/console/settings.ts";
 import { staffRoutes } from "./http/routes/console/staff.ts";
 import { volunteerRoutes } from "./http/routes/console/volunteers.ts";
 import { healthRoutes } from "./http/routes/health.ts";
+import { metricsRoutes } from "./http/routes/metrics.ts";
 import { cspDirectives, pageRoutes } from "./http/routes/pages.ts";
 import { carerRoutes } from "./http/routes/public/carer.ts";
 import { joinRoutes } from "./http/routes/public/join.ts";
@@ -93,15 +95,38 @@ export async function buildApp({ config, database, logDestination, now = () => n
   const counters = config.REDIS_URL ? new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
   counters?.on("error", (err) => app.log.warn({ err }, "redis counters"));
   const throttlePolicy = { ...defaultThrottlePolicy, limit: config.LOGIN_ACCOUNT_LIMIT };
+  const metrics = createMetrics();
+  const store = storeOf(db, now);
   const ctx: Ctx = {
-    ...storeOf(db, now),
+    ...store,
+    // Every transaction timed, committed or rolled back.
+    transaction: async (work, options) => {
+      const end = metrics.transactionSeconds.startTimer();
+      let outcome = "rolled back";
+      try {
+        const value = await store.transaction(work, options);
+        outcome = "committed";
+        return value;
+      } finally {
+        end({ outcome });
+      }
+    },
     config,
     tokens: livekitTokens(config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET),
-    rooms: livekitRooms(config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET),
-    recorder: livekitRecorder(config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET, {
-      filepath: config.RECORDING_FILEPATH,
-      fileType: config.RECORDING_FILE_TYPE,
-    }),
+    rooms: timed(
+      livekitRooms(config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET),
+      metrics.livekitSeconds,
+      metrics.livekitErrors,
+    ),
+    recorder: timed(
+      livekitRecorder(config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET, {
+        filepath: config.RECORDING_FILEPATH,
+        fileType: config.RECORDING_FILE_TYPE,
+      }),
+      metrics.livekitSeconds,
+      metrics.livekitErrors,
+    ),
+    metrics,
     bus,
     signIns: counters ? redisThrottle(counters, throttlePolicy) : memoryThrottle(throttlePolicy),
     log: app.log,
@@ -154,6 +179,7 @@ export async function buildApp({ config, database, logDestination, now = () => n
   await registerRateLimits(app, counters);
 
   await app.register(healthRoutes);
+  await metricsRoutes(app);
   await app.register(consoleApi);
   // The invite and carer links: one limit per client address across both.
   await app.register(async (links) => {

@@ -80,6 +80,10 @@ const envSchema = z.object({
   RECORDING_FILEPATH: optional(z.string().trim().min(1).max(500)).default("recordings/{room_name}-{time}"),
   /** The recording's container: mp4 (video and sound) or ogg (sound only). */
   RECORDING_FILE_TYPE: optional(z.enum(["mp4", "ogg"])).default("mp4"),
+  /** Serves GET /metrics on the service's port to whoever gives this as a bearer token. */
+  METRICS_TOKEN: optional(z.string().min(16, "must be at least 16 characters")),
+  /** Serves GET /metrics (only) on this port of its own, for a monitoring network. */
+  METRICS_PORT: optional(z.coerce.number().int().min(0).max(65535)),
   /** Hours a console sign-in lasts. */
   STAFF_SESSION_HOURS: optional(
     z.coerce

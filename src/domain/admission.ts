@@ -2,7 +2,7 @@
 // eligible, refuse, send back, remove, and messages. Every decision is stored with its checks.
 import type { Tx } from "../adapters/db/client.ts";
 import { type AttendeeState, type DecisionAction, inWaitingRoom } from "../contract/vocabulary.ts";
-import { decideAdmission } from "../policy/engine.ts";
+import { decideAdmission, failing } from "../policy/engine.ts";
 import type { Check, Decision } from "../policy/types.ts";
 import type { Ctx } from "./context.ts";
 import { storedChecks } from "./decisions.ts";
@@ -62,6 +62,8 @@ export interface AdmitOutcome {
   displayName: string;
   admitted: boolean;
   checks: Check[];
+  /** When their wait began (not part of the API's answer: the metrics time it). */
+  waitingSince: Date;
 }
 
 /**
@@ -112,14 +114,26 @@ async function admitManyInTx(
     displayName: a.displayName,
     admitted: decision.allowed,
     checks: decision.checks,
+    waitingSince: a.stateChangedAt,
   }));
 }
 
 /** Admitted people's pages hear of it (the token goes only to them); the console refreshes. */
 async function publishOutcomes(ctx: Ctx, sessionId: string, outcomes: AdmitOutcome[]): Promise<void> {
+  countOutcomes(ctx, outcomes);
   for (const outcome of outcomes)
     if (outcome.admitted) await ctx.bus.publish({ type: "attendee.changed", sessionId, attendeeId: outcome.attendeeId, state: "admitted" });
   await ctx.bus.publish({ type: "session.changed", sessionId });
+}
+
+/** The committed decisions, in the metrics: admitted or denied, each failing rule, the wait. */
+function countOutcomes({ metrics, now }: Ctx, outcomes: AdmitOutcome[]): void {
+  const at = now().getTime();
+  for (const outcome of outcomes) {
+    metrics.decisions.inc({ action: outcome.admitted ? "admit" : "denied" });
+    if (outcome.admitted) metrics.waitBeforeAdmission.observe(Math.max(0, (at - outcome.waitingSince.getTime()) / 1000));
+    else for (const rule of new Set(failing(outcome.checks).map((c) => c.rule))) metrics.refusals.inc({ rule });
+  }
 }
 
 /**
@@ -133,6 +147,7 @@ export function admitAttendee(ctx: Ctx, sessionId: string, attendeeId: string, s
 const admitTogether = groupCommit<Ctx, { attendeeId: string; staff: StaffView }, AdmitOutcome>({
   // Two admits of one person go one after the other: the second sees the first's result.
   distinct: (r) => r.attendeeId,
+  observe: (ctx, size) => ctx.metrics.groupCommitSize.observe({ batch: "admit" }, size),
   async run(ctx, sessionId, requests) {
     const answers = await ctx.transaction(async (uow) => {
       const { tx } = uow;
@@ -225,6 +240,7 @@ async function staffAction(
       .removeParticipant(changed.session.roomName, changed.id)
       .catch((err) => ctx.log.error({ err, sessionId }, "could not remove the participant from the room; reconciliation will retry"));
   }
+  ctx.metrics.decisions.inc({ action: action.name });
   await publishChange(ctx, sessionId, changed.id, changed.state, action.name === "refuse" ? action.message : null);
   return changed;
 }

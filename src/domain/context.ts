@@ -5,6 +5,7 @@ import type { RoomRecorder } from "../adapters/livekit/egress.ts";
 import type { VideoRooms } from "../adapters/livekit/rooms.ts";
 import type { TokenMinter } from "../adapters/livekit/tokens.ts";
 import type { Mailer } from "../adapters/mail/smtp.ts";
+import type { Metrics } from "../adapters/metrics/metrics.ts";
 import type { AccountThrottle } from "../adapters/throttle.ts";
 import type { Config } from "../config.ts";
 import type { Store } from "./unit-of-work.ts";
@@ -21,4 +22,6 @@ export interface Ctx extends Store {
   log: FastifyBaseLogger;
   /** The SMTP server, or null when SMTP_URL is unset (messages are kept, not sent). */
   mailer: Mailer | null;
+  /** What /metrics reports (no personal data in any label). */
+  metrics: Metrics;
 }

@@ -18,6 +18,8 @@ export interface GroupCommitOptions<C, I, O> {
   /** Items with the same distinct key never share a batch (the later waits for the next). */
   distinct?(item: I): string;
   max?: number;
+  /** Told the size of every batch (the metrics). */
+  observe?(context: C, size: number): void;
 }
 
 interface Waiting<I, O> {
@@ -81,6 +83,7 @@ export function groupCommit<C extends object, I, O>(options: GroupCommitOptions<
       stats.batches++;
       stats.items += batch.length;
       stats.largest = Math.max(stats.largest, batch.length);
+      options.observe?.(context, batch.length);
       try {
         const answers = await options.run(
           context,

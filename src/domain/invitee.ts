@@ -161,6 +161,7 @@ export function connectionDetails(ctx: Ctx, token: string): Promise<Connection> 
 }
 
 const connectTogether = groupCommit<Ctx, string, Connection>({
+  observe: (ctx, size) => ctx.metrics.groupCommitSize.observe({ batch: "token" }, size),
   run: (ctx, _key, tokens) =>
     ctx.transaction(async (uow) => {
       const opened = await openLinksLocked(uow, tokens);

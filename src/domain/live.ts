@@ -76,6 +76,8 @@ export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string
 
     const connections = await connectManyInTx(ctx, uow, admitted);
     for (const [i, c] of connections.entries()) {
+      const { attendee } = admitted[i]!;
+      if (c.ok) ctx.metrics.tokenOnPage(`${attendee.id}:${attendee.admissionSeq}`, attendee.stateChangedAt, uow.now);
       states.set(
         admitted[i]!.token,
         c.ok

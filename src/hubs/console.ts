@@ -48,6 +48,7 @@ export class ConsoleHub {
   open(connection: Connection, who: { sessionId: string; staff: StaffView; loginToken: string }): Watcher {
     const w: Watcher = { connection, ...who, flagged: new Set() };
     this.watchers.add(w);
+    this.ctx.metrics.openPages.inc({ page: "console" });
     void this.snapshot(w);
     return w;
   }
@@ -66,7 +67,7 @@ export class ConsoleHub {
 
   closed(w: Watcher): void {
     clearTimeout(w.pending);
-    this.watchers.delete(w);
+    if (this.watchers.delete(w)) this.ctx.metrics.openPages.dec({ page: "console" });
   }
 
   stop(): void {

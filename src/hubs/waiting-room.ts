@@ -52,6 +52,7 @@ export class WaitingRoomHub {
   /** A page opened for a link `pageOwner` accepted; it gets its first state at once. */
   open(connection: Connection, owner: { token: string; attendeeId: string; sessionId: string; address: string }): Page {
     const page: Page = { connection, ...owner };
+    this.ctx.metrics.openPages.inc({ page: "waiting" });
     this.perAddress.set(page.address, (this.perAddress.get(page.address) ?? 0) + 1);
     const set = this.pages.get(page.attendeeId) ?? new Set<Page>();
     // One link open in too many places: the oldest page goes, saying why (it does not come back).
@@ -94,6 +95,7 @@ export class WaitingRoomHub {
 
   /** The page's connection closed; if it was the person's last, the grace period starts. */
   closed(page: Page): void {
+    this.ctx.metrics.openPages.dec({ page: "waiting" });
     const left = (this.perAddress.get(page.address) ?? 1) - 1;
     if (left > 0) this.perAddress.set(page.address, left);
     else this.perAddress.delete(page.address);

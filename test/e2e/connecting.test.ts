@@ -28,7 +28,7 @@ describe.skipIf(!chromiumAvailable)("a waiting page whose connection fails, in C
       (window as unknown as { seen: Set<string> }).seen = seen;
       new MutationObserver(() => {
         for (const words of ["Connecting. Please keep this page open.", "Trying to connect again."]) {
-          if (document.body?.innerText.includes(words)) seen.add(words);
+          if (document.body?.textContent?.includes(words)) seen.add(words);
         }
       }).observe(document, { childList: true, subtree: true, characterData: true });
     });

@@ -223,6 +223,19 @@ async function deliver(ctx: Ctx, mailer: Mailer, { message: m, retries, firstTry
   return done("retry", result.reply, new Date(now.getTime() + wait * 60_000));
 }
 
+/** Messages with an address that nobody has sent, skipped or given up on yet. */
+const unfinished = { toAddress: { not: null }, attempts: { none: { outcome: { in: finalOutcomes } } } } as const;
+
+/** How many messages are waiting to go (pending), and how many of those are due now (the metrics). */
+export async function outboxDepth(ctx: Ctx): Promise<{ pending: number; due: number }> {
+  const { outboxMessage } = ctx.database.db;
+  const [pending, due] = await Promise.all([
+    outboxMessage.count({ where: unfinished }),
+    outboxMessage.count({ where: { notBefore: { lte: ctx.now() }, ...unfinished } }),
+  ]);
+  return { pending, due };
+}
+
 /**
  * Sends what is due, one message at a time; each instance claims before it sends, so every
  * message goes once. Without a mail server nothing is sent (the console shows the messages).
@@ -233,7 +246,7 @@ export async function sendDue(ctx: Ctx): Promise<number> {
   if (!mailer) return 0;
   const now = ctx.now();
   const due = await ctx.database.db.outboxMessage.findMany({
-    where: { notBefore: { lte: now }, toAddress: { not: null }, attempts: { none: { outcome: { in: finalOutcomes } } } },
+    where: { notBefore: { lte: now }, ...unfinished },
     orderBy: [{ notBefore: "asc" }, { id: "asc" }],
     take: 100,
     select: { id: true },
@@ -244,9 +257,10 @@ export async function sendDue(ctx: Ctx): Promise<number> {
     if (!claimed) continue;
     attempted++;
     try {
-      await deliver(ctx, mailer, claimed);
+      ctx.metrics.outboxAttempts.inc({ outcome: await deliver(ctx, mailer, claimed) });
     } catch (err) {
       // The claim lapses and the message is tried again.
+      ctx.metrics.outboxAttempts.inc({ outcome: "error" });
       ctx.log.error({ err, messageId: id }, "could not send a message");
     }
   }

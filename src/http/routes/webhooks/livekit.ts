@@ -39,6 +39,8 @@ export const livekitWebhookRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const event = request.webhookEvent!;
+      // LiveKit stamps its events in whole seconds (createdAt, a bigint); the wall clock, not the service's.
+      if (event.createdAt) app.ctx.metrics.webhookLag.observe(Math.max(0, Date.now() / 1000 - Number(event.createdAt)));
       // Egress events name their room inside egressInfo, not in `room`.
       if (event.egressInfo && event.event.startsWith("egress_")) {
         await applyEgressEvent(app.ctx, egressOf(event.egressInfo));
