@@ -3,7 +3,9 @@
 // Migrations run only when some are pending, so the CLI works beside a running Gatekeeper.
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { BackupError, backupSqlite, restoreSqlite } from "./adapters/db/backup.ts";
 import { openDatabase } from "./adapters/db/client.ts";
+import { providerOf, sqlitePath } from "./adapters/db/connection.ts";
 import { DatabaseSetupError } from "./adapters/db/migrate.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { DomainError } from "./domain/errors.ts";
@@ -16,6 +18,9 @@ const usage = `usage:
   npm run cli -- staff:reset-password --email EMAIL     (signs them out everywhere)
   npm run cli -- staff:reactivate --email EMAIL
   npm run cli -- migrate
+  npm run cli -- backup FILE      (SQLite: a consistent copy while the service runs)
+  npm run cli -- restore FILE     (SQLite: with the service stopped; the replaced file is kept)
+  PostgreSQL: pg_dump and pg_restore (README, "Backups").
   Passwords come from GATEKEEPER_NEW_PASSWORD, or are asked for on the terminal.`;
 
 const password = z.string().min(12, "must be at least 12 characters");
@@ -63,7 +68,7 @@ function complain(issues: z.core.$ZodIssue[]): number {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const config = loadConfig();
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
     options: { email: { type: "string" }, name: { type: "string" }, roles: { type: "string" } },
     strict: false,
@@ -116,6 +121,28 @@ async function main(argv: string[]): Promise<number> {
         console.log(`changed the password of ${row.email}; they are signed out everywhere`);
         return 0;
       });
+    case "backup":
+    case "restore": {
+      const file = positionals[0];
+      if (!file) {
+        console.error(usage);
+        return 2;
+      }
+      if (providerOf(config.DATABASE_URL) !== "sqlite") {
+        console.error("backup and restore are for SQLite: on PostgreSQL use pg_dump and pg_restore (README, Backups)");
+        return 2;
+      }
+      if (command === "backup") {
+        const { pages } = await backupSqlite(config.DATABASE_URL, file);
+        console.log(`backed up ${sqlitePath(config.DATABASE_URL)} to ${file} (${pages} pages, checked)`);
+        return 0;
+      }
+      const { keptAs } = restoreSqlite(config.DATABASE_URL, file);
+      console.log(
+        `restored ${file} to ${sqlitePath(config.DATABASE_URL)}${keptAs ? `; the database it replaced is kept as ${keptAs}` : ""}`,
+      );
+      return 0;
+    }
     default:
       console.error(usage);
       return 2;
@@ -126,7 +153,8 @@ let code: number;
 try {
   code = await main(process.argv.slice(2));
 } catch (err) {
-  if (!(err instanceof ConfigError || err instanceof DomainError || err instanceof DatabaseSetupError)) throw err;
+  if (!(err instanceof ConfigError || err instanceof DomainError || err instanceof DatabaseSetupError || err instanceof BackupError))
+    throw err;
   console.error(err.message);
   code = 1;
 }
