@@ -25,6 +25,16 @@ const envSchema = z.object({
   LIVEKIT_API_KEY: optional(z.string().min(1)),
   LIVEKIT_API_SECRET: optional(z.string().min(1)),
   SESSION_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+  /**
+   * Secrets SESSION_SECRET had before, comma-separated: still accepted on console sign-ins and
+   * queued messages' links, never used for new ones. Rotation without signing anyone out.
+   */
+  SESSION_SECRET_PREVIOUS: optional(
+    z
+      .string()
+      .transform((s) => s.split(",").map((x) => x.trim()))
+      .pipe(z.array(z.string().min(32, "each must be at least 32 characters"))),
+  ).default([]),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
   GATEKEEPER_ADMIN_EMAIL: optional(z.email()),
   GATEKEEPER_ADMIN_PASSWORD: optional(z.string().min(12, "must be at least 12 characters")),

@@ -26,6 +26,8 @@ const redactPaths = [
   "*.apiSecret",
   "*.LIVEKIT_API_SECRET",
   "*.SESSION_SECRET",
+  "*.SESSION_SECRET_PREVIOUS",
+  "*.METRICS_TOKEN",
   "*.GATEKEEPER_ADMIN_PASSWORD",
 ];
 

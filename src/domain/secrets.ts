@@ -58,8 +58,9 @@ function sealKey(secret: string): Buffer {
 
 /**
  * A link token sealed (AES-256-GCM, a key derived from SESSION_SECRET) so that a message queued
- * for later can carry it while the database holds no readable token (R10). Rotating the secret
- * makes queued messages unreadable; they are then not sent (the outbox says so).
+ * for later can carry it while the database holds no readable token (R10). After a rotation the
+ * old secret opens them while it is listed in SESSION_SECRET_PREVIOUS; without it queued messages
+ * are unreadable, and not sent (the outbox says so).
  */
 export function sealToken(token: string, secret: string): string {
   const iv = randomBytes(12);
@@ -68,8 +69,17 @@ export function sealToken(token: string, secret: string): string {
   return [iv, cipher.getAuthTag(), sealed].map((b) => b.toString("base64url")).join(".");
 }
 
+/** The token sealed by sealToken under any of `secrets` (current first, then previous ones), or null. */
+export function openTokenWithAny(sealed: string, secrets: string[]): string | null {
+  for (const secret of secrets) {
+    const token = openToken(sealed, secret);
+    if (token !== null) return token;
+  }
+  return null;
+}
+
 /** The token sealed by sealToken, or null when it cannot be opened (another secret, or tampered). */
-export function openToken(sealed: string, secret: string): string | null {
+function openToken(sealed: string, secret: string): string | null {
   const [iv, tag, body] = sealed.split(".").map((p) => Buffer.from(p, "base64url"));
   if (!iv || !tag || !body) return null;
   try {

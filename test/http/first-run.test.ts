@@ -3,6 +3,7 @@
 // to create the first admin; GATEKEEPER_ADMIN_* is said to be ignored once staff exist.
 import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { DateTime } from "luxon";
 import { afterAll, describe, expect, it } from "vitest";
 import { firstAdminAdvice } from "../../src/domain/staff.ts";
 import { password, startTestApp } from "../helpers/app.ts";
@@ -102,11 +103,14 @@ describe.skipIf(!livekitAvailable)("npm start with no LiveKit settings", () => {
     expect(member.status).toBe(201);
     const consent = await post(`/api/members/${member.body.member.id}/consents`, { type: "video", givenBy: "member", method: "written" });
     expect(consent.status).toBe(201);
-    const now = Date.now();
+    // Real time: starting in five minutes, for an hour, but not past local midnight (R6 keeps a
+    // session within one day's agreed hours), which this test ran into when run at 23:00.
+    const startsAt = DateTime.now().plus({ minutes: 5 }).setZone("Europe/London");
+    const endsAt = DateTime.min(startsAt.plus({ hours: 1 }), startsAt.plus({ days: 1 }).startOf("day"));
     const session = await post("/api/sessions", {
       title: "First session",
-      startsAt: new Date(now + 5 * 60_000).toISOString(),
-      endsAt: new Date(now + 65 * 60_000).toISOString(),
+      startsAt: startsAt.toUTC().toISO(),
+      endsAt: endsAt.toUTC().toISO(),
       delivery: "venue",
       leadStaffId: adminId,
       memberIds: [member.body.member.id],

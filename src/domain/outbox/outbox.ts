@@ -18,7 +18,7 @@ import { lastOpeningBefore, nextOpening } from "../../policy/clock.ts";
 import type { AgreedHours } from "../../policy/types.ts";
 import type { Ctx } from "../context.ts";
 import { linkUrl, type PersonalLink } from "../links.ts";
-import { openToken, sealToken } from "../secrets.ts";
+import { openTokenWithAny, sealToken } from "../secrets.ts";
 import type { Uow } from "../unit-of-work.ts";
 import { type Composed, compose, fillLinks, type MessageFacts } from "./compose.ts";
 
@@ -100,7 +100,7 @@ async function openLinks(ctx: Ctx, m: MessageRow) {
   const rows = await ctx.database.db.link.findMany({ where: { id: { in: links.map((l) => l.linkId) } } });
   return links.map((l) => ({
     name: l.name,
-    token: openToken(l.sealed, ctx.config.SESSION_SECRET),
+    token: openTokenWithAny(l.sealed, [ctx.config.SESSION_SECRET, ...ctx.config.SESSION_SECRET_PREVIOUS]),
     revoked: rows.find((r) => r.id === l.linkId)?.revokedAt != null,
   }));
 }

@@ -28,7 +28,8 @@ function allowedOrigins(app: FastifyInstance): Set<string> {
 
 export const authPlugin = fp(
   async (app: FastifyInstance) => {
-    await app.register(cookie, { secret: app.config.SESSION_SECRET });
+    // Signed with the current secret; sign-ins made under a previous one still count (rotation).
+    await app.register(cookie, { secret: [app.config.SESSION_SECRET, ...app.config.SESSION_SECRET_PREVIOUS] });
     const origins = allowedOrigins(app);
 
     app.decorateRequest("staff", null);
