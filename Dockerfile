@@ -5,8 +5,10 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY . .
 # postinstall generates the Prisma clients for both providers and builds the pages (Vite is a
-# dev dependency), then the dev dependencies are dropped from what ships.
-RUN npm ci && npm prune --omit=dev && npm cache clean --force
+# dev dependency); `npm run build` compiles the server to dist/; then the dev dependencies
+# (TypeScript, tsx, Vite, the test tools) and the TypeScript sources are dropped from what ships.
+RUN npm ci && npm run build && npm prune --omit=dev && npm cache clean --force \
+    && rm -rf src test bench web/src scripts
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
@@ -20,5 +22,6 @@ USER node
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# node runs directly (not through npm), so SIGTERM reaches the graceful shutdown.
-CMD ["node", "--import", "tsx", "src/server.ts"]
+# Compiled JavaScript, run by node directly (not through npm), so SIGTERM reaches the graceful
+# shutdown; migrations are applied at start-up. The CLI is `node dist/cli.js` (e.g. backups).
+CMD ["node", "--enable-source-maps", "dist/server.js"]

@@ -12,7 +12,7 @@ const devDefaults = {
 const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUndefined, schema.optional());
 
-const envSchema = z.object({
+export const envSchema = z.object({
   NODE_ENV: optional(z.enum(["development", "production", "test"])).default("development"),
   PORT: optional(z.coerce.number().int().min(0).max(65535)).default(3000),
   HOST: optional(z.string()).default("127.0.0.1"),
