@@ -37,6 +37,7 @@ import { keepApartRoutes } from "./http/routes/console/keep-apart.ts";
 import { memberRoutes } from "./http/routes/console/members.ts";
 import { photoRoutes } from "./http/routes/console/photos.ts";
 import { recordingRoutes } from "./http/routes/console/recordings.ts";
+import { reportRoutes } from "./http/routes/console/reports.ts";
 import { safeguardingRoutes } from "./http/routes/console/safeguarding.ts";
 import { sessionRoutes } from "./http/routes/console/sessions.ts";
 import { settingsRoutes } from "./http/routes/console/settings.ts";
@@ -226,6 +227,7 @@ async function consoleApi(api: FastifyInstance): Promise<void> {
   await api.register(sessionRoutes, { prefix: "/api/sessions" });
   await api.register(safeguardingRoutes, { prefix: "/api" });
   await api.register(recordingRoutes, { prefix: "/api" });
+  await api.register(reportRoutes, { prefix: "/api" });
   await api.register(keepApartRoutes, { prefix: "/api/keep-apart" });
 }
 

@@ -263,3 +263,26 @@ export const carerLink = z.object({
 
 /** Dates as the pages receive them: ISO strings. */
 export type Wire<T> = T extends Date ? string : T extends (infer U)[] ? Wire<U>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
+
+/** One month (and group) of the organisation's figures (GET /api/reports). */
+export const reportRow = z.object({
+  month: z.string(),
+  groupId: z.string().nullable(),
+  group: z.string(),
+  sessionsHeld: z.number().int(),
+  peopleCame: z.number().int(),
+  medianWaitSeconds: z.number().nullable(),
+  longestWaitSeconds: z.number().nullable(),
+  refusalsByRule: z.record(z.string(), z.number().int()),
+  staffRefusals: z.number().int(),
+  r3Waivers: z.number().int(),
+  helpAlerts: z.number().int(),
+  keepApartRefusals: z.number().int(),
+});
+export const report = z.object({
+  timeZone: z.string(),
+  from: z.string(),
+  to: z.string(),
+  rows: z.array(reportRow),
+  totals: z.array(reportRow),
+});

@@ -268,6 +268,7 @@ describe.each(providers)("the contract on %s", (provider) => {
     await api("GET", "/api/keep-apart/", {}, dsl);
     await api("POST", "/api/keep-apart/{id}/end", { id: kept.json().keepApart.id }, dsl, { reason: "They made up." });
     await api("GET", "/api/escalations", {}, dsl);
+    await api("GET", "/api/reports", {}, dsl);
     await api("GET", "/api/waivers", {}, dsl);
     await api("GET", "/api/audit", {}, dsl);
     await api("GET", "/api/audit/verify", {}, dsl);

@@ -7,6 +7,7 @@ import { Admin } from "./Admin.tsx";
 import { Concerns } from "./Concerns.tsx";
 import { Groups, GroupView } from "./Groups.tsx";
 import { Members } from "./Members.tsx";
+import { Reports } from "./Reports.tsx";
 import { Safeguarding } from "./Safeguarding.tsx";
 import { Sessions } from "./Sessions.tsx";
 import { SessionView } from "./SessionView.tsx";
@@ -22,13 +23,15 @@ type Route =
   | { page: "concerns" }
   | { page: "admin" }
   | { page: "safeguarding" }
+  | { page: "reports" }
   | { page: "me" };
 
 function parse(hash: string): Route {
   const [, page = "sessions", id = ""] = hash.replace(/^#/, "").split("/");
   if (page === "sessions" && id) return { page: "session", id };
   if (page === "groups") return id ? { page: "group", id } : { page: "groups" };
-  if (page === "members" || page === "concerns" || page === "admin" || page === "safeguarding" || page === "me") return { page };
+  if (page === "members" || page === "concerns" || page === "admin" || page === "safeguarding" || page === "reports" || page === "me")
+    return { page };
   return { page: "sessions" };
 }
 
@@ -117,7 +120,12 @@ function App() {
     ["#/groups", "Groups"],
     ["#/members", "Members"],
     ["#/concerns", "Concerns"],
-    ...(me.roles.includes("dsl") || me.roles.includes("admin") ? ([["#/safeguarding", "Safeguarding"]] as [string, string][]) : []),
+    ...(me.roles.includes("dsl") || me.roles.includes("admin")
+      ? ([
+          ["#/safeguarding", "Safeguarding"],
+          ["#/reports", "Reports"],
+        ] as [string, string][])
+      : []),
     ...(me.roles.includes("admin") ? ([["#/admin", "Settings and staff"]] as [string, string][]) : []),
     ["#/me", "Your photo"],
   ];
@@ -161,6 +169,7 @@ function App() {
         {route.page === "concerns" && <Concerns me={me} />}
         {route.page === "admin" && <Admin me={me} />}
         {route.page === "safeguarding" && <Safeguarding isDsl={me.roles.includes("dsl")} />}
+        {route.page === "reports" && <Reports />}
         {route.page === "me" && <YourPhoto me={me} />}
       </main>
     </>

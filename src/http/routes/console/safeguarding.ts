@@ -2,26 +2,18 @@
 // sees all and follows up), waivers of soft rules (R3, R14), and the audit trail with its
 // verification. Each list can be exported as JSON or CSV (?format=csv).
 import type { FastifyPluginAsyncZod } from "@fastify/type-provider-zod";
-import type { FastifyReply } from "fastify";
 import { z } from "zod";
 import { concern, concernStatus, errorBody } from "../../../contract/api.ts";
 import { listAuditEvents, verifyTrail } from "../../../domain/audit.ts";
 import { addConcernNote, getConcern, listConcerns, raiseConcern } from "../../../domain/concerns.ts";
 import { listEscalations } from "../../../domain/escalation.ts";
 import { listWaivers } from "../../../domain/sessions.ts";
-import { toCsv } from "../../csv.ts";
+import { sendCsv, toCsv } from "../../csv.ts";
 import { currentStaff } from "../../plugins/auth.ts";
 import { dateTime, idParam } from "../../schemas.ts";
 
 const format = z.object({ format: z.enum(["json", "csv"]).default("json") });
 const id = z.string().min(1).max(64);
-
-function sendCsv(reply: FastifyReply, name: string, csv: string) {
-  return reply
-    .header("content-type", "text/csv; charset=utf-8")
-    .header("content-disposition", `attachment; filename="${name}.csv"`)
-    .send(csv);
-}
 
 export const safeguardingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
