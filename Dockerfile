@@ -11,7 +11,10 @@ RUN npm ci && npm run build && npm prune --omit=dev && npm cache clean --force \
     && rm -rf src test bench web/src scripts
 
 FROM node:24-bookworm-slim
+# NODE_COMPILE_CACHE: Node keeps the compiled code of every module it loads, so a restart loads
+# them faster (start-up is mostly module loading).
 ENV NODE_ENV=production \
+    NODE_COMPILE_CACHE=/tmp/node-compile-cache \
     HOST=0.0.0.0 \
     PORT=3000 \
     DATABASE_URL=file:/data/gatekeeper.db

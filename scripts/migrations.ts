@@ -21,8 +21,8 @@ export function lockfileContent(provider: Provider): string {
  * a temporary PostgreSQL database whose pool is closed before it is dropped (the pg adapter's own
  * shadow database drops first and fails).
  */
-function withShadow(url: string): SqlMigrationAwareDriverAdapterFactory {
-  const factory = adapterFactory(url);
+async function withShadow(url: string): Promise<SqlMigrationAwareDriverAdapterFactory> {
+  const factory = await adapterFactory(url);
   factory.connectToShadowDb = async (): Promise<SqlDriverAdapter> => {
     if (providerOf(url) === "sqlite") {
       const path = join(tmpdir(), `gatekeeper-shadow-${randomUUID()}.db`);
@@ -73,7 +73,7 @@ function onDispose(adapter: SqlDriverAdapter, after: () => Promise<void>): SqlDr
  * only a shadow database is written to.
  */
 export async function pendingSql(url: string, models = readModels()): Promise<string> {
-  return withEngine(url, withShadow(url), async (engine, provider) => {
+  return withEngine(url, await withShadow(url), async (engine, provider) => {
     const migrations = loadMigrations(provider);
     const result = await engine.diff({
       from: migrations.migrationDirectories.length ? { tag: "migrations", ...migrations } : { tag: "empty" },

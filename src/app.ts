@@ -7,15 +7,13 @@ import swaggerUi from "@fastify/swagger-ui";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "@fastify/type-provider-zod";
 import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { DestinationStream } from "pino";
 import { type EventBus, inProcessBus } from "./adapters/bus/events.ts";
-import { redisBus } from "./adapters/bus/redis.ts";
 import { type Database, openDatabase } from "./adapters/db/client.ts";
 import { livekitRecorder } from "./adapters/livekit/egress.ts";
 import { livekitRooms } from "./adapters/livekit/rooms.ts";
 import { livekitTokens } from "./adapters/livekit/tokens.ts";
-import { smtpMailer } from "./adapters/mail/smtp.ts";
 import { createMetrics, timed } from "./adapters/metrics/metrics.ts";
 import { defaultThrottlePolicy, memoryThrottle, redisThrottle } from "./adapters/throttle.ts";
 import type { Config } from "./config.ts";
@@ -90,10 +88,12 @@ export async function buildApp({ config, database, logDestination, now = () => n
   registerErrorHandling(app);
 
   const db = database ?? (await openDatabase(config.DATABASE_URL));
-  const bus: EventBus = config.REDIS_URL ? redisBus(config.REDIS_URL, (err) => app.log.warn({ err }, "redis event bus")) : inProcessBus();
+  // Redis and SMTP are loaded only when configured: start-up is mostly module loading.
+  const redis = config.REDIS_URL ? { url: config.REDIS_URL, ...(await import("./adapters/bus/redis.ts")) } : null;
+  const bus: EventBus = redis ? redis.redisBus(redis.url, (err) => app.log.warn({ err }, "redis event bus")) : inProcessBus();
   // One Redis client for the counters (rate limits, sign-in holds); while Redis is away it
   // queues nothing, so they fail at once and requests are let through (logged).
-  const counters = config.REDIS_URL ? new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
+  const counters = redis ? new redis.Redis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
   counters?.on("error", (err) => app.log.warn({ err }, "redis counters"));
   const throttlePolicy = { ...defaultThrottlePolicy, limit: config.LOGIN_ACCOUNT_LIMIT };
   const metrics = createMetrics();
@@ -132,9 +132,13 @@ export async function buildApp({ config, database, logDestination, now = () => n
     signIns: counters ? redisThrottle(counters, throttlePolicy) : memoryThrottle(throttlePolicy),
     log: app.log,
     mailer: config.SMTP_URL
-      ? smtpMailer(config.SMTP_URL, config.MAIL_FROM ?? `Gatekeeper <gatekeeper@${new URL(config.PUBLIC_URL).hostname}>`, {
-          caFile: config.SMTP_CA_FILE,
-        })
+      ? (await import("./adapters/mail/smtp.ts")).smtpMailer(
+          config.SMTP_URL,
+          config.MAIL_FROM ?? `Gatekeeper <gatekeeper@${new URL(config.PUBLIC_URL).hostname}>`,
+          {
+            caFile: config.SMTP_CA_FILE,
+          },
+        )
       : null,
   };
   await app.register(contextPlugin, { ctx });

@@ -10,6 +10,9 @@ import type { BusEvent, EventBus } from "./events.ts";
 
 const channel = "gatekeeper:events";
 
+/** The client class, for the app's counters: loaded with this module, only when REDIS_URL is set. */
+export { Redis };
+
 export function redisBus(url: string, onError: (err: Error) => void): EventBus {
   // No offline queue for publishing: while Redis is away a publish fails at once, not after retries.
   const publisher = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });

@@ -61,7 +61,7 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
   const PrismaClient = provider === "sqlite" ? await sqliteClient() : await postgresClient();
   // Prisma's defaults (2 s to get a connection, 5 s to finish) fail requests under bursts of
   // load; decisions are short, but they queue behind one session's lock.
-  const db = new PrismaClient({ adapter: adapterFactory(url), transactionOptions: { maxWait: 10_000, timeout: 20_000 } });
+  const db = new PrismaClient({ adapter: await adapterFactory(url), transactionOptions: { maxWait: 10_000, timeout: 20_000 } });
   if (provider === "sqlite") {
     // WAL lets readers run beside the writer; synchronous=FULL because these rows are
     // safeguarding records: a power cut must not lose a committed admission or consent.

@@ -1,8 +1,8 @@
 // Turns DATABASE_URL into a provider and a Prisma driver adapter factory.
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
+import type { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import type { PrismaPg } from "@prisma/adapter-pg";
 import type { PoolConfig } from "pg";
 import { parseIntoClientConfig } from "pg-connection-string";
 import type { Provider } from "./schemas.ts";
@@ -25,24 +25,30 @@ export function pgConfig(url: string, database?: string): PoolConfig {
 }
 
 /**
- * The SQLite that better-sqlite3 builds takes 32,766 bound values in one statement, but its
- * Prisma adapter does not say so, and Prisma then assumes 999 and refuses (P2029) to read a
- * session of a thousand people. This tells Prisma the real limit.
+ * The driver adapter for DATABASE_URL's provider. Each provider's driver is loaded only when it is
+ * used (a SQLite installation never loads pg, nor PostgreSQL better-sqlite3): start-up is mostly
+ * module loading.
  */
-class SqliteAdapterFactory extends PrismaBetterSqlite3 {
-  override async connect() {
-    const adapter = await super.connect();
-    return Object.assign(adapter, { getConnectionInfo: () => ({ maxBindValues: 32_766, supportsRelationJoins: false }) });
-  }
-}
-
-export function adapterFactory(url: string): PrismaBetterSqlite3 | PrismaPg {
+export async function adapterFactory(url: string): Promise<PrismaBetterSqlite3 | PrismaPg> {
   if (providerOf(url) === "sqlite") {
+    const { PrismaBetterSqlite3 } = await import("@prisma/adapter-better-sqlite3");
+    /**
+     * The SQLite that better-sqlite3 builds takes 32,766 bound values in one statement, but its
+     * Prisma adapter does not say so, and Prisma then assumes 999 and refuses (P2029) to read a
+     * session of a thousand people. This tells Prisma the real limit.
+     */
+    class SqliteAdapterFactory extends PrismaBetterSqlite3 {
+      override async connect() {
+        const adapter = await super.connect();
+        return Object.assign(adapter, { getConnectionInfo: () => ({ maxBindValues: 32_766, supportsRelationJoins: false }) });
+      }
+    }
     const path = sqlitePath(url);
     mkdirSync(dirname(path), { recursive: true });
     // Wait up to 5 s for another connection's lock (another process, or the migration engine)
     // instead of failing with SQLITE_BUSY at once.
     return new SqliteAdapterFactory({ url: `file:${path}`, timeout: 5000 });
   }
+  const { PrismaPg } = await import("@prisma/adapter-pg");
   return new PrismaPg(pgConfig(url));
 }

@@ -4,8 +4,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import Sqlite from "better-sqlite3";
-import pg from "pg";
 import { adapterFactory, pgConfig, providerOf, sqlitePath } from "./connection.ts";
 import { openSchemaEngine, type SchemaEngine } from "./schema-engine.ts";
 import { migrationsDir, type Provider, renderSchema } from "./schemas.ts";
@@ -82,6 +80,7 @@ export async function appliedMigrations(url: string): Promise<Set<string>> {
   if (providerOf(url) === "sqlite") {
     const path = sqlitePath(url);
     if (!existsSync(path)) return new Set();
+    const { default: Sqlite } = await import("better-sqlite3");
     const file = new Sqlite(path, { readonly: true, timeout: 5000 });
     try {
       const table = file.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
@@ -91,6 +90,7 @@ export async function appliedMigrations(url: string): Promise<Set<string>> {
       file.close();
     }
   }
+  const { default: pg } = await import("pg");
   const client = new pg.Client(pgConfig(url));
   try {
     await client.connect();
@@ -130,7 +130,7 @@ export async function applyMigrations(url: string, through?: string): Promise<st
   const wanted = loadMigrations(provider, through);
   if (wanted.migrationDirectories.every((d) => applied.has(d.path))) return [];
   try {
-    return await withEngine(url, adapterFactory(url), async (engine) => {
+    return await withEngine(url, await adapterFactory(url), async (engine) => {
       const out = await engine.applyMigrations({ migrationsList: wanted, filters });
       return out.appliedMigrationNames;
     });
@@ -144,6 +144,7 @@ export async function applyMigrations(url: string, through?: string): Promise<st
 }
 
 export async function adminQuery(url: string, sql: string): Promise<void> {
+  const { default: pg } = await import("pg");
   const client = new pg.Client(pgConfig(url, "postgres"));
   await client.connect();
   try {
