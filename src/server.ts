@@ -41,4 +41,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   await localLiveKit?.stop();
 });
 
-await app.listen({ port: config.PORT, host: config.HOST });
+// A deep accept queue: at the top of the hour everyone opens their link at once, and Node's
+// default (511 connections waiting to be accepted) turns the rest away with resets. The kernel
+// caps it at net.core.somaxconn (4096 on current Linux).
+await app.listen({ port: config.PORT, host: config.HOST, backlog: 4096 });

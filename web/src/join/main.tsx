@@ -8,7 +8,7 @@ import type { z } from "zod";
 import type { invite, Wire } from "../../../src/contract/api.ts";
 import type { PageState } from "../../../src/contract/live.ts";
 import { Call } from "../call/Call.tsx";
-import { ApiError, api, socketUrl, tokenFromPath, when } from "../shared/api.ts";
+import { ApiError, api, patiently, retryDelayMs, socketUrl, tokenFromPath, when } from "../shared/api.ts";
 import { DeviceCheck } from "../shared/DeviceCheck.tsx";
 import { type EmergencyContact, Help } from "../shared/Help.tsx";
 import { ClockIcon, PeopleIcon, PlanIcon, RecordingIcon, RulesIcon, StopIcon, TickIcon } from "../shared/icons.tsx";
@@ -17,7 +17,7 @@ import { ClockIcon, PeopleIcon, PlanIcon, RecordingIcon, RulesIcon, StopIcon, Ti
 type Invite = Wire<z.infer<typeof invite>>;
 
 type Screen =
-  | { kind: "loading" }
+  | { kind: "loading"; connecting?: true }
   | { kind: "problem"; heading: string; text: string }
   | { kind: "rules"; invite: Invite }
   | { kind: "live"; invite: Invite }
@@ -30,11 +30,14 @@ function App() {
   const [contact, setContact] = useState<EmergencyContact | null>(null);
 
   const load = useCallback(async () => {
+    // A busy moment (everyone opening their link at the top of the hour) or a restart: the page
+    // tries again by itself and says it is connecting, rather than showing an error.
+    const connecting = () => setScreen({ kind: "loading", connecting: true });
     try {
-      const invite = await api<Invite>("GET", `/api/join/${token}`);
+      const invite = await patiently(() => api<Invite>("GET", `/api/join/${token}`), connecting);
       setContact(invite.session.emergencyContact);
       if (!invite.agreedToCurrentGuidelines) return setScreen({ kind: "rules", invite });
-      await api("POST", `/api/join/${token}`, {});
+      await patiently(() => api("POST", `/api/join/${token}`, {}), connecting);
       setScreen({ kind: "live", invite });
     } catch (err) {
       if (err instanceof ApiError && err.status === 404)
@@ -50,13 +53,18 @@ function App() {
   }, [load]);
 
   const agree = async (invite: Invite) => {
-    await api("POST", `/api/join/${token}`, { agreedToGuidelines: true });
+    await patiently(
+      () => api("POST", `/api/join/${token}`, { agreedToGuidelines: true }),
+      () => setScreen({ kind: "loading", connecting: true }),
+    );
     setScreen({ kind: "live", invite });
   };
 
   return (
     <main>
-      {screen.kind === "loading" && <p role="status">Loading your page.</p>}
+      {screen.kind === "loading" && (
+        <p role="status">{screen.connecting ? "Connecting. Please keep this page open." : "Loading your page."}</p>
+      )}
       {screen.kind === "problem" && (
         <>
           <h1>{screen.heading}</h1>
@@ -175,12 +183,8 @@ function Waiting({ invite, onLeave }: { invite: Invite; onLeave: () => void }) {
         // 1001: the service is restarting, and says so; the page reconnects by itself as always.
         setNotice(event.code === 1001 && event.reason ? event.reason : "Trying to connect again.");
         setConnected(false);
-        // Reconnect forever, backing off to 10 s: the waiting page never times out. Each wait is
-        // between half and one and a half times its step, so that pages dropped together (a
-        // restart, a busy moment) do not all come back in the same instant.
-        retry = Math.min(retry + 1, 5);
-        const step = [500, 1000, 2000, 5000, 10000][retry - 1]!;
-        timer = window.setTimeout(open, step * (0.5 + Math.random()));
+        // Reconnect forever, backing off to 10 s (jittered): the waiting page never times out.
+        timer = window.setTimeout(open, retryDelayMs(retry++));
       };
     };
     open();

@@ -50,3 +50,31 @@ export function when(iso: string): string {
   const time = d.toLocaleTimeString("en-GB", { hour: "numeric", minute: "2-digit", hour12: true }).replace(":00", "").replace(/\s/g, "");
   return `${day} at ${time}`;
 }
+
+/**
+ * How long to wait before the next try after `attempt` failures: steps of 0.5, 1, 2, 5 and then
+ * 10 s, each between half and one and a half times its step, so that pages turned away together
+ * (a restart, everyone opening their link at the top of the hour) do not all come back at once.
+ */
+export function retryDelayMs(attempt: number): number {
+  const step = [500, 1000, 2000, 5000, 10000][Math.min(attempt, 4)]!;
+  return step * (0.5 + Math.random());
+}
+
+/** Trouble that trying again can fix: no answer at all, a busy or restarting service. */
+export function transient(err: unknown): boolean {
+  return !(err instanceof ApiError) || err.status >= 500 || err.status === 429 || err.status === 408;
+}
+
+/** Runs `work` until it succeeds or fails for good, waiting between tries; `onRetry` says so meanwhile. */
+export async function patiently<T>(work: () => Promise<T>, onRetry: () => void): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!transient(err)) throw err;
+      onRetry();
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt)));
+    }
+  }
+}
