@@ -1,7 +1,7 @@
 // The app as the benchmarks run it, with the floor route: a bare route in the same process that
 // only mints the same kind of token as the policy-checked routes.
 import { openDatabase } from "../src/adapters/db/client.ts";
-import { buildApp } from "../src/app.ts";
+import { acceptQueue, buildApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { attendeeToken } from "../src/policy/grants.ts";
 
@@ -29,6 +29,6 @@ export async function benchApp(url: string, env: Record<string, string> = {}, op
       attendeeToken({ attendeeId: crypto.randomUUID(), displayName: "Member", room: "gk_bench", allowData: false, admissionSeq: 1 }),
     ),
   }));
-  const base = await app.listen({ port: 0, host: "127.0.0.1" });
+  const base = await app.listen({ port: 0, host: "127.0.0.1", backlog: acceptQueue });
   return { app, database, base };
 }

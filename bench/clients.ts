@@ -1,10 +1,15 @@
 // A child process that holds many waiting-page sockets, so that their memory is not counted in
 // the server's. Told over IPC which invite tokens to open; reports when each socket has its
 // first state, and when each admitted page receives its token (absolute ms timestamps, which
-// compare across processes on one machine).
+// compare across processes on one machine). For the join storm, it opens pages as a member's
+// browser does: the invite, entering the waiting room, then the socket, all starting within a
+// second, and reports how long each page took to its first state, or why it failed.
 import WebSocket from "ws";
 
-type Command = { type: "open"; base: string; tokens: string[]; concurrency: number } | { type: "exit" };
+type Command =
+  | { type: "open"; base: string; tokens: string[]; concurrency: number }
+  | { type: "storm"; base: string; tokens: string[]; spreadMs: number }
+  | { type: "exit" };
 
 const now = () => performance.timeOrigin + performance.now();
 const sockets: WebSocket[] = [];
@@ -26,10 +31,46 @@ function open(base: string, token: string): Promise<void> {
   });
 }
 
+/** One member opening their link: the page's own requests, in order; ms to its first state. */
+async function arrive(base: string, token: string): Promise<number> {
+  const started = now();
+  const invite = await fetch(`${base}/api/join/${token}`);
+  await invite.arrayBuffer();
+  if (!invite.ok) throw new Error(`GET ${invite.status}`);
+  const entered = await fetch(`${base}/api/join/${token}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ agreedToGuidelines: true }),
+  });
+  await entered.arrayBuffer();
+  if (!entered.ok) throw new Error(`POST ${entered.status}`);
+  await open(base.replace("http:", "ws:"), token);
+  return now() - started;
+}
+
+async function storm(base: string, tokens: string[], spreadMs: number) {
+  const started = now();
+  const results = await Promise.all(
+    tokens.map(async (token, i) => {
+      await new Promise((r) => setTimeout(r, (i / tokens.length) * spreadMs));
+      try {
+        return { ms: await arrive(base, token) };
+      } catch (err) {
+        return { error: String((err as Error).cause ?? err).slice(0, 80) };
+      }
+    }),
+  );
+  process.send?.({ type: "storm", results, wallMs: now() - started });
+}
+
 process.on("message", async (cmd: Command) => {
   if (cmd.type === "exit") {
     for (const ws of sockets) ws.terminate();
     process.exit(0);
+  }
+  if (cmd.type === "storm") {
+    await storm(cmd.base, cmd.tokens, cmd.spreadMs);
+    return;
   }
   let next = 0;
   const worker = async () => {

@@ -23,13 +23,13 @@ import { benchApp } from "./app.ts";
 const { values } = parseArgs({
   options: { quick: { type: "boolean", default: false }, providers: { type: "string" }, phases: { type: "string" } },
 });
-// --phases throughput,pages,redis,startup (all by default); results are written only for a full run of all.
-const allPhases = ["throughput", "pages", "redis", "startup"];
+// --phases throughput,pages,redis,startup,storm (all by default); results are written only for a full run of all.
+const allPhases = ["throughput", "pages", "redis", "startup", "storm"];
 const phases = new Set(values.phases ? values.phases.split(",") : allPhases);
 const quick = values.quick;
 const scale = quick
-  ? { admissions: 150, floor: 1500, sockets: [100, 300], latencyAdmits: 20, admitAll: 50, redisAdmits: 20 }
-  : { admissions: 1500, floor: 15000, sockets: [1000, 5000, 10000], latencyAdmits: 200, admitAll: 500, redisAdmits: 200 };
+  ? { admissions: 150, floor: 1500, sockets: [100, 300], latencyAdmits: 20, admitAll: 50, redisAdmits: 20, storm: [5, 20] }
+  : { admissions: 1500, floor: 15000, sockets: [1000, 5000, 10000], latencyAdmits: 200, admitAll: 500, redisAdmits: 200, storm: [50, 100] };
 const providers: Provider[] = values.providers
   ? (values.providers.split(",") as Provider[])
   : postgresAvailable
@@ -87,8 +87,10 @@ class ServerProcess {
     readonly cookie = "",
   ) {}
   static async start(url: string): Promise<ServerProcess> {
+    // BENCH_PROFILE=<folder>: the server process writes a CPU profile there when it exits.
+    const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
     const child = fork(new URL("./server.ts", import.meta.url).pathname, [], {
-      execArgv: ["--expose-gc", "--import", "tsx"],
+      execArgv: ["--expose-gc", "--import", "tsx", ...profile],
       env: { ...process.env, DATABASE_URL: url },
     });
     const base = await new Promise<string>((resolve, reject) => {
@@ -218,6 +220,13 @@ class Clients {
       if (m.type === "opened") this.waiters.shift()?.({ count: m.count!, ms: m.ms! });
     });
   }
+  /** Pages opened as browsers do (invite, entry, socket), all starting within `spreadMs`. */
+  storm(base: string, tokens: string[], spreadMs: number): Promise<{ results: ({ ms: number } | { error: string })[]; wallMs: number }> {
+    return new Promise((resolve) => {
+      this.child.once("message", (m: { type: string }) => m.type === "storm" && resolve(m as never));
+      this.child.send({ type: "storm", base, tokens, spreadMs });
+    });
+  }
   open(base: string, tokens: string[]): Promise<{ count: number; ms: number }> {
     return new Promise((resolve) => {
       this.waiters.push(resolve);
@@ -234,6 +243,45 @@ class Clients {
   }
   close() {
     this.child.send({ type: "exit" });
+  }
+}
+
+/**
+ * The top of the hour: `sessions` sessions of `per` people each, all live, and everyone opens
+ * their link within one second. Each page: GET the invite, POST the entry (agreeing to the
+ * guidelines), open the socket; timed from its first request to its first state.
+ */
+async function joinStorm(r: Running, url: string) {
+  // BENCH_STORM=<sessions>x<people>, to profile a storm of another size.
+  const [sessions, per] = (process.env.BENCH_STORM?.split("x").map(Number) ?? scale.storm) as [number, number];
+  const tokens: string[] = [];
+  for (let i = 0; i < sessions; i++)
+    tokens.push(...(await liveSession(r.database, r.leadId, per, new Date(), { arriving: true })).attendees.map((a) => a.invite));
+  const server = await ServerProcess.start(url);
+  const clients = new Clients();
+  try {
+    const before = await server.stats();
+    const wall = now();
+    const { results, wallMs } = await clients.storm(server.base, tokens, 1000);
+    const after = await server.stats();
+    const cpu = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
+    const times = results.flatMap((x) => ("ms" in x ? [x.ms] : []));
+    const failures = new Map<string, number>();
+    for (const x of results) if ("error" in x) failures.set(x.error, (failures.get(x.error) ?? 0) + 1);
+    return {
+      pages: tokens.length,
+      sessions,
+      allMs: wallMs,
+      p50: percentile(times, 50),
+      p99: percentile(times, 99),
+      failed: results.length - times.length,
+      failures: [...failures].map(([e, n]) => `${n} × ${e}`).join("; "),
+      cpuPerPageMs: cpu / tokens.length,
+      cpuShare: cpu / (now() - wall),
+    };
+  } finally {
+    clients.close();
+    await server.close();
   }
 }
 
@@ -427,6 +475,15 @@ async function benchProvider(provider: Provider) {
       out();
       out(
         `"Admit all" of ${scale.admitAll} waiting people (each with an open waiting page): ${all.admitted} admitted, response in ${ms(all.responded)}, last token on its page after **${ms(all.lastToken)}** (target ≤ 1 s).`,
+      );
+      out();
+    }
+    if (phases.has("storm")) {
+      const storm = await joinStorm(r, scratch.url);
+      out("### 6. Join storm: everyone opens their link at the top of the hour");
+      out();
+      out(
+        `${storm.pages} people in ${storm.sessions} live sessions open their invite pages within one second (each page: the invite, entering the waiting room, the socket; the server in its own process, the pages in another): **every page had its first state after ${ms(storm.allMs)}** (target ≤ 5 s); per page, from its first request, **p50 ${ms(storm.p50)}, p99 ${ms(storm.p99)}** (target p99 ≤ 2 s); **failed page opens: ${storm.failed}**${storm.failed ? ` (${storm.failures})` : ""} (target 0). Server CPU ${ms(storm.cpuPerPageMs)} per page, ${(storm.cpuShare * 100).toFixed(0)} % of one core while it lasted.`,
       );
       out();
     }

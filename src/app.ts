@@ -53,6 +53,13 @@ import { restartingReason } from "./http/sockets/heartbeat.ts";
 import { waitingSocketRoutes } from "./http/sockets/waiting.ts";
 import { createLogger } from "./logger.ts";
 
+/**
+ * Connections waiting to be accepted. At the top of the hour everyone opens their link at once,
+ * and Node's default (511) turns the rest away with resets; the kernel caps it at
+ * net.core.somaxconn (4096 on current Linux).
+ */
+export const acceptQueue = 4096;
+
 export interface BuildOptions {
   config: Config;
   /** An open database; by default DATABASE_URL is opened and migrated. */

@@ -3,7 +3,7 @@
 import closeWithGrace from "close-with-grace";
 import { DatabaseSetupError } from "./adapters/db/migrate.ts";
 import { startLocalLiveKit } from "./adapters/livekit/local.ts";
-import { buildApp } from "./app.ts";
+import { acceptQueue, buildApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 
@@ -41,7 +41,4 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   await localLiveKit?.stop();
 });
 
-// A deep accept queue: at the top of the hour everyone opens their link at once, and Node's
-// default (511 connections waiting to be accepted) turns the rest away with resets. The kernel
-// caps it at net.core.somaxconn (4096 on current Linux).
-await app.listen({ port: config.PORT, host: config.HOST, backlog: 4096 });
+await app.listen({ port: config.PORT, host: config.HOST, backlog: acceptQueue });

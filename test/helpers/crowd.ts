@@ -22,7 +22,17 @@ function middayTimeZone(now: Date): string {
 }
 
 /** Also sets the organisation's time zone to `middayTimeZone(now)`, keeping its other settings. */
-export async function liveSession(database: Database, leadId: string, people: number, now: Date): Promise<BenchSession> {
+/**
+ * `arriving`: the people have not opened their links yet (invited, guidelines not agreed), as
+ * at the top of the hour; otherwise they are already waiting.
+ */
+export async function liveSession(
+  database: Database,
+  leadId: string,
+  people: number,
+  now: Date,
+  { arriving = false }: { arriving?: boolean } = {},
+): Promise<BenchSession> {
   const { db } = database;
   const settings = await readSettings(db);
   const row = {
@@ -76,7 +86,7 @@ export async function liveSession(database: Database, leadId: string, people: nu
         kind: "member",
         memberId: x.member,
         displayName: `Member ${start + i}`,
-        state: "waiting",
+        state: arriving ? "invited" : "waiting",
       })),
     });
     await db.link.createMany({ data: ids.map((x) => ({ attendeeId: x.attendee, kind: "invite", tokenHash: hashToken(x.invite) })) });
@@ -86,7 +96,8 @@ export async function liveSession(database: Database, leadId: string, people: nu
     // Agreement to the member guidelines in force now (1 until someone publishes new ones).
     const current = await db.guidelinesVersion.findFirst({ where: { audience: "member" }, orderBy: { version: "desc" } });
     const version = current?.version ?? 1;
-    await db.guidelinesAgreement.createMany({ data: ids.map((x) => ({ attendeeId: x.attendee, memberId: x.member, version })) });
+    if (!arriving)
+      await db.guidelinesAgreement.createMany({ data: ids.map((x) => ({ attendeeId: x.attendee, memberId: x.member, version })) });
     attendees.push(...ids.map((x) => ({ id: x.attendee, invite: x.invite })));
   }
   return { sessionId: session.id, attendees };
