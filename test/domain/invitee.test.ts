@@ -3,7 +3,7 @@
 // a page is reopened, and a token goes only to someone whose admission holds now.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../../src/domain/context.ts";
-import { connectionDetails, describeInvite, emergencyContact, enterWaitingRoom } from "../../src/domain/invitee.ts";
+import { connectionDetails, describeInvite, emergencyContact, enterWaitingRoom, entryGrouping } from "../../src/domain/invitee.ts";
 import type { SettingsView } from "../../src/domain/settings.ts";
 import { providers } from "../helpers/db.ts";
 import { addMember, call, type Org, readyToAdmit, schedule, startOrg } from "../helpers/scenario.ts";
@@ -44,6 +44,38 @@ describe.each(providers)("invite links on %s", (provider) => {
     expect(await org.t.database.db.guidelinesAgreement.count({ where: { attendeeId: a.id } })).toBe(1);
     expect(await auditCount(a.id, "guidelines.agreed")).toBe(1);
     expect(await auditCount(a.id, "waiting.entered")).toBe(1);
+  });
+
+  it("people opening their links at the same moment enter together, each on their own facts; a bad link fails only itself", async () => {
+    const members = await Promise.all(Array.from({ length: 6 }, (_, i) => addMember(org, { name: `Group ${i}` })));
+    const [one, two] = [
+      await schedule(
+        org,
+        members.slice(0, 3).map((m) => m.id),
+      ),
+      await schedule(
+        org,
+        members.slice(3).map((m) => m.id),
+      ),
+    ];
+    const everyone = [...one.attendees, ...two.attendees];
+    const before = entryGrouping(ctx);
+    const answers = await Promise.allSettled([
+      ...everyone.map((a, i) => enterWaitingRoom(ctx, a.invite, i !== 0)),
+      enterWaitingRoom(ctx, "no-such-link", true),
+      enterWaitingRoom(ctx, everyone[1]!.carer!, true),
+    ]);
+    const after = entryGrouping(ctx);
+    // Eight requests, fewer transactions (they arrived together).
+    expect(after.items - before.items).toBe(8);
+    expect(after.batches - before.batches).toBeLessThan(8);
+    const [first, ...rest] = answers.slice(0, 6);
+    // The first did not agree to the guidelines: refused on its own facts, the others are in.
+    expect(first).toMatchObject({ status: "fulfilled", value: { ok: false } });
+    for (const answer of rest) expect(answer).toMatchObject({ status: "fulfilled", value: { ok: true, attendee: { state: "waiting" } } });
+    for (const answer of answers.slice(6)) expect(answer).toMatchObject({ status: "rejected", reason: { statusCode: 404 } });
+    for (const a of everyone.slice(1)) expect(await auditCount(a.id, "waiting.entered")).toBe(1);
+    expect(await auditCount(everyone[0]!.id, "waiting.entered")).toBe(0);
   });
 
   it("someone staff refused who opens their link again stays refused", async () => {
