@@ -40,6 +40,7 @@ import { safeguardingRoutes } from "./http/routes/console/safeguarding.ts";
 import { sessionRoutes } from "./http/routes/console/sessions.ts";
 import { settingsRoutes } from "./http/routes/console/settings.ts";
 import { staffRoutes } from "./http/routes/console/staff.ts";
+import { subjectAccessRoutes } from "./http/routes/console/subject-access.ts";
 import { volunteerRoutes } from "./http/routes/console/volunteers.ts";
 import { healthRoutes } from "./http/routes/health.ts";
 import { metricsRoutes } from "./http/routes/metrics.ts";
@@ -239,6 +240,7 @@ async function consoleApi(api: FastifyInstance): Promise<void> {
   await api.register(safeguardingRoutes, { prefix: "/api" });
   await api.register(recordingRoutes, { prefix: "/api" });
   await api.register(reportRoutes, { prefix: "/api" });
+  await api.register(subjectAccessRoutes, { prefix: "/api" });
   await api.register(keepApartRoutes, { prefix: "/api/keep-apart" });
 }
 

@@ -86,6 +86,7 @@ describe.each(providers)("authorization matrix on %s", (provider) => {
       concerns: concern.id,
       groups: group.json().group.id,
       staff: target.id,
+      carers: member.carers[0]!.id,
       attendeeId: s.attendees[0]!.id,
       consentId: consents[0].id,
     });

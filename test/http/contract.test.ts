@@ -269,6 +269,8 @@ describe.each(providers)("the contract on %s", (provider) => {
     await api("POST", "/api/keep-apart/{id}/end", { id: kept.json().keepApart.id }, dsl, { reason: "They made up." });
     await api("GET", "/api/escalations", {}, dsl);
     await api("GET", "/api/reports", {}, dsl);
+    await api("GET", "/api/members/{id}/export", { id: alex.id }, dsl);
+    await api("GET", "/api/carers/{id}/export", { id: alex.carers[0]!.id }, dsl);
     await api("GET", "/api/waivers", {}, dsl);
     await api("GET", "/api/audit", {}, dsl);
     await api("GET", "/api/audit/verify", {}, dsl);
