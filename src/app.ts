@@ -104,7 +104,7 @@ export async function buildApp({ config, database, logDestination, now = () => n
   const counters = redis ? new redis.Redis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
   counters?.on("error", (err) => app.log.warn({ err }, "redis counters"));
   const throttlePolicy = { ...defaultThrottlePolicy, limit: config.LOGIN_ACCOUNT_LIMIT };
-  const metrics = createMetrics();
+  const metrics = createMetrics({ exposed: config.METRICS_TOKEN !== undefined || config.METRICS_PORT !== undefined });
   const store = storeOf(db, now);
   const ctx: Ctx = {
     ...store,

@@ -12,10 +12,12 @@ export interface MetricSources {
 
 const latency = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-export function createMetrics() {
+/** `exposed`: something will read them (METRICS_TOKEN or METRICS_PORT is set). */
+export function createMetrics({ exposed }: { exposed: boolean }) {
   const registry = new Registry();
   // Event-loop lag, memory, GC, handles: prom-client's standard process_* and nodejs_* names.
-  collectDefaultMetrics({ register: registry });
+  // They keep monitors running, so only when someone reads them.
+  if (exposed) collectDefaultMetrics({ register: registry });
   const registers = [registry];
   let sources: MetricSources | null = null;
 
