@@ -480,7 +480,7 @@ async function benchProvider(provider: Provider) {
     }
     if (phases.has("storm")) {
       const storm = await joinStorm(r, scratch.url);
-      out("### 6. Join storm: everyone opens their link at the top of the hour");
+      out("### 4. Join storm: everyone opens their link at the top of the hour");
       out();
       out(
         `${storm.pages} people in ${storm.sessions} live sessions open their invite pages within one second (each page: the invite, entering the waiting room, the socket; the server in its own process, the pages in another): **every page had its first state after ${ms(storm.allMs)}** (target ≤ 5 s); per page, from its first request, **p50 ${ms(storm.p50)}, p99 ${ms(storm.p99)}** (target p99 ≤ 2 s); **failed page opens: ${storm.failed}**${storm.failed ? ` (${storm.failures})` : ""} (target 0). Server CPU ${ms(storm.cpuPerPageMs)} per page, ${(storm.cpuShare * 100).toFixed(0)} % of one core while it lasted.`,
@@ -491,7 +491,7 @@ async function benchProvider(provider: Provider) {
     // blocks the event loop while it waits for the first one's lock.
     if (redisAvailable && provider === "postgresql" && phases.has("redis")) {
       const two = await twoInstances(scratch, r.leadId);
-      out("### 4. Two instances with Redis");
+      out("### 5. Two instances with Redis");
       out();
       out(
         `Admit on instance B, token delivered by instance A: ${two.n} admissions, **p50 ${ms(two.p50)}, p99 ${ms(two.p99)}** (target p99 ≤ 100 ms).`,
@@ -503,7 +503,7 @@ async function benchProvider(provider: Provider) {
   }
   if (started) {
     const { fresh, upToDate, upToDateTsx } = started;
-    out("### 5. Start-up: process start to `/readyz` 200");
+    out("### 6. Start-up: process start to `/readyz` 200");
     out();
     out(
       `Compiled (\`node dist/server.js\`, as the image runs): fresh database (all migrations) ${ms(fresh)}; **up-to-date database ${ms(upToDate)}**. Through tsx (\`npm start\`), up-to-date: ${ms(upToDateTsx)}.`,
