@@ -18,7 +18,7 @@ import {
   recordingIsOn,
   sessionFacts,
 } from "./facts.ts";
-import { groupCommit, settle } from "./group-commit.ts";
+import { groupCommit, type Settled, settle } from "./group-commit.ts";
 import { findLink, type LinkKind } from "./links.ts";
 import { publishArrival, publishChange } from "./notify.ts";
 import { hashToken } from "./secrets.ts";
@@ -29,6 +29,10 @@ import { firstName } from "./words.ts";
 
 export const linkNotFound = () =>
   new DomainError(404, "R10.unknown-link", "This link does not work. Please check it, or ask staff for a new one.");
+
+/** What a page says of a link that was replaced: in its state, or as a 410. */
+export const revokedWords = "This link does not work any more. Ask staff for a new one.";
+export const linkRevoked = () => new DomainError(410, "R10.link-revoked", revokedWords);
 
 /** The link and its attendee; a link that never existed is a 404 and reveals nothing. */
 export async function openLink(tx: Tx, token: string, kind: LinkKind) {
@@ -97,7 +101,7 @@ export async function describeInvite(ctx: Ctx, token: string) {
 /** The photo of the lead of the session a live invite link is for. */
 export async function leadPhotoFor(ctx: Ctx, token: string): Promise<Buffer> {
   const { link, attendee } = await openLink(ctx.database.db, token, "invite");
-  if (link.revokedAt) throw new DomainError(410, "R10.link-revoked", "This link does not work any more. Ask staff for a new one.");
+  if (link.revokedAt) throw linkRevoked();
   return photoOf(ctx, attendee.session.lead.id);
 }
 
@@ -124,21 +128,24 @@ const enterTogether = groupCommit<Ctx, Entry, Awaited<ReturnType<typeof enterInT
   observe: (ctx, size) => ctx.metrics.groupCommitSize.observe({ batch: "enter" }, size),
   run: (ctx, _key, entries) =>
     ctx.transaction(async (uow) => {
-      // Every session involved locked first, in one order, so that two batches cannot deadlock.
-      const links = await uow.tx.link.findMany({
-        where: { tokenHash: { in: entries.map((e) => hashToken(e.token)) }, kind: "invite" },
-        select: { attendee: { select: { sessionId: true } } },
-      });
-      for (const sessionId of [...new Set(links.map((l) => l.attendee.sessionId))].sort()) await uow.lockSession(sessionId);
-      const answers = [];
+      // Every session involved locked first, in one order (two batches cannot deadlock), and
+      // everyone read after that: nothing about these people can change until commit.
+      const opened = await openLinksLocked(
+        uow,
+        entries.map((e) => e.token),
+        "update",
+      );
+      const answers: Settled<Awaited<ReturnType<typeof enterInTx>>>[] = [];
       for (const entry of entries) {
+        const invite = opened.get(entry.token);
         // A refusal (an unknown or dead link) is decided before anything is written: it is that
         // entry's answer, and the others go on in the same transaction.
         try {
-          answers.push(settle.value(await enterInTx(uow, entry)));
+          if (!invite) throw linkNotFound();
+          answers.push(settle.value(await enterInTx(uow, invite, entry.agreedToGuidelines)));
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
-          answers.push(settle.error<Awaited<ReturnType<typeof enterInTx>>>(err));
+          answers.push(settle.error(err));
         }
       }
       return answers;
@@ -146,9 +153,11 @@ const enterTogether = groupCommit<Ctx, Entry, Awaited<ReturnType<typeof enterInT
 });
 
 /** One entry, in the batch's transaction with its session locked. */
-async function enterInTx({ tx, now, audit }: Uow, { token, agreedToGuidelines }: Entry) {
-  // Read after the batch locked the session: nothing about this person can change until commit.
-  const { link, attendee } = await openLink(tx, token, "invite");
+async function enterInTx(
+  { tx, now, audit }: Uow,
+  { link, attendee }: { link: { revokedAt: Date | null }; attendee: AttendeeRow },
+  agreedToGuidelines: boolean,
+) {
   const { settings, guidelines, facts, decision } = await enterFacts(tx, link, attendee, agreedToGuidelines);
   if (!decision.allowed) return { ok: false as const, checks: decision.checks };
 
@@ -175,17 +184,18 @@ async function enterInTx({ tx, now, audit }: Uow, { token, agreedToGuidelines }:
 }
 
 /**
- * The invite links that tokens name, each with its attendee read after locking (shared) every
- * session involved, in a fixed order: from here to commit none of them can end or change its
- * people. Tokens that name no invite link are left out.
+ * The invite links that tokens name, each with its attendee read after locking every session
+ * involved, in a fixed order: from here to commit none of them can end or change its people.
+ * "share" (minting tokens, refreshing pages) lets such readers run side by side; "update"
+ * (entering the waiting room) writes. Tokens that name no invite link are left out.
  */
-export async function openLinksLocked({ tx, lockSession }: Uow, tokens: string[]) {
+export async function openLinksLocked({ tx, lockSession }: Uow, tokens: string[], mode: "share" | "update" = "share") {
   const hashes = new Map(tokens.map((t) => [hashToken(t), t]));
   const links = await tx.link.findMany({
     where: { tokenHash: { in: [...hashes.keys()] }, kind: "invite" },
     include: { attendee: { select: { sessionId: true } } },
   });
-  for (const sessionId of [...new Set(links.map((l) => l.attendee.sessionId))].sort()) await lockSession(sessionId, "share");
+  for (const sessionId of [...new Set(links.map((l) => l.attendee.sessionId))].sort()) await lockSession(sessionId, mode);
   const rows = new Map((await findAttendees(tx, [...new Set(links.map((l) => l.attendeeId))])).map((a) => [a.id, a]));
   return new Map(links.map((link) => [hashes.get(link.tokenHash)!, { link, attendee: rows.get(link.attendeeId)! }]));
 }

@@ -19,7 +19,7 @@ import {
   sessionsRecording,
 } from "./facts.ts";
 import { helpStates, openCalls } from "./help.ts";
-import { connectManyInTx, openLink, openLinksLocked } from "./invitee.ts";
+import { connectManyInTx, linkRevoked, openLink, openLinksLocked, revokedWords } from "./invitee.ts";
 import { publishArrival } from "./notify.ts";
 import { currentRecording } from "./recording/egress.ts";
 import { recordingConsentInRoom } from "./recording/recording.ts";
@@ -64,8 +64,7 @@ export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string
           state: "ended",
           reasons: [attendee.session.cancelledAt ? cancelledWords : "The group has finished."],
         });
-      else if (linkFacts(attendee, link).revoked)
-        states.set(token, { type: "state", state: "ended", reasons: ["This link does not work any more. Ask staff for a new one."] });
+      else if (linkFacts(attendee, link).revoked) states.set(token, { type: "state", state: "ended", reasons: [revokedWords] });
       else if (attendee.state === "refused")
         states.set(token, { type: "state", state: "refused", message: refusal.get(attendee.id) ?? "Staff cannot let you in today." });
       else if (attendee.state === "removed")
@@ -134,7 +133,7 @@ export async function pageOwner(ctx: Ctx, token: string): Promise<{ attendeeId: 
   const { link, attendee } = await openLink(ctx.database.db, token, "invite");
   if (attendee.session.cancelledAt) throw new DomainError(410, "R10.session-cancelled", cancelledWords);
   if (attendee.session.status === "ended") throw new DomainError(410, "R10.session-ended", "The group has finished.");
-  if (link.revokedAt) throw new DomainError(410, "R10.link-revoked", "This link does not work any more. Ask staff for a new one.");
+  if (link.revokedAt) throw linkRevoked();
   return { attendeeId: attendee.id, sessionId: attendee.sessionId };
 }
 

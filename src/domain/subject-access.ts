@@ -54,13 +54,11 @@ export async function memberExport(ctx: Ctx, memberId: string, by: StaffView) {
     db.auditEvent.findMany({
       where: { OR: [{ subjectId: { in: [memberId, ...attendeeIds] } }, { actorId: { in: attendeeIds } }] },
       orderBy: { seq: "asc" },
+      select: auditFields,
     }),
   ]);
-  await recordExport(ctx, by, "member", memberId);
   return {
-    subject: { type: "member" as const, id: memberId },
-    exportedAt: ctx.now(),
-    note: reviewNote,
+    ...(await recordExport(ctx, by, "member", memberId)),
     member,
     sessions: attendees.map((a) => ({
       ...a,
@@ -71,7 +69,7 @@ export async function memberExport(ctx: Ctx, memberId: string, by: StaffView) {
     })),
     messages,
     safeguarding: { concerns, keepApart },
-    auditTrail: trail.map(auditView),
+    auditTrail: trail,
   };
 }
 
@@ -96,28 +94,39 @@ export async function carerExport(ctx: Ctx, carerId: string, by: StaffView) {
     db.auditEvent.findMany({
       where: { OR: [{ subjectId: carerId }, { actorType: "carer", actorId: { in: linkIds } }] },
       orderBy: { seq: "asc" },
+      select: auditFields,
     }),
   ]);
-  await recordExport(ctx, by, "carer", carerId);
   return {
-    subject: { type: "carer" as const, id: carerId },
-    exportedAt: ctx.now(),
-    note: reviewNote,
+    ...(await recordExport(ctx, by, "carer", carerId)),
     carer,
     caresFor: { memberId: carer.memberId },
     consentsGiven,
     confirmations,
     messages,
-    auditTrail: trail.map(auditView),
+    auditTrail: trail,
   };
 }
 
-/** Who exported whose data, and when, is itself kept. */
-function recordExport(ctx: Ctx, by: StaffView, type: "member" | "carer", id: string): Promise<void> {
-  return ctx.transaction(({ audit }) =>
+/** Who exported whose data, and when, is itself kept; the export's heading says what it is. */
+async function recordExport<T extends "member" | "carer">(ctx: Ctx, by: StaffView, type: T, id: string) {
+  await ctx.transaction(({ audit }) =>
     audit.append({ actorType: "staff", actorId: by.id, action: "subject_access.exported", subjectId: id, data: { type } }),
   );
+  return { subject: { type, id }, exportedAt: ctx.now(), note: reviewNote };
 }
+
+/** An audit event as the trail's readers see it (its hashes are for verifying, not about the person). */
+const auditFields = {
+  seq: true,
+  at: true,
+  actorType: true,
+  actorId: true,
+  action: true,
+  sessionId: true,
+  subjectId: true,
+  data: true,
+} as const;
 
 /** A stored message as it was composed: links are placeholders; the sealed tokens stay out. */
 const messageFields = {
@@ -134,25 +143,3 @@ const messageFields = {
   createdAt: true,
   attempts: { select: { outcome: true, reply: true, at: true } },
 } as const;
-
-function auditView(e: {
-  seq: number;
-  at: Date;
-  actorType: string;
-  actorId: string | null;
-  action: string;
-  sessionId: string | null;
-  subjectId: string | null;
-  data: unknown;
-}) {
-  return {
-    seq: e.seq,
-    at: e.at,
-    actorType: e.actorType,
-    actorId: e.actorId,
-    action: e.action,
-    sessionId: e.sessionId,
-    subjectId: e.subjectId,
-    data: e.data,
-  };
-}

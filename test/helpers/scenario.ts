@@ -140,6 +140,12 @@ async function startOrgWith(
   return { ...org, base };
 }
 
+/** The organisation's designated safeguarding lead (also staff), signed in: their cookie. */
+export async function addDsl(org: OrgApp): Promise<string> {
+  await addStaff(org.t.database, "dsl@example.org", ["staff", "dsl"], "Dee Lead");
+  return signIn(org.app, "dsl@example.org");
+}
+
 export async function call(
   org: OrgApp,
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",

@@ -3,9 +3,8 @@
 // in the audit trail, and a line on the DSL's Safeguarding page.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { escalateLongWaits } from "../../src/domain/escalation.ts";
-import { addStaff } from "../helpers/app.ts";
 import { providers } from "../helpers/db.ts";
-import { call, clock, type Org, readyToAdmit, signIn, startOrg } from "../helpers/scenario.ts";
+import { addDsl, call, clock, type Org, readyToAdmit, startOrg } from "../helpers/scenario.ts";
 import { TestSocket } from "../helpers/socket.ts";
 
 describe.each(providers)("long waits on %s", (provider) => {
@@ -14,8 +13,7 @@ describe.each(providers)("long waits on %s", (provider) => {
   let base: string;
   beforeAll(async () => {
     org = await startOrg(provider);
-    await addStaff(org.t.database, "dsl@example.org", ["staff", "dsl"], "Dee Lead");
-    dsl = await signIn(org.app, "dsl@example.org");
+    dsl = await addDsl(org);
     base = (await org.app.listen({ port: 0, host: "127.0.0.1" })).replace("http:", "ws:");
   });
   afterAll(async () => org.t.close());

@@ -4,9 +4,9 @@
 // to them; every refusal is in the audit trail; entries are append-only and can be ended.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pageStates } from "../../src/domain/live.ts";
-import { addStaff } from "../helpers/app.ts";
 import { providers } from "../helpers/db.ts";
 import {
+  addDsl,
   addMember,
   call,
   clock,
@@ -15,7 +15,6 @@ import {
   joinRoom,
   type Org,
   schedule,
-  signIn,
   startOrg,
   startSession,
 } from "../helpers/scenario.ts";
@@ -29,8 +28,7 @@ describe.each(providers)("keep-apart (R15) on %s", (provider) => {
   const now = clock.now;
   beforeAll(async () => {
     org = await startOrg(provider);
-    await addStaff(org.t.database, "dsl@example.org", ["staff", "dsl"], "Dee Lead");
-    dsl = await signIn(org.app, "dsl@example.org");
+    dsl = await addDsl(org);
   });
   afterEach(() => {
     clock.now = now;

@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleSnapshot, pageStates } from "../../src/domain/live.ts";
 import { reconcileRecordings } from "../../src/domain/recording/recording.ts";
 import { resolveLogin } from "../../src/domain/staff.ts";
-import { addStaff, loginTokenOf } from "../helpers/app.ts";
+import { loginTokenOf } from "../helpers/app.ts";
 import { providers } from "../helpers/db.ts";
 import {
+  addDsl,
   addMember,
   call,
   confirmCarer,
@@ -17,7 +18,6 @@ import {
   joinRoom,
   type Org,
   schedule,
-  signIn,
   startOrg,
   startSession,
 } from "../helpers/scenario.ts";
@@ -27,8 +27,7 @@ describe.each(providers)("recording on %s", (provider) => {
   let dsl: string;
   beforeAll(async () => {
     org = await startOrg(provider);
-    await addStaff(org.t.database, "dsl@example.org", ["staff", "dsl"], "Dee Lead");
-    dsl = await signIn(org.app, "dsl@example.org");
+    dsl = await addDsl(org);
   });
   afterAll(async () => org.t.close());
 

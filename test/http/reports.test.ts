@@ -3,9 +3,9 @@
 // and a group's occurrence; the figures per group and in total, as JSON and as CSV; bad ranges
 // are a 400 and only the DSL and admins may look.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addStaff, signIn } from "../helpers/app.ts";
 import { providers } from "../helpers/db.ts";
 import {
+  addDsl,
   addMember,
   call,
   clock,
@@ -24,8 +24,7 @@ describe.each(providers)("reports on %s", (provider) => {
   beforeAll(async () => {
     clock.now = new Date("2026-03-03T13:50:00Z");
     org = await startOrg(provider);
-    await addStaff(org.t.database, "dsl@example.org", ["staff", "dsl"], "Dee Lead");
-    dsl = await signIn(org.app, "dsl@example.org");
+    dsl = await addDsl(org);
   });
   afterAll(async () => {
     clock.now = new Date("2026-03-03T13:50:00Z");

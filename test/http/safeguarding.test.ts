@@ -5,9 +5,9 @@ import { openDatabase } from "../../src/adapters/db/client.ts";
 import { verifyChain } from "../../src/domain/audit.ts";
 import { storeOf } from "../../src/domain/unit-of-work.ts";
 import { ruleIds } from "../../src/policy/types.ts";
-import { addStaff } from "../helpers/app.ts";
 import { providers, scratchDatabase } from "../helpers/db.ts";
 import {
+  addDsl,
   addMember,
   call,
   confirmCarer,
@@ -41,8 +41,7 @@ describe.each(providers)("audit trail and concerns on %s", (provider) => {
   let dsl: string;
   beforeAll(async () => {
     org = await startOrg(provider);
-    await addStaff(org.t.database, "dsl@example.org", ["staff", "dsl"], "Dee Lead");
-    dsl = await signIn(org.app, "dsl@example.org");
+    dsl = await addDsl(org);
   });
   afterAll(async () => org.t.close());
 

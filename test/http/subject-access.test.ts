@@ -3,17 +3,26 @@
 // attendance, calls for help, messages, safeguarding records and their audit trail; nobody
 // else's name or any link token in it; each export recorded; only the DSL and admins.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addStaff, signIn } from "../helpers/app.ts";
 import { providers } from "../helpers/db.ts";
-import { addMember, call, confirmCarer, enterWaiting, joinRoom, type Org, schedule, startOrg, startSession } from "../helpers/scenario.ts";
+import {
+  addDsl,
+  addMember,
+  call,
+  confirmCarer,
+  enterWaiting,
+  joinRoom,
+  type Org,
+  schedule,
+  startOrg,
+  startSession,
+} from "../helpers/scenario.ts";
 
 describe.each(providers)("subject access on %s", (provider) => {
   let org: Org;
   let dsl: string;
   beforeAll(async () => {
     org = await startOrg(provider);
-    await addStaff(org.t.database, "dsl@example.org", ["staff", "dsl"], "Dee Lead");
-    dsl = await signIn(org.app, "dsl@example.org");
+    dsl = await addDsl(org);
   });
   afterAll(async () => org.t.close());
 

@@ -5,7 +5,7 @@
 import type { Sharp, SharpOptions } from "sharp";
 
 /** The side of the stored square, in pixels: twice the size the page shows it at. */
-export const photoSide = 256;
+const photoSide = 256;
 
 /** Refuses decompression bombs: a 5 MiB upload may still claim billions of pixels. */
 const maxInputPixels = 40_000_000;

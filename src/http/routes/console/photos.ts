@@ -10,7 +10,7 @@ import { photoOf, removePhoto, setPhoto } from "../../../domain/staff-photo.ts";
 import { currentStaff } from "../../plugins/auth.ts";
 import { idParam } from "../../schemas.ts";
 
-export const photoTypes = ["image/jpeg", "image/png", "image/webp"];
+const photoTypes = ["image/jpeg", "image/png", "image/webp"];
 const maxUpload = 5 * 1024 * 1024;
 
 /** A stored photo as an answer: WebP, stored by nobody (the waiting page's address holds its link). */
