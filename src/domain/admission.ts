@@ -1,9 +1,11 @@
 // Staff decisions on people in the waiting room: admit (through the policy engine), admit all
 // eligible, refuse, send back, remove, and messages. Every decision is stored with its checks.
+
 import type { Tx } from "../adapters/db/client.ts";
 import { type AttendeeState, type DecisionAction, inWaitingRoom } from "../contract/vocabulary.ts";
 import { decideAdmission, failing } from "../policy/engine.ts";
 import type { Check, Decision } from "../policy/types.ts";
+import { checkCodes, } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { storedChecks } from "./decisions.ts";
 import { conflict, notFound } from "./errors.ts";
@@ -28,7 +30,7 @@ async function record(
   staffId: string,
   message: string | null = null,
 ): Promise<void> {
-  await tx.admissionDecision.create({
+  const decision = await tx.admissionDecision.create({
     data: {
       sessionId: a.sessionId,
       attendeeId: a.id,
@@ -44,7 +46,7 @@ async function record(
     action: `attendee.${action}`,
     sessionId: a.sessionId,
     subjectId: a.id,
-    data: { message },
+    data: { decisionId: decision.id, withMessage: message !== null },
   });
 }
 
@@ -106,7 +108,7 @@ async function admitManyInTx(
       action: `attendee.${action(decision.allowed)}`,
       sessionId,
       subjectId: a.id,
-      data: { checks: decision.checks },
+      data: { checks: checkCodes(decision.checks) },
     })),
   );
   return decided.map(({ a, decision }) => ({
@@ -301,7 +303,14 @@ export async function sendMessage(
     if (attendeeId && !session.attendees.some((a) => a.id === attendeeId)) throw notFound("Attendee");
     await checkStaffText(uow, sessionId, text, toneWaiverReason, staff);
     const message = await tx.staffMessage.create({ data: { sessionId, attendeeId, staffId: staff.id, text } });
-    await audit.append({ actorType: "staff", actorId: staff.id, action: "message.sent", sessionId, subjectId: attendeeId, data: { text } });
+    await audit.append({
+      actorType: "staff",
+      actorId: staff.id,
+      action: "message.sent",
+      sessionId,
+      subjectId: attendeeId,
+      data: { messageId: message.id },
+    });
     const recipients = session.attendees
       .filter((a) => (attendeeId ? a.id === attendeeId : inWaitingRoom.includes(a.state)))
       .map((a) => a.id);

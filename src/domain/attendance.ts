@@ -150,7 +150,7 @@ async function returnEveryone({ tx, now, audit }: Uow, sessionId: string): Promi
     await tx.admissionDecision.create({
       data: { sessionId, attendeeId: a.id, action: "return", checks: storedChecks([]), staffId: null, message },
     });
-    await audit.append({ actorType: "system", action: "attendee.return", sessionId, subjectId: a.id, data: { message } });
+    await audit.append({ actorType: "system", action: "attendee.return", sessionId, subjectId: a.id, data: { reason: "last-staff-left" } });
   }
   return admitted.map((a) => a.id);
 }

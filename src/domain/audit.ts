@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { join, sql, type Tx } from "../adapters/db/client.ts";
 import type { Provider } from "../adapters/db/schemas.ts";
+import type { Check } from "../policy/types.ts";
 import type { Store } from "./unit-of-work.ts";
 
 export interface AuditInput {
@@ -15,6 +16,21 @@ export interface AuditInput {
 }
 
 const genesisHash = "0".repeat(64);
+
+// What the trail may hold: ids, times, counts and the service's own vocabulary (rule codes,
+// kinds, states). Never words a person wrote or a name: titles, notes, reasons, messages and
+// e-mail addresses stay on their own rows, which the trail names by id. The chain then survives
+// erasure (domain/erasure.ts), which replaces a person's details everywhere but here.
+
+/** A decision's checks as the trail keeps them: the words, which may name people, stay with the caller. */
+export const checkCodes = (checks: readonly Check[]) => checks.map(({ rule, code, outcome }) => ({ rule, code, outcome }));
+
+/** An input as the trail keeps it: the fields that hold words left out, and which of them were given. */
+export function withoutWords<T extends object>(input: T, words: readonly (keyof T)[]): Record<string, unknown> {
+  const facts: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+  for (const key of words) delete facts[key as string];
+  return { ...facts, wordsGiven: words.filter((key) => input[key] !== undefined && input[key] !== null && input[key] !== "") };
+}
 
 /** JSON with object keys sorted, so the same content always encodes to the same bytes. */
 function canonicalJson(value: unknown): string {

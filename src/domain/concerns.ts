@@ -56,7 +56,7 @@ export async function raiseConcern(ctx: Ctx, input: ConcernInput, staff: StaffVi
       action: "concern.raised",
       sessionId: input.sessionId ?? null,
       subjectId: row.id,
-      data: { ...input },
+      data: { attendeeId: input.attendeeId, memberId: input.memberId, aboutStaffId: input.aboutStaffId },
     });
     return viewConcern(row);
   });
@@ -81,8 +81,14 @@ export async function addConcernNote(ctx: Ctx, id: string, note: string, status:
   if (!readsEveryConcern(staff.roles)) throw forbidden("Only the designated safeguarding lead adds follow-up to concerns.");
   return ctx.transaction(async ({ tx, audit }) => {
     if (!(await tx.concern.findUnique({ where: { id } }))) throw notFound("Concern");
-    await tx.concernNote.create({ data: { concernId: id, authorId: staff.id, note, status: status ?? null } });
-    await audit.append({ actorType: "staff", actorId: staff.id, action: "concern.followed_up", subjectId: id, data: { note, status } });
+    const added = await tx.concernNote.create({ data: { concernId: id, authorId: staff.id, note, status: status ?? null } });
+    await audit.append({
+      actorType: "staff",
+      actorId: staff.id,
+      action: "concern.followed_up",
+      subjectId: id,
+      data: { noteId: added.id, status },
+    });
     return viewConcern(await tx.concern.findUniqueOrThrow({ where: { id }, include: withNotes }));
   });
 }

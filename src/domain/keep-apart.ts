@@ -2,10 +2,13 @@
 // groups, admission, starting and joining read these facts and the policy engine decides. The
 // reason is read only by the DSL and admins; everyone else learns only that the two must be kept
 // apart. Entries are append-only: ending one is a new row.
+
 import type { Tx } from "../adapters/db/client.ts";
 import { decideTogether } from "../policy/engine.ts";
 import { staffIdentityPrefix } from "../policy/grants.ts";
 import { keepApartWords } from "../policy/rules/r15-keep-apart.ts";
+import type { Check } from "../policy/types.ts";
+import { checkCodes } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { badRequest, conflict, DomainError, notFound } from "./errors.ts";
 import type { StaffView } from "./staff.ts";
@@ -136,7 +139,13 @@ export async function auditKeepApartRefusal<T>(
   } catch (err) {
     if (err instanceof DomainError && err.code === "R15.keep-apart")
       await ctx.transaction(({ audit }) =>
-        audit.append({ actorType: "staff", actorId: actor.id, action, subjectId, data: { checks: err.checks } }),
+        audit.append({
+          actorType: "staff",
+          actorId: actor.id,
+          action,
+          subjectId,
+          data: { checks: checkCodes((err.checks ?? []) as Check[]) },
+        }),
       );
     throw err;
   }

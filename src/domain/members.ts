@@ -14,6 +14,7 @@ import {
 } from "../contract/vocabulary.ts";
 import { consentOnFile } from "../policy/rules/r4-consent.ts";
 import { identifyingDetail } from "../policy/rules/r9-privacy.ts";
+import { withoutWords } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { badRequest, conflict, notFound } from "./errors.ts";
 import { consentFacts } from "./facts.ts";
@@ -182,7 +183,7 @@ export async function recordConsent(ctx: Ctx, memberId: string, input: ConsentIn
       actorId,
       action: "consent.recorded",
       subjectId: memberId,
-      data: { consentId: consent.id, ...input },
+      data: { consentId: consent.id, ...withoutWords(input, ["note"]) },
     });
     return viewConsent(consent);
   });
@@ -194,7 +195,13 @@ export async function withdrawConsent(ctx: Ctx, memberId: string, consentId: str
     if (!consent) throw notFound("Consent");
     if (consent.withdrawal) throw conflict("already_withdrawn", "This consent has already been withdrawn.");
     const withdrawal = await tx.consentWithdrawal.create({ data: { consentId, reason, recordedById: actorId } });
-    await audit.append({ actorType: "staff", actorId, action: "consent.withdrawn", subjectId: memberId, data: { consentId, reason } });
+    await audit.append({
+      actorType: "staff",
+      actorId,
+      action: "consent.withdrawn",
+      subjectId: memberId,
+      data: { consentId, withdrawalId: withdrawal.id },
+    });
     return { id: withdrawal.id, consentId, reason, recordedById: actorId, createdAt: withdrawal.createdAt };
   });
 }

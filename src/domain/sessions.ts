@@ -1,4 +1,5 @@
 // Sessions: scheduling with invitees and their links, start (R3, R6, R7), staff join, end.
+
 import { randomBytes } from "node:crypto";
 import type { Tx } from "../adapters/db/client.ts";
 import { type Delivery, type SessionPlan, sessionSummary } from "../contract/vocabulary.ts";
@@ -6,6 +7,7 @@ import { decideStaffJoin, decideStart } from "../policy/engine.ts";
 import { staffToken } from "../policy/grants.ts";
 import { scheduledWithinHours } from "../policy/rules/r6-agreed-hours.ts";
 import type { Check } from "../policy/types.ts";
+import { checkCodes, withoutWords } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { badRequest, conflict, DomainError, forbidden, notFound } from "./errors.ts";
 import { sessionFacts, sessionInclude, staffActor } from "./facts.ts";
@@ -227,7 +229,12 @@ export async function createSessionInTx(
     actorId: actor.id,
     action: "session.scheduled",
     sessionId: session.id,
-    data: { ...details, secondStaffId: input.secondStaffId, groupId: occurrence?.groupId, invitees: invitees.length },
+    data: {
+      ...withoutWords(details, ["title"]),
+      secondStaffId: input.secondStaffId,
+      groupId: occurrence?.groupId,
+      invitees: invitees.length,
+    },
   });
   // R14: the note reaches members and carers; a waiver is kept with each session it goes to.
   if (input.invitationNote) await checkStaffText(uow, session.id, input.invitationNote, input.toneWaiverReason ?? null, actor);
@@ -397,7 +404,7 @@ export async function startSession(ctx: Ctx, sessionId: string, waiverReason: st
     const waiver = decision.checks.find((c) => c.outcome === "waived");
     if (waiver && waiverReason) await recordWaiver(uow, sessionId, waiver.rule, waiverReason, actor);
     await tx.session.update({ where: { id: sessionId }, data: { status: "live", startedAt: now } });
-    await audit.append({ ...by, action: "session.started", data: { checks: decision.checks } });
+    await audit.append({ ...by, action: "session.started", data: { checks: checkCodes(decision.checks) } });
     const token = await mintStaffToken(ctx, session, actor);
     return { ok: true as const, session: viewSession(await findSession(tx, sessionId)), token };
   });
@@ -436,7 +443,7 @@ export async function setPlan(ctx: Ctx, sessionId: string, plan: SessionPlan, ac
     assertAssigned(session, actor);
     if (session.status === "ended") throw conflict("session_ended", "The session has ended.");
     await tx.session.update({ where: { id: sessionId }, data: { plan } });
-    await audit.append({ actorType: "staff", actorId: actor.id, action: "session.plan_set", sessionId, data: { plan } });
+    await audit.append({ actorType: "staff", actorId: actor.id, action: "session.plan_set", sessionId, data: { steps: plan.length } });
   });
   await ctx.bus.publish({ type: "room.changed", sessionId });
   return plan;
@@ -461,7 +468,13 @@ export async function joinSession(ctx: Ctx, sessionId: string, actor: StaffView)
   const failed = joined.checks.filter((c) => c.outcome === "fail");
   // Every refusal is kept (a keep-apart's above all); the words never carry its reason.
   await ctx.transaction(({ audit }) =>
-    audit.append({ actorType: "staff", actorId: actor.id, action: "session.join_refused", sessionId, data: { checks: failed } }),
+    audit.append({
+      actorType: "staff",
+      actorId: actor.id,
+      action: "session.join_refused",
+      sessionId,
+      data: { checks: checkCodes(failed) },
+    }),
   );
   const r15 = failed.find((c) => c.rule === "R15.keep-apart");
   throw conflict(r15 ? "R15.keep-apart" : "not_allowed", r15 ? r15.reason : "The session is not live.", joined.checks);
@@ -567,7 +580,7 @@ export async function cancelInTx(ctx: Ctx, uow: Uow, session: SessionRow, reason
   });
   await tx.attendee.updateMany({ where: { sessionId: session.id }, data: { state: "ended", stateChangedAt: now } });
   await revokeLinks(tx, { attendee: { sessionId: session.id } }, "cancelled", now);
-  await uow.audit.append({ actorType: "staff", actorId: actor.id, action: "session.cancelled", sessionId: session.id, data: { reason } });
+  await uow.audit.append({ actorType: "staff", actorId: actor.id, action: "session.cancelled", sessionId: session.id, data: {} });
   const settings = await readSettings(tx);
   await queueMessages(
     uow,

@@ -1,5 +1,6 @@
 // Staff accounts and console sign-ins. Sign-ins are server-side rows, so that signing out or
 // deactivating an account takes effect on the very next request.
+
 import type { AccountThrottle } from "../adapters/throttle.ts";
 import { conflict, notFound } from "./errors.ts";
 import { formatRoles, parseRoles, type Role } from "./roles.ts";
@@ -49,7 +50,7 @@ export async function createStaff(store: Store, input: NewStaff, actorId: string
       actorId,
       action: "staff.created",
       subjectId: row.id,
-      data: { email, roles: formatRoles(input.roles) },
+      data: { roles: formatRoles(input.roles) },
     });
     return viewStaff(row);
   });
@@ -97,7 +98,7 @@ export async function updateStaff(store: Store, id: string, change: StaffChange,
       actorId,
       action: "staff.updated",
       subjectId: id,
-      data: { name: change.name, roles: change.roles && formatRoles(change.roles), active: change.active },
+      data: { nameChanged: change.name !== undefined, roles: change.roles && formatRoles(change.roles), active: change.active },
     });
     return viewStaff(row);
   });

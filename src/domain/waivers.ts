@@ -14,13 +14,13 @@ export async function recordWaiver(
   staff: { id: string },
   data: Record<string, unknown> = {},
 ): Promise<void> {
-  await tx.waiver.create({ data: { sessionId, rule, reason: reason.trim(), staffId: staff.id } });
+  const waiver = await tx.waiver.create({ data: { sessionId, rule, reason: reason.trim(), staffId: staff.id } });
   await audit.append({
     actorType: "staff",
     actorId: staff.id,
     action: "waiver.recorded",
     sessionId,
-    data: { rule, reason: reason.trim(), ...data },
+    data: { waiverId: waiver.id, rule, ...data },
   });
 }
 
@@ -34,6 +34,6 @@ export async function checkStaffText(uow: Uow, sessionId: string, text: string, 
   const [failed] = failing(decision.checks);
   if (failed) throw conflict(failed.code, failed.reason, decision.checks);
   if (waiverReason && decision.checks.some((c) => c.outcome === "waived")) {
-    await recordWaiver(uow, sessionId, "R14.professional-tone", waiverReason, staff, { text });
+    await recordWaiver(uow, sessionId, "R14.professional-tone", waiverReason, staff);
   }
 }

@@ -3,9 +3,11 @@
 // decisions, so every rule applies unchanged. Editing a group changes its future occurrences
 // that have not started; people added are invited, people removed lose their links and are told
 // nothing more.
+
 import { type Delivery, type GroupSchedule, groupSchedule } from "../../contract/vocabulary.ts";
 import { decideStaffText, failing } from "../../policy/engine.ts";
 import { scheduledWithinHours } from "../../policy/rules/r6-agreed-hours.ts";
+import { withoutWords } from "../audit.ts";
 import type { Ctx } from "../context.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
 import { assertTogether, auditKeepApartRefusal, sessionKeys } from "../keep-apart.ts";
@@ -42,6 +44,9 @@ export interface GroupInput {
   invitationNote?: string | null;
   toneWaiverReason?: string | null;
 }
+
+/** What the audit trail leaves out of a group's input (audit.ts). */
+const groupWords = ["title", "invitationNote", "toneWaiverReason"] as const;
 
 type GroupRow = NonNullable<Awaited<ReturnType<typeof readGroup>>>;
 
@@ -158,7 +163,12 @@ function createGroupInTx(ctx: Ctx, input: GroupInput, actor: StaffView) {
         },
       },
     });
-    await uow.audit.append({ actorType: "staff", actorId: actor.id, action: "group.created", data: { groupId: group.id, ...input } });
+    await uow.audit.append({
+      actorType: "staff",
+      actorId: actor.id,
+      action: "group.created",
+      data: { groupId: group.id, ...withoutWords(input, groupWords) },
+    });
     const row = (await readGroup(uow, group.id))!;
     await ensureOccurrencesInTx(ctx, uow, row, settings, true);
     return { group: viewGroup(row), sessions: (await upcoming(uow, group.id)).map(viewSession) };
@@ -240,7 +250,12 @@ function updateGroupInTx(ctx: Ctx, id: string, change: GroupChange, actor: Staff
     });
     for (const a of added)
       await tx.groupPerson.create({ data: { groupId: id, memberId: a.memberId, volunteerId: a.volunteerId, addedAt: now } });
-    await uow.audit.append({ actorType: "staff", actorId: actor.id, action: "group.changed", data: { groupId: id, ...change } });
+    await uow.audit.append({
+      actorType: "staff",
+      actorId: actor.id,
+      action: "group.changed",
+      data: { groupId: id, ...withoutWords(change, groupWords) },
+    });
 
     const timesChanged = next.schedule.start !== old.schedule.start || next.schedule.end !== old.schedule.end;
     for (const session of await upcoming(uow, id)) {

@@ -26,7 +26,7 @@ export async function markStopping({ tx, now, audit }: Uow, rec: RecordingRow, b
     action: "recording.stop",
     sessionId: rec.sessionId,
     subjectId: rec.id,
-    data: { recordingId: rec.id, egressId: rec.egressId, reason },
+    data: { recordingId: rec.id, egressId: rec.egressId },
   });
   return true;
 }

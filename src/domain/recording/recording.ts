@@ -3,6 +3,7 @@
 // decides, and LiveKit is asked only after the decision is committed. Anything that could put a
 // person without consent into a recorded room (a withdrawal, someone appearing, a change of mind)
 // stops the recording at once.
+
 import type { Tx } from "../../adapters/db/client.ts";
 import type { Egress } from "../../adapters/livekit/egress.ts";
 import { recordingOn } from "../../contract/vocabulary.ts";
@@ -12,6 +13,7 @@ import { consentOnFile, recordingConsentLacking } from "../../policy/rules/r4-co
 import { validInvite } from "../../policy/rules/r10-valid-invite.ts";
 import type { RecordingPerson } from "../../policy/types.ts";
 import { presentIdentities } from "../attendance.ts";
+import { checkCodes } from "../audit.ts";
 import type { Ctx } from "../context.ts";
 import { conflict, DomainError, forbidden } from "../errors.ts";
 import { consentFacts, findAttendees, linkFacts, recordingAnswers, sessionFacts } from "../facts.ts";
@@ -142,7 +144,7 @@ export async function startRecording(ctx: Ctx, sessionId: string, actor: StaffVi
         actorId: actor.id,
         action: "recording.refused",
         sessionId,
-        data: { present, checks: decision.checks },
+        data: { present, checks: checkCodes(decision.checks) },
       });
       return { ok: false as const, checks: decision.checks };
     }
@@ -153,7 +155,7 @@ export async function startRecording(ctx: Ctx, sessionId: string, actor: StaffVi
       action: "recording.requested",
       sessionId,
       subjectId: rec.id,
-      data: { recordingId: rec.id, present, checks: decision.checks },
+      data: { recordingId: rec.id, present, checks: checkCodes(decision.checks) },
     });
     return { ok: true as const, rec, roomName: session.roomName };
   });
