@@ -19,6 +19,7 @@ import { defaultThrottlePolicy, memoryThrottle, redisThrottle } from "./adapters
 import type { Config } from "./config.ts";
 import { reconcile } from "./domain/attendance.ts";
 import type { Ctx } from "./domain/context.ts";
+import { eraseByRetention } from "./domain/erasure.ts";
 import { escalateLongWaits } from "./domain/escalation.ts";
 import { rollGroupsForward } from "./domain/groups/groups.ts";
 import { sendDue } from "./domain/outbox/outbox.ts";
@@ -30,6 +31,7 @@ import { registerErrorHandling } from "./http/errors.ts";
 import { authPlugin } from "./http/plugins/auth.ts";
 import { contextPlugin } from "./http/plugins/context.ts";
 import { authRoutes } from "./http/routes/console/auth.ts";
+import { erasureRoutes } from "./http/routes/console/erasures.ts";
 import { groupRoutes } from "./http/routes/console/groups.ts";
 import { keepApartRoutes } from "./http/routes/console/keep-apart.ts";
 import { memberRoutes } from "./http/routes/console/members.ts";
@@ -215,6 +217,7 @@ export async function buildApp({ config, database, logDestination, now = () => n
   repeat(app, config.RECONCILE_SECONDS, "escalating long waits failed", () => escalateLongWaits(ctx));
   if (ctx.mailer) repeat(app, config.OUTBOX_SECONDS, "the outbox could not send", () => sendDue(ctx));
   repeat(app, config.GROUPS_SECONDS, "could not create the groups' next occurrences", () => rollGroupsForward(ctx));
+  repeat(app, config.RETENTION_SECONDS, "the retention schedule could not erase", () => eraseByRetention(ctx));
   return app;
 }
 
@@ -242,6 +245,7 @@ async function consoleApi(api: FastifyInstance): Promise<void> {
   await api.register(reportRoutes, { prefix: "/api" });
   await api.register(subjectAccessRoutes, { prefix: "/api" });
   await api.register(keepApartRoutes, { prefix: "/api/keep-apart" });
+  await api.register(erasureRoutes, { prefix: "/api/erasures" });
 }
 
 /** TRUST_PROXY as Fastify takes it: a hop count becomes "trust the first n hops". */

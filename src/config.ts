@@ -82,6 +82,7 @@ export const envSchema = z.object({
   OUTBOX_SECONDS: optional(z.coerce.number().min(0).max(3600)).default(15),
   /** How often each recurring group's window of occurrences is filled as time passes (0: never). */
   GROUPS_SECONDS: optional(z.coerce.number().min(0).max(86_400)).default(3600),
+  RETENTION_SECONDS: optional(z.coerce.number().min(0).max(86_400)).default(3600),
   /**
    * Where LiveKit's egress writes a recording, as its file path template: {room_name} is the
    * opaque room name (no one's name, R9), {time} the start. The egress service's own storage

@@ -174,6 +174,19 @@ export const keepApart = z.object({
 });
 
 /** A recording of a session's room (SPEC §8); `location` only for the DSL and admins. */
+export const erasure = z.object({
+  id: z.string(),
+  subject: z.object({ type: z.enum(["member", "carer"]), id: z.string(), name: z.string().describe('"erased" once erased') }),
+  origin: z.enum(["request", "retention"]),
+  reason: z.string(),
+  requestedById: z.string().nullable(),
+  createdAt: z.date(),
+  status: z.enum(["waiting", "approved", "declined"]).describe("waiting: for the DSL's answer"),
+  decidedById: z.string().nullable(),
+  decidedAt: z.date().nullable(),
+  erasedAt: z.date().nullable(),
+  summary: z.record(z.string(), z.number()).nullable().describe('What was replaced, counted by "Table.column".'),
+});
 export const recording = z.object({
   id: z.string(),
   sessionId: z.string(),
@@ -217,6 +230,7 @@ export const settings = z.object({
   inviteDaysBefore: z.number(),
   reminderHoursBefore: z.number(),
   occurrenceWeeksAhead: z.number(),
+  retentionYears: z.number().nullable(),
 });
 export const text = z.object({ audience, version: z.number(), lines: z.array(z.string()) });
 

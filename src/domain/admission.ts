@@ -5,7 +5,7 @@ import type { Tx } from "../adapters/db/client.ts";
 import { type AttendeeState, type DecisionAction, inWaitingRoom } from "../contract/vocabulary.ts";
 import { decideAdmission, failing } from "../policy/engine.ts";
 import type { Check, Decision } from "../policy/types.ts";
-import { checkCodes, } from "./audit.ts";
+import { checkCodes } from "./audit.ts";
 import type { Ctx } from "./context.ts";
 import { storedChecks } from "./decisions.ts";
 import { conflict, notFound } from "./errors.ts";

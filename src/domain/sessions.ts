@@ -502,7 +502,9 @@ export async function endSession(ctx: Ctx, sessionId: string, actor: StaffView) 
     await tx.session.update({ where: { id: sessionId }, data: { status: "ended", endedAt: now, summary } });
     await tx.attendee.updateMany({ where: { sessionId }, data: { state: "ended", stateChangedAt: now } });
     await revokeLinks(tx, { attendee: { sessionId } }, "session-ended", now);
-    await audit.append({ actorType: "staff", actorId: actor.id, action: "session.ended", sessionId, data: { summary } });
+    // The trail keeps the summary's facts; the names stay on the session's row (audit.ts).
+    const facts = { ...summary, attendees: summary.attendees.map(({ displayName: _name, ...rest }) => rest) };
+    await audit.append({ actorType: "staff", actorId: actor.id, action: "session.ended", sessionId, data: { summary: facts } });
     // Ending the session ends its recording (R4): nobody is left who consented to more.
     const recording = await currentRecording(tx, sessionId);
     if (recording) await markStopping(uow, recording, actor.id, "The session ended.");

@@ -19,6 +19,8 @@ export interface SettingsView {
   reminderHoursBefore: number;
   /** How far ahead a group's occurrences are kept created. */
   occurrenceWeeksAhead: number;
+  /** Years without a session after which a member's details are erased (erasure.ts); null: never. */
+  retentionYears: number | null;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function readSettings(tx: Tx): Promise<SettingsView> {
     inviteDaysBefore: row?.inviteDaysBefore ?? 3,
     reminderHoursBefore: row?.reminderHoursBefore ?? 24,
     occurrenceWeeksAhead: row?.occurrenceWeeksAhead ?? 8,
+    retentionYears: row?.retentionYears ?? null,
   };
 }
 
@@ -65,6 +68,7 @@ export interface SettingsInput {
   inviteDaysBefore?: number;
   reminderHoursBefore?: number;
   occurrenceWeeksAhead?: number;
+  retentionYears?: number | null;
 }
 
 export async function updateSettings(ctx: Ctx, input: SettingsInput, actorId: string): Promise<SettingsView> {
@@ -81,6 +85,7 @@ export async function updateSettings(ctx: Ctx, input: SettingsInput, actorId: st
       inviteDaysBefore: input.inviteDaysBefore ?? current.inviteDaysBefore,
       reminderHoursBefore: input.reminderHoursBefore ?? current.reminderHoursBefore,
       occurrenceWeeksAhead: input.occurrenceWeeksAhead ?? current.occurrenceWeeksAhead,
+      retentionYears: input.retentionYears === undefined ? current.retentionYears : input.retentionYears,
     };
     await tx.settings.upsert({ where: { id: settingsId }, create: { id: settingsId, ...data }, update: data });
     await audit.append({ actorType: "staff", actorId, action: "settings.updated", data: { ...input } });

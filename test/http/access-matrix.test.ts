@@ -80,7 +80,12 @@ describe.each(providers)("authorization matrix on %s", (provider) => {
       schedule: { weekday: "thu", start: "10:00", end: "11:00", from: "2026-03-05", until: "2026-03-05" },
     });
     expect(group.statusCode, group.body).toBe(201);
+    // A member in nothing upcoming, whose erasure an admin has asked for.
+    const leaving = await addMember(org, { name: "Lee Leaving" });
+    const erasure = await call(org, "POST", "/api/erasures", org.admin, { subjectType: "member", subjectId: leaving.id, reason: "Asked." });
+    expect(erasure.statusCode, erasure.body).toBe(201);
     Object.assign(ids, {
+      erasures: erasure.json().erasure.id,
       sessions: s.id,
       members: member.id,
       concerns: concern.id,

@@ -271,6 +271,12 @@ describe.each(providers)("the contract on %s", (provider) => {
     await api("GET", "/api/reports", {}, dsl);
     await api("GET", "/api/members/{id}/export", { id: alex.id }, dsl);
     await api("GET", "/api/carers/{id}/export", { id: alex.carers[0]!.id }, dsl);
+    // Erasure: asked by an admin, declined, asked again and approved by the DSL (a member in nothing upcoming).
+    const leaving = await addMember(org, { name: "Lee Leaving" });
+    const asked = { subjectType: "member", subjectId: leaving.id, reason: "They asked us to." };
+    await api("POST", "/api/erasures/{id}/decline", { id: (await api("POST", "/api/erasures/", {}, admin, asked)).json().erasure.id }, dsl);
+    await api("POST", "/api/erasures/{id}/approve", { id: (await api("POST", "/api/erasures/", {}, admin, asked)).json().erasure.id }, dsl);
+    await api("GET", "/api/erasures/", {}, admin);
     await api("GET", "/api/waivers", {}, dsl);
     await api("GET", "/api/audit", {}, dsl);
     await api("GET", "/api/audit/verify", {}, dsl);

@@ -9,7 +9,7 @@ import type { Provider } from "./schemas.ts";
 
 export type Db = SqliteClient;
 /** Tagged SQL for the few statements written by hand (the same on both providers' clients). */
-export { join, sql } from "./generated/sqlite/internal/prismaNamespace.ts";
+export { join, raw, sql } from "./generated/sqlite/internal/prismaNamespace.ts";
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 /**

@@ -81,7 +81,7 @@ export async function queueMessages(uow: Uow, secret: string, hours: AgreedHours
 type MessageRow = NonNullable<Awaited<ReturnType<Ctx["database"]["db"]["outboxMessage"]["findFirst"]>>>;
 type AttemptRow = { outcome: string; reply: string | null; retryAt: Date | null; at: Date };
 
-const finalOutcomes: AttemptOutcome[] = ["sent", "failed", "expired", "skipped"];
+export const finalOutcomes: AttemptOutcome[] = ["sent", "failed", "expired", "skipped"];
 
 /** A message's status, from its attempts and whether a mail server is set up. */
 function statusOf(m: MessageRow, attempts: AttemptRow[], now: Date, canSend: boolean): MessageStatus {

@@ -32,6 +32,14 @@ const settingsBody = z.object({
   inviteDaysBefore: z.number().int().min(0).max(28).optional(),
   reminderHoursBefore: z.number().int().min(1).max(168).optional(),
   occurrenceWeeksAhead: z.number().int().min(1).max(52).optional(),
+  retentionYears: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .nullable()
+    .optional()
+    .describe("Erase the details of members with no session for this many years (null: never)."),
 });
 
 export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
