@@ -15,6 +15,8 @@ export function Admin({ me }: { me: Staff }) {
   const [timeZone, setTimeZone] = useState("Europe/London");
   const [contact, setContact] = useState({ name: "", phone: "" });
   const [timing, setTiming] = useState({ inviteDaysBefore: 3, reminderHoursBefore: 24, occurrenceWeeksAhead: 8 });
+  // Years as typed: empty means details are kept until someone asks for them to be erased.
+  const [retention, setRetention] = useState("");
   const [staff, setStaff] = useState<Staff[]>([]);
   const noNewStaff = { email: "", name: "", password: "", dsl: false, admin: false };
   const [newStaff, setNewStaff] = useState(noNewStaff);
@@ -28,6 +30,7 @@ export function Admin({ me }: { me: Staff }) {
         inviteDaysBefore: number;
         reminderHoursBefore: number;
         occurrenceWeeksAhead: number;
+        retentionYears: number | null;
       };
     }>("GET", "/api/settings");
     setTimeZone(settings.timeZone);
@@ -37,6 +40,7 @@ export function Admin({ me }: { me: Staff }) {
       reminderHoursBefore: settings.reminderHoursBefore,
       occurrenceWeeksAhead: settings.occurrenceWeeksAhead,
     });
+    setRetention(settings.retentionYears === null ? "" : String(settings.retentionYears));
     setHours(Object.fromEntries(days.map((d) => [d, settings.agreedHours[d].map((i) => `${i.start}-${i.end}`).join(", ")])));
     setStaff((await api<{ staff: Staff[] }>("GET", "/api/staff")).staff);
   };
@@ -62,7 +66,14 @@ export function Admin({ me }: { me: Staff }) {
       ]),
     );
     void settings.act(
-      () => api("PUT", "/api/settings", { timeZone, agreedHours, emergencyContact: contact, ...timing }),
+      () =>
+        api("PUT", "/api/settings", {
+          timeZone,
+          agreedHours,
+          emergencyContact: contact,
+          ...timing,
+          retentionYears: retention === "" ? null : Number(retention),
+        }),
       "Settings saved.",
     );
   };
@@ -111,6 +122,13 @@ export function Admin({ me }: { me: Staff }) {
               />
             </div>
           ))}
+        </fieldset>
+        <fieldset>
+          <legend>Keeping personal details</legend>
+          <label htmlFor="retention">
+            Erase a member's details (and their carers') after this many years without a session (empty: never)
+          </label>
+          <input id="retention" type="number" min={1} max={100} value={retention} onChange={(e) => setRetention(e.target.value)} />
         </fieldset>
         <Notice notice={settings.notice} />
         <div className="actions">

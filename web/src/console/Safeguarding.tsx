@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { api } from "../shared/api.ts";
 import { useOnMount } from "../shared/use-on-mount.ts";
+import { Erasures } from "./Erasures.tsx";
 import { KeepApart } from "./KeepApart.tsx";
 import { Notice, useAction } from "./use-action.tsx";
 
@@ -40,7 +41,7 @@ const fields = [
   ["to", "To (date and time)"],
 ] as const;
 
-export function Safeguarding({ isDsl }: { isDsl: boolean }) {
+export function Safeguarding({ isDsl, isAdmin }: { isDsl: boolean; isAdmin: boolean }) {
   const [filters, setFilters] = useState<Record<string, string>>({});
   const [events, setEvents] = useState<AuditEvent[]>([]);
   const [waivers, setWaivers] = useState<Waiver[]>([]);
@@ -139,6 +140,7 @@ export function Safeguarding({ isDsl }: { isDsl: boolean }) {
         {escalations.length === 0 && <li>None.</li>}
       </ul>
       <KeepApart canRecord={isDsl} />
+      <Erasures canAsk={isAdmin} canDecide={isDsl} />
       <h2>Rules waived with a reason</h2>
       <p className="hint">
         R3: a session run without a second member of staff. R14: a message sent although it was not in the organisation's tone.

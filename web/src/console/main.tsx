@@ -168,7 +168,7 @@ function App() {
         {route.page === "members" && <Members />}
         {route.page === "concerns" && <Concerns me={me} />}
         {route.page === "admin" && <Admin me={me} />}
-        {route.page === "safeguarding" && <Safeguarding isDsl={me.roles.includes("dsl")} />}
+        {route.page === "safeguarding" && <Safeguarding isDsl={me.roles.includes("dsl")} isAdmin={me.roles.includes("admin")} />}
         {route.page === "reports" && <Reports />}
         {route.page === "me" && <YourPhoto me={me} />}
       </main>

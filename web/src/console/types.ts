@@ -14,5 +14,6 @@ export type Volunteer = Wire<z.infer<typeof api.volunteer>>;
 export type Group = Wire<z.infer<typeof api.group>>;
 export type OutboxMessage = Wire<z.infer<typeof api.outboxMessage>>;
 export type KeepApart = Wire<z.infer<typeof api.keepApart>>;
+export type Erasure = Wire<z.infer<typeof api.erasure>>;
 export type WaitingPerson = Wire<z.infer<typeof live.waitingPerson>>;
 export type Snapshot = Wire<z.infer<typeof live.snapshot>>;
