@@ -11,6 +11,7 @@
 // upcoming session or a group is erased: take them out first, so that nothing is sent to, or
 // scheduled for, a person who is no longer on file.
 import { join, raw, sql, type Tx } from "../adapters/db/client.ts";
+import type { Provider } from "../adapters/db/schemas.ts";
 import type { Ctx } from "./context.ts";
 import { conflict, forbidden, notFound } from "./errors.ts";
 import { finalOutcomes } from "./outbox/outbox.ts";
@@ -163,7 +164,7 @@ export async function decideErasure(ctx: Ctx, id: string, decision: "approved" |
     }
     const type = row.subjectType as SubjectType;
     await assertNothingAhead(tx, await memberOf(tx, type, row.subjectId));
-    const summary = await erase(uow, type, row.subjectId, id);
+    const summary = await erase(uow, ctx.database.provider, type, row.subjectId, id);
     const done = await tx.erasure.update({ where: { id }, data: { decision, decidedById: by.id, decidedAt: now, erasedAt: now, summary } });
     return viewErasure(tx, done);
   });
@@ -219,7 +220,7 @@ export async function eraseByRetention(ctx: Ctx): Promise<ErasureView[]> {
           subjectId: id,
           data: { erasureId: row.id, origin: "retention" },
         });
-        const summary = await erase(uow, "member", id, row.id);
+        const summary = await erase(uow, ctx.database.provider, "member", id, row.id);
         return viewErasure(tx, await tx.erasure.update({ where: { id: row.id }, data: { erasedAt: now, summary } }));
       }),
     );
@@ -232,7 +233,13 @@ export async function eraseByRetention(ctx: Ctx): Promise<ErasureView[]> {
  * are kept. The row in ErasureInProgress lets the append-only triggers accept these changes (and
  * only changes: deleting stays impossible); it is gone before the transaction commits.
  */
-async function erase({ tx, now, audit }: Uow, type: SubjectType, subjectId: string, erasureId: string): Promise<Summary> {
+async function erase(
+  { tx, now, audit }: Uow,
+  provider: Provider,
+  type: SubjectType,
+  subjectId: string,
+  erasureId: string,
+): Promise<Summary> {
   await tx.erasureInProgress.create({ data: { id: erasureId } });
   const summary: Summary = {};
   const count = (key: string, n: number) => {
@@ -269,13 +276,8 @@ async function erase({ tx, now, audit }: Uow, type: SubjectType, subjectId: stri
       data: unsent.map((m) => ({ messageId: m.id, outcome: "skipped", reply: "The person's details were erased.", at: now })),
     });
 
-  for (const [key, n] of Object.entries(
-    await sweep(
-      tx,
-      [...values].filter((v) => v.length >= 2 && v !== erased),
-    ),
-  ))
-    count(key, n);
+  const words = [...values].filter((v) => v.length >= 2 && v !== erased);
+  for (const [key, n] of Object.entries(await sweep(tx, provider, words))) count(key, n);
   await tx.erasureInProgress.delete({ where: { id: erasureId } });
   await audit.append({
     actorType: "system",
@@ -293,7 +295,7 @@ type Delegate = {
 };
 
 /** Replaces each value, as a whole word and in any case, by "erased" in every word column. */
-async function sweep(tx: Tx, values: string[]): Promise<Summary> {
+async function sweep(tx: Tx, provider: Provider, values: string[]): Promise<Summary> {
   const summary: Summary = {};
   if (values.length === 0) return summary;
   // A whole word: not inside another (Alexandra is not Alex), but after an escaped line break
@@ -307,14 +309,19 @@ async function sweep(tx: Tx, values: string[]): Promise<Summary> {
     if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replace(v)]));
     return value;
   };
-  const likes = values.map((v) => `%${v.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`);
+  // The rows to look at, found by the database in any case: PostgreSQL's ILIKE folds every
+  // letter; SQLite's LIKE folds only A-Z, so there each value is also looked for in lower and
+  // upper case ("ÉLODIE" for Élodie). The regular expressions above then decide.
+  const forms = provider === "postgresql" ? values : [...new Set(values.flatMap((v) => [v, v.toLowerCase(), v.toUpperCase()]))];
+  const likes = forms.map((v) => `%${v.replace(/[\\%_]/g, "\\$&")}%`);
+  const like = raw(provider === "postgresql" ? "ILIKE" : "LIKE");
   for (const [model, columns] of Object.entries(wordColumns)) {
     const delegate = (tx as unknown as Record<string, Delegate>)[model[0]!.toLowerCase() + model.slice(1)]!;
     for (const column of columns) {
-      const text = raw(`lower(CAST("${column}" AS TEXT))`);
+      const text = raw(`CAST("${column}" AS TEXT)`);
       const found = await tx.$queryRaw<{ id: string }[]>(
         sql`SELECT "id" FROM ${raw(`"${model}"`)} WHERE ${join(
-          likes.map((like) => sql`${text} LIKE ${like} ESCAPE '\\'`),
+          likes.map((pattern) => sql`${text} ${like} ${pattern} ESCAPE '\\'`),
           " OR ",
         )}`,
       );
