@@ -66,9 +66,10 @@ const auditLockKey = 7_041_991;
 
 /**
  * Appends events in order inside the caller's transaction (one read and two writes), so they
- * commit with the change they record; domain code reaches it as `uow.audit.append`. On
- * PostgreSQL an advisory lock serialises appenders (no forks in the chain); SQLite transactions
- * already hold the single writer lock.
+ * commit with the change they record; domain code reaches it as `uow.audit.append`, which keeps a
+ * transaction's events and appends them here once its work is done. On PostgreSQL an advisory
+ * lock serialises appenders (no forks in the chain); SQLite transactions already hold the single
+ * writer lock.
  */
 export async function appendAuditBatch(tx: Tx, provider: Provider, events: AuditInput[], now: Date): Promise<void> {
   if (events.length === 0) return;

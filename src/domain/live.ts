@@ -9,20 +9,13 @@ import type { Check } from "../policy/types.ts";
 import { presentIdentities } from "./attendance.ts";
 import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
-import {
-  type AttendeeRow,
-  findAttendee,
-  findAttendees,
-  gatherAdmitFactsEach,
-  gatherAdmitFactsMany,
-  linkFacts,
-  sessionsRecording,
-} from "./facts.ts";
+import { type AttendeeRow, findAttendees, gatherAdmitFactsEach, gatherAdmitFactsMany, linkFacts, sessionsRecording } from "./facts.ts";
 import { helpStates, openCalls } from "./help.ts";
-import { connectManyInTx, linkRevoked, openLink, openLinksLocked, revokedWords } from "./invitee.ts";
+import { connectManyInTx, linkNotFound, linkRevoked, openLinksLocked, revokedWords } from "./invitee.ts";
 import { publishArrival } from "./notify.ts";
 import { currentRecording } from "./recording/egress.ts";
 import { recordingConsentInRoom } from "./recording/recording.ts";
+import { hashToken } from "./secrets.ts";
 import { seenBy } from "./seen.ts";
 import { findSession, viewSession } from "./sessions.ts";
 import { readSettings } from "./settings.ts";
@@ -130,7 +123,17 @@ function easyReasons(checks: Check[], fallback = true): string[] {
 
 /** Which attendee and session an invite link names, for the socket; 404/410 as the API answers. */
 export async function pageOwner(ctx: Ctx, token: string): Promise<{ attendeeId: string; sessionId: string }> {
-  const { link, attendee } = await openLink(ctx.database.db, token, "invite");
+  // Only what it needs: the first state, read next, decides everything else.
+  const link = await ctx.database.db.link.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: {
+      kind: true,
+      revokedAt: true,
+      attendee: { select: { id: true, sessionId: true, session: { select: { status: true, cancelledAt: true } } } },
+    },
+  });
+  if (link?.kind !== "invite") throw linkNotFound();
+  const { attendee } = link;
   if (attendee.session.cancelledAt) throw new DomainError(410, "R10.session-cancelled", cancelledWords);
   if (attendee.session.status === "ended") throw new DomainError(410, "R10.session-ended", "The group has finished.");
   if (link.revokedAt) throw linkRevoked();
@@ -140,7 +143,9 @@ export async function pageOwner(ctx: Ctx, token: string): Promise<{ attendeeId: 
 /** The page came back: someone who had drifted away rejoins the waiting list. */
 export async function pageConnected(ctx: Ctx, attendeeId: string): Promise<void> {
   const back = await ctx.transaction(async ({ tx, now, audit, lockSession }) => {
-    const a = await findAttendee(tx, attendeeId);
+    const a = await tx.attendee.findUniqueOrThrow({ where: { id: attendeeId }, select: { sessionId: true, state: true } });
+    // Most pages open for someone who is not away (a first visit, a reload): no lock, no write.
+    if (a.state !== "away") return null;
     await lockSession(a.sessionId);
     const { count } = await tx.attendee.updateMany({
       where: { id: attendeeId, state: "away" },
@@ -162,7 +167,7 @@ export async function pageConnected(ctx: Ctx, attendeeId: string): Promise<void>
 /** The page has been gone longer than the grace period: they leave the waiting list. */
 export async function pageGone(ctx: Ctx, attendeeId: string): Promise<void> {
   const left = await ctx.transaction(async ({ tx, now, audit, lockSession }) => {
-    const a = await findAttendee(tx, attendeeId);
+    const a = await tx.attendee.findUniqueOrThrow({ where: { id: attendeeId }, select: { sessionId: true } });
     await lockSession(a.sessionId);
     const { count } = await tx.attendee.updateMany({
       where: { id: attendeeId, state: { in: [...inWaitingRoom] } },

@@ -10,6 +10,12 @@ export interface Uow {
   readonly tx: Tx;
   /** When this unit happened: every row and event it writes carries this time. */
   readonly now: Date;
+  /**
+   * Events are kept until the work is done and then appended together, in the order given: one
+   * read and two writes per transaction however many events it records, and on PostgreSQL the
+   * lock that orders the chain is held only from then until commit. A transaction does not read
+   * its own events back.
+   */
   readonly audit: { append(...events: AuditInput[]): Promise<void> };
   /**
    * Locks the session row for the rest of the transaction. "update" (the default) serialises
@@ -41,12 +47,17 @@ export function storeOf(database: Database, now: () => Date = () => new Date()):
     database,
     now,
     transaction: (work, options) =>
-      database.transaction((tx) => {
+      database.transaction(async (tx) => {
         const at = now();
-        return work({
+        const events: AuditInput[] = [];
+        const result = await work({
           tx,
           now: at,
-          audit: { append: (...events) => appendAuditBatch(tx, provider, events, at) },
+          audit: {
+            async append(...more) {
+              events.push(...more);
+            },
+          },
           async lockSession(sessionId, mode = "update") {
             if (provider !== "postgresql") return;
             if (mode === "share") await tx.$queryRaw`SELECT id FROM "Session" WHERE id = ${sessionId} FOR SHARE`;
@@ -60,6 +71,8 @@ export function storeOf(database: Database, now: () => Date = () => new Date()):
             return rows.length === 1;
           },
         });
+        await appendAuditBatch(tx, provider, events, at);
+        return result;
       }, options),
   };
 }

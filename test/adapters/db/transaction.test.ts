@@ -27,15 +27,13 @@ describe.skipIf(!postgresAvailable)("a transaction whose connection is dropped, 
 
   it("runs the work again on a fresh connection and commits it once", async () => {
     let runs = 0;
-    const events = await store.transaction(async (uow) => {
+    await store.transaction(async (uow) => {
       runs++;
       await uow.audit.append({ actorType: "system", action: "test.before_drop", data: { run: runs } });
       if (runs === 1) await dropConnection(uow);
       await uow.audit.append({ actorType: "system", action: "test.after_drop", data: { run: runs } });
-      return uow.tx.auditEvent.count();
     });
     expect(runs).toBe(2);
-    expect(events).toBe(2);
     const kept = await database.db.auditEvent.findMany({ orderBy: { seq: "asc" } });
     expect(kept.map((e) => [e.action, JSON.parse(e.data).run])).toEqual([
       ["test.before_drop", 2],
