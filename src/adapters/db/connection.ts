@@ -3,9 +3,11 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type { PrismaPg } from "@prisma/adapter-pg";
+import type { Database as SqliteDatabase } from "better-sqlite3";
 import type { PoolConfig } from "pg";
 import { parseIntoClientConfig } from "pg-connection-string";
 import type { Provider } from "./schemas.ts";
+import { reuseStatements } from "./sqlite-statements.ts";
 
 export function providerOf(url: string): Provider {
   if (url.startsWith("file:")) return "sqlite";
@@ -40,6 +42,7 @@ export async function adapterFactory(url: string): Promise<PrismaBetterSqlite3 |
     class SqliteAdapterFactory extends PrismaBetterSqlite3 {
       override async connect() {
         const adapter = await super.connect();
+        reuseStatements((adapter as unknown as { client: SqliteDatabase }).client);
         return Object.assign(adapter, { getConnectionInfo: () => ({ maxBindValues: 32_766, supportsRelationJoins: false }) });
       }
     }
