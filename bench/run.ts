@@ -18,18 +18,39 @@ import { storeOf } from "../src/domain/unit-of-work.ts";
 import { heartbeatIntervalMs } from "../src/http/sockets/heartbeat.ts";
 import { liveSession } from "../test/helpers/crowd.ts";
 import { postgresAvailable, redisAvailable, redisUrl, type ScratchDatabase, scratchDatabase } from "../test/helpers/db.ts";
+import { LiveKitStandIn } from "../test/livekit/stand-in.ts";
 import { benchApp } from "./app.ts";
 
 const { values } = parseArgs({
   options: { quick: { type: "boolean", default: false }, providers: { type: "string" }, phases: { type: "string" } },
 });
-// --phases throughput,pages,redis,startup,storm (all by default); results are written only for a full run of all.
-const allPhases = ["throughput", "pages", "redis", "startup", "storm"];
+// --phases throughput,pages,redis,startup,storm,sessions (all by default); results are written only for a full run of all.
+const allPhases = ["throughput", "pages", "redis", "startup", "storm", "sessions"];
 const phases = new Set(values.phases ? values.phases.split(",") : allPhases);
 const quick = values.quick;
 const scale = quick
-  ? { admissions: 150, floor: 1500, sockets: [100, 300], latencyAdmits: 20, admitAll: 50, redisAdmits: 20, storm: [5, 20] }
-  : { admissions: 1500, floor: 15000, sockets: [1000, 5000, 10000], latencyAdmits: 200, admitAll: 500, redisAdmits: 200, storm: [50, 100] };
+  ? {
+      admissions: 150,
+      floor: 1500,
+      sockets: [100, 300],
+      latencyAdmits: 20,
+      admitAll: 50,
+      redisAdmits: 20,
+      storm: [5, 20],
+      sessions: [1, 10],
+      sessionAdmits: 20,
+    }
+  : {
+      admissions: 1500,
+      floor: 15000,
+      sockets: [1000, 5000, 10000],
+      latencyAdmits: 200,
+      admitAll: 500,
+      redisAdmits: 200,
+      storm: [50, 100],
+      sessions: [1, 100, 1000],
+      sessionAdmits: 200,
+    };
 const providers: Provider[] = values.providers
   ? (values.providers.split(",") as Provider[])
   : postgresAvailable
@@ -377,6 +398,54 @@ async function twoInstances(scratch: ScratchDatabase, leadId: string) {
   return { p50: percentile(samples, 50), p99: percentile(samples, 99), n: samples.length };
 }
 
+/**
+ * Many sessions: 1, 100 and 1,000 live sessions of 10 people on one PostgreSQL, two instances with
+ * Redis, the LiveKit stand-in (sending back removes the person from the room). Staff on instance B
+ * admit one person at a time, each from the next session in turn (the newest ones included), and
+ * send them back, so that every size admits as often; a first round, not counted, warms up. Timed:
+ * each admit request; counted: this process's CPU (both instances and the client) per admission
+ * with its sending back. An admission should cost what its session costs, whatever else is live.
+ */
+async function manySessions(scratch: ScratchDatabase, leadId: string) {
+  const livekit = new LiveKitStandIn();
+  const env = { REDIS_URL: redisUrl, LIVEKIT_URL: (await livekit.start()).replace("http:", "ws:") };
+  const a = await start(scratch.url, env, leadId);
+  const b = await start(scratch.url, env, leadId);
+  const pool = new Pool(b.base, { connections: 1 });
+  type Live = Awaited<ReturnType<typeof liveSession>>;
+  const round = async (sessions: Live[]) => {
+    const samples: number[] = [];
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < scale.sessionAdmits; i++) {
+      // Round the sessions from the newest, each time the next person of the session.
+      const s = sessions[sessions.length - 1 - (i % sessions.length)]!;
+      const x = s.attendees[Math.floor(i / sessions.length) % s.attendees.length]!;
+      const path = `/api/sessions/${s.sessionId}/attendees/${x.id}`;
+      const sent = now();
+      if ((await post(pool, `${path}/admit`, b.cookie)) !== 200) throw new Error("admit failed");
+      samples.push(now() - sent);
+      if ((await post(pool, `${path}/return-to-waiting`, b.cookie)) !== 200) throw new Error("sending back failed");
+    }
+    const used = process.cpuUsage(cpu);
+    return { p50: percentile(samples, 50), p99: percentile(samples, 99), cpuMs: (used.user + used.system) / 1000 / scale.sessionAdmits };
+  };
+  const rows: { sessions: number; p50: number; p99: number; cpuMs: number }[] = [];
+  try {
+    await round([await liveSession(a.database, leadId, 10, new Date())]);
+    const sessions: Live[] = [];
+    for (const size of scale.sessions) {
+      while (sessions.length < size) sessions.push(await liveSession(a.database, leadId, 10, new Date()));
+      rows.push({ sessions: size, ...(await round(sessions)) });
+    }
+  } finally {
+    await pool.close();
+    await a.app.close();
+    await b.app.close();
+    await livekit.stop();
+  }
+  return rows;
+}
+
 /** `npm start` (the same entry, without npm's own start-up) to /readyz 200. */
 /** How the service is started: as the image does (compiled, `npm run build`), or through tsx as `npm start` does. */
 const entryPoints = { compiled: ["dist/server.js"], tsx: ["--import", "tsx", "src/server.ts"] };
@@ -495,6 +564,23 @@ async function benchProvider(provider: Provider) {
       out();
       out(
         `Admit on instance B, token delivered by instance A: ${two.n} admissions, **p50 ${ms(two.p50)}, p99 ${ms(two.p99)}** (target p99 ≤ 100 ms).`,
+      );
+      out();
+    }
+    if (redisAvailable && provider === "postgresql" && phases.has("sessions")) {
+      const rows = await manySessions(scratch, r.leadId);
+      out("### 7. Many live sessions (two instances, Redis)");
+      out();
+      out("| live sessions of 10 | admit p50 | admit p99 | p99 ÷ one session's | CPU per admission (and sending back) | ÷ one session's |");
+      out("|---|---|---|---|---|---|");
+      const [first] = rows;
+      for (const row of rows)
+        out(
+          `| ${row.sessions} | ${ms(row.p50)} | ${ms(row.p99)} | ${(row.p99 / first!.p99).toFixed(2)} | ${ms(row.cpuMs)} | ${(row.cpuMs / first!.cpuMs).toFixed(2)} |`,
+        );
+      out();
+      out(
+        `Staff on instance B admit ${scale.sessionAdmits} people one at a time, each from the next live session in turn, and send each back (target: p99 and CPU per admission within 20 % of one session's as sessions grow).`,
       );
       out();
     }
