@@ -92,7 +92,11 @@ export async function describeInvite(ctx: Ctx, token: string) {
       recording: {
         now: await recordingIsOn(tx, attendee.sessionId),
         asked: attendee.kind === "volunteer",
-        agreed: (await recordingAnswers(tx, attendee.sessionId, { attendeeIds: [attendee.id] })).get(attendee.id) ?? null,
+        // Only a volunteer answers for themselves (a member's consent is on file with staff).
+        agreed:
+          attendee.kind === "volunteer"
+            ? ((await recordingAnswers(tx, attendee.sessionId, { attendeeIds: [attendee.id] })).get(attendee.id) ?? null)
+            : null,
       },
     };
   });
