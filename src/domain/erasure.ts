@@ -18,7 +18,7 @@ import { finalOutcomes } from "./outbox/outbox.ts";
 import type { StaffView } from "./staff.ts";
 import type { Uow } from "./unit-of-work.ts";
 
-export const erased = "erased";
+const erased = "erased";
 
 /**
  * Every column where words are kept that may name a member or carer. A test holds this in step
@@ -44,8 +44,8 @@ export const wordColumns = {
 } as const satisfies Record<string, readonly string[]>;
 
 /**
- * A person's own details: replaced on their own rows, never swept elsewhere (the same name on
- * someone else's record is that person's).
+ * A person's own details: replaced on their own rows (by `erase`, below), never swept elsewhere
+ * (the same name on someone else's record is that person's). Listed for the schema test.
  */
 export const ownColumns = {
   Member: ["displayName", "email"],
