@@ -142,10 +142,10 @@ export async function pageOwner(ctx: Ctx, token: string): Promise<{ attendeeId: 
 
 /** The page came back: someone who had drifted away rejoins the waiting list. */
 export async function pageConnected(ctx: Ctx, attendeeId: string): Promise<void> {
+  // Most pages open for someone who is not away (a first visit, a reload): one read, no transaction.
+  const a = await ctx.database.db.attendee.findUniqueOrThrow({ where: { id: attendeeId }, select: { sessionId: true, state: true } });
+  if (a.state !== "away") return;
   const back = await ctx.transaction(async ({ tx, now, audit, lockSession }) => {
-    const a = await tx.attendee.findUniqueOrThrow({ where: { id: attendeeId }, select: { sessionId: true, state: true } });
-    // Most pages open for someone who is not away (a first visit, a reload): no lock, no write.
-    if (a.state !== "away") return null;
     await lockSession(a.sessionId);
     const { count } = await tx.attendee.updateMany({
       where: { id: attendeeId, state: "away" },
