@@ -13,7 +13,7 @@
 import { join, raw, sql, type Tx } from "../adapters/db/client.ts";
 import type { Provider } from "../adapters/db/schemas.ts";
 import type { Ctx } from "./context.ts";
-import { conflict, forbidden, notFound } from "./errors.ts";
+import { conflict, DomainError, forbidden, notFound } from "./errors.ts";
 import { finalOutcomes } from "./outbox/outbox.ts";
 import type { StaffView } from "./staff.ts";
 import type { Uow } from "./unit-of-work.ts";
@@ -153,6 +153,7 @@ export async function requestErasure(
 export async function decideErasure(ctx: Ctx, id: string, decision: "approved" | "declined", by: StaffView): Promise<ErasureView> {
   return ctx.transaction(async (uow) => {
     const { tx, now, audit } = uow;
+    await lockRow(tx, ctx.database.provider, "Erasure", id);
     const row = await tx.erasure.findUnique({ where: { id } });
     if (!row) throw notFound("Erasure request");
     if (row.decision) throw conflict("already_decided", `This request was already ${row.decision}.`);
@@ -201,31 +202,45 @@ export async function eraseByRetention(ctx: Ctx): Promise<ErasureView[]> {
   const erasedNow: ErasureView[] = [];
   for (const { id } of candidates) {
     if (done.has(id) || inGroups.has(id)) continue;
-    erasedNow.push(
-      await ctx.transaction(async (uow) => {
-        const { tx, now, audit } = uow;
-        const row = await tx.erasure.create({
-          data: {
-            subjectType: "member",
-            subjectId: id,
-            origin: "retention",
-            reason: `Not in a session for ${years} year(s): the organisation's retention setting.`,
-            decision: "approved",
-            decidedAt: now,
-          },
-        });
-        await audit.append({
-          actorType: "system",
-          action: "erasure.approved",
+    const erasure = await ctx.transaction(async (uow) => {
+      const { tx, now, audit } = uow;
+      // Checked again under the member's lock: another instance, a request or a new session may
+      // have come in since the candidates were read; then this member waits for the next run.
+      await lockRow(tx, ctx.database.provider, "Member", id);
+      try {
+        await assertNotErased(tx, id);
+        await assertNothingAhead(tx, id);
+      } catch (err) {
+        if (err instanceof DomainError) return null;
+        throw err;
+      }
+      const row = await tx.erasure.create({
+        data: {
+          subjectType: "member",
           subjectId: id,
-          data: { erasureId: row.id, origin: "retention" },
-        });
-        const summary = await erase(uow, ctx.database.provider, "member", id, row.id);
-        return viewErasure(tx, await tx.erasure.update({ where: { id: row.id }, data: { erasedAt: now, summary } }));
-      }),
-    );
+          origin: "retention",
+          reason: `Not in a session for ${years} year(s): the organisation's retention setting.`,
+          decision: "approved",
+          decidedAt: now,
+        },
+      });
+      await audit.append({
+        actorType: "system",
+        action: "erasure.approved",
+        subjectId: id,
+        data: { erasureId: row.id, origin: "retention" },
+      });
+      const summary = await erase(uow, ctx.database.provider, "member", id, row.id);
+      return viewErasure(tx, await tx.erasure.update({ where: { id: row.id }, data: { erasedAt: now, summary } }));
+    });
+    if (erasure) erasedNow.push(erasure);
   }
   return erasedNow;
+}
+
+/** Holds a row until commit on PostgreSQL: two DSLs, or two instances, cannot both go on. SQLite has one writer. */
+async function lockRow(tx: Tx, provider: Provider, table: "Erasure" | "Member", id: string): Promise<void> {
+  if (provider === "postgresql") await tx.$queryRaw`SELECT "id" FROM ${raw(`"${table}"`)} WHERE "id" = ${id} FOR UPDATE`;
 }
 
 /**

@@ -262,4 +262,34 @@ describe.each(providers)("erasure on %s", (provider) => {
       clock.now = saved;
     }
   });
+
+  it("two answers at once approve once, and two retention runs at once erase each person once", async () => {
+    const one = await addPerson(
+      "Ivo Twiceover",
+      { name: "Kit Twiceover", email: "kit.twiceover@example.org", phone: "07700 900111" },
+      "Kit said yes.",
+    );
+    const asked = await call(org, "POST", "/api/erasures", org.admin, { subjectType: "member", subjectId: one.id, reason: "Asked." });
+    const answers = await Promise.all([1, 2].map(() => call(org, "POST", `/api/erasures/${asked.json().erasure.id}/approve`, dsl)));
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect(await org.t.database.db.auditEvent.count({ where: { action: "erasure.completed", subjectId: one.id } })).toBe(1);
+
+    const two = await addPerson(
+      "Una Twiceover",
+      { name: "Lou Twiceover", email: "lou.twiceover@example.org", phone: "07700 900222" },
+      "Lou said yes.",
+    );
+    const settings = (await call(org, "GET", "/api/settings", org.admin)).json().settings;
+    expect((await call(org, "PUT", "/api/settings", org.admin, { ...settings, retentionYears: 1 })).statusCode).toBe(200);
+    const saved = clock.now;
+    try {
+      clock.now = new Date(saved.getTime() + 10 * 366 * 24 * 3600_000);
+      const runs = await Promise.all([eraseByRetention(org.app.ctx), eraseByRetention(org.app.ctx)]);
+      expect(runs.flat().filter((e) => e.subject.id === two.id)).toHaveLength(1);
+      expect(await org.t.database.db.erasure.count({ where: { subjectId: two.id } })).toBe(1);
+      expect((await verifyChain(org.t.database.db)).ok).toBe(true);
+    } finally {
+      clock.now = saved;
+    }
+  });
 });
