@@ -315,9 +315,10 @@ async function sweep(tx: Tx, provider: Provider, values: string[]): Promise<Summ
   if (values.length === 0) return summary;
   // A whole word: not inside another (Alexandra is not Alex), but after an escaped line break
   // (a backslash and n, in calendar text) as after any other break.
-  const patterns = values.map(
-    (v) => new RegExp(`(?<=^|[^\\p{L}\\p{N}]|\\\\n)${v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\p{L}\\p{N}])`, "giu"),
-  );
+  // Longest first: a member called Pat must not turn their carer Pat Jones into "erased Jones".
+  const patterns = [...values]
+    .sort((a, b) => b.length - a.length)
+    .map((v) => new RegExp(`(?<=^|[^\\p{L}\\p{N}]|\\\\n)${v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\p{L}\\p{N}])`, "giu"));
   const replace = (value: unknown): unknown => {
     if (typeof value === "string") return patterns.reduce((text, p) => text.replace(p, erased), value);
     if (Array.isArray(value)) return value.map(replace);

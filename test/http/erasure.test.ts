@@ -265,14 +265,18 @@ describe.each(providers)("erasure on %s", (provider) => {
 
   it("two answers at once approve once, and two retention runs at once erase each person once", async () => {
     const one = await addPerson(
-      "Ivo Twiceover",
-      { name: "Kit Twiceover", email: "kit.twiceover@example.org", phone: "07700 900111" },
+      "Kit Twiceover",
+      { name: "Kit", email: "kit.twiceover@example.org", phone: "07700 900111" },
       "Kit said yes.",
     );
+    // Their carer is named as part of their name: the longer goes first, leaving no surname behind.
+    const rang = await call(org, "POST", "/api/concerns", org.lead, { text: "Kit Twiceover rang about Kit.", memberId: one.id });
+    expect(rang.statusCode, rang.body).toBe(201);
     const asked = await call(org, "POST", "/api/erasures", org.admin, { subjectType: "member", subjectId: one.id, reason: "Asked." });
     const answers = await Promise.all([1, 2].map(() => call(org, "POST", `/api/erasures/${asked.json().erasure.id}/approve`, dsl)));
     expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409]);
     expect(await org.t.database.db.auditEvent.count({ where: { action: "erasure.completed", subjectId: one.id } })).toBe(1);
+    expect(await findEverywhere(org.t.database, ["Twiceover"])).toEqual([]);
 
     const two = await addPerson(
       "Una Twiceover",
