@@ -2,6 +2,9 @@
 // decision. The session row is locked first, so that a decision and a concurrent end (or another
 // decision for the same session) never interleave.
 import type { Tx } from "../adapters/db/client.ts";
+import { queryableOf } from "../adapters/db/driver.ts";
+import { readAttendees } from "../adapters/db/reads/attendees.ts";
+import { readAgreements, readRecordingSessions } from "../adapters/db/reads/shared.ts";
 import {
   type ConsentGiver,
   consentTypeOf,
@@ -66,18 +69,36 @@ export function staffActor(staff: StaffView, s: Pick<SessionRow, "leadStaffId" |
 
 const attendeeInclude = {
   session: { include: sessionInclude },
-  member: { include: { consents: { include: { withdrawal: true } } } },
+  member: { include: { consents: { include: { withdrawal: true }, orderBy: [{ createdAt: "asc" as const }, { id: "asc" as const }] } } },
   confirmations: { orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }], take: 1 },
   links: { where: { kind: "invite" as const }, orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }], take: 1 },
 };
 
-export async function findAttendee(tx: Tx, attendeeId: string) {
-  const row = await tx.attendee.findUnique({ where: { id: attendeeId }, include: attendeeInclude });
+/**
+ * People with everything their decisions read, through Prisma: the reference for the read the
+ * service runs (`findAttendees`, written by hand: two statements instead of nine, and none through
+ * Prisma's interpreter). test/adapters/db/reads.test.ts holds the two equal.
+ */
+export function findAttendeesThroughPrisma(tx: Tx, ids: string[]) {
+  return tx.attendee.findMany({
+    where: { id: { in: ids } },
+    include: attendeeInclude,
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+}
+
+export type AttendeeRow = Awaited<ReturnType<typeof findAttendeesThroughPrisma>>[number];
+
+/** The people with these ids (those that exist), oldest first, with what their decisions read. */
+export async function findAttendees(tx: Tx, ids: string[]): Promise<AttendeeRow[]> {
+  return (await readAttendees(queryableOf(tx), ids)) as AttendeeRow[];
+}
+
+export async function findAttendee(tx: Tx, attendeeId: string): Promise<AttendeeRow> {
+  const [row] = await findAttendees(tx, [attendeeId]);
   if (!row) throw notFound("Attendee");
   return row;
 }
-
-export type AttendeeRow = Awaited<ReturnType<typeof findAttendee>>;
 
 /**
  * The newest guidelines version each person agreed to. A member's agreement carries over to
@@ -86,10 +107,7 @@ export type AttendeeRow = Awaited<ReturnType<typeof findAttendee>>;
 async function agreedVersions(tx: Tx, rows: AttendeeRow[]): Promise<Map<string, number | null>> {
   const memberIds = rows.flatMap((r) => (r.memberId ? [r.memberId] : []));
   const volunteerIds = rows.filter((r) => !r.memberId).map((r) => r.id);
-  const agreements = await tx.guidelinesAgreement.findMany({
-    where: { OR: [{ memberId: { in: memberIds } }, { attendeeId: { in: volunteerIds } }] },
-    select: { memberId: true, attendeeId: true, version: true },
-  });
+  const agreements = await readAgreements(queryableOf(tx), memberIds, volunteerIds);
   const newest = new Map<string, number>();
   for (const a of agreements) {
     const key = a.memberId ?? a.attendeeId;
@@ -100,12 +118,7 @@ async function agreedVersions(tx: Tx, rows: AttendeeRow[]): Promise<Map<string, 
 
 /** Whether each session's room is being recorded now (or may be: a recording not yet ended). */
 export async function sessionsRecording(tx: Tx, sessionIds: string[]): Promise<Set<string>> {
-  if (sessionIds.length === 0) return new Set();
-  const rows = await tx.recording.findMany({
-    where: { sessionId: { in: sessionIds }, status: { in: [...recordingOn] } },
-    select: { sessionId: true },
-  });
-  return new Set(rows.map((r) => r.sessionId));
+  return readRecordingSessions(queryableOf(tx), sessionIds, recordingOn);
 }
 
 export async function recordingIsOn(tx: Tx, sessionId: string): Promise<boolean> {
@@ -169,10 +182,6 @@ function bySession<T>(items: T[], sessionOf: (item: T) => string): T[][] {
     else groups.set(sessionOf(item), [item]);
   }
   return [...groups.values()];
-}
-
-export async function findAttendees(tx: Tx, ids: string[]): Promise<AttendeeRow[]> {
-  return tx.attendee.findMany({ where: { id: { in: ids } }, include: attendeeInclude, orderBy: { createdAt: "asc" } });
 }
 
 /**

@@ -1,6 +1,9 @@
 // Organisation settings (agreed hours, time zone, emergency contact) and the versioned easy-read
 // texts people agree to (R13): the group guidelines for members and volunteers, the carer terms.
 import type { Tx } from "../adapters/db/client.ts";
+import { queryableOf } from "../adapters/db/driver.ts";
+import type { GuidelinesVersion, Settings } from "../adapters/db/generated/sqlite/client.ts";
+import { readNewestText, readSettingsRow } from "../adapters/db/reads/shared.ts";
 import { agreedDays, textLines } from "../contract/vocabulary.ts";
 import type { AgreedHours, Weekday } from "../policy/types.ts";
 import { weekdays } from "../policy/types.ts";
@@ -41,7 +44,7 @@ const defaults = {
 const settingsId = "org";
 
 export async function readSettings(tx: Tx): Promise<SettingsView> {
-  const row = await tx.settings.findUnique({ where: { id: settingsId } });
+  const row = (await readSettingsRow(queryableOf(tx), settingsId)) as Settings | null;
   return {
     timeZone: row?.timeZone ?? defaults.timeZone,
     agreedHours: row ? agreedDays.parse(row.agreedHours) : defaults.agreedHours,
@@ -116,7 +119,7 @@ export interface TextVersion {
 }
 
 export async function currentText(tx: Tx, audience: Audience): Promise<TextVersion> {
-  const row = await tx.guidelinesVersion.findFirst({ where: { audience }, orderBy: { version: "desc" } });
+  const row = (await readNewestText(queryableOf(tx), audience)) as GuidelinesVersion | null;
   if (!row) return { audience, version: 1, lines: initialTexts[audience] };
   return { audience, version: row.version, lines: textLines.parse(row.body) };
 }

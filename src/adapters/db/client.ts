@@ -1,7 +1,9 @@
 // Opens the database named by DATABASE_URL: the generated Prisma client of its provider over
 // its driver adapter. The rest of the code sees one `Db` type; both clients come from one model.
 
+import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import { adapterFactory, providerOf } from "./connection.ts";
+import { bindClient } from "./driver.ts";
 import { databaseTrouble } from "./errors.ts";
 import type { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { appliedQuery, applyMigrations, migrationNames } from "./migrate.ts";
@@ -61,7 +63,14 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
   const PrismaClient = provider === "sqlite" ? await sqliteClient() : await postgresClient();
   // Prisma's defaults (2 s to get a connection, 5 s to finish) fail requests under bursts of
   // load; decisions are short, but they queue behind one session's lock.
-  const db = new PrismaClient({ adapter: await adapterFactory(url), transactionOptions: { maxWait: 10_000, timeout: 20_000 } });
+  let connected: SqlDriverAdapter | undefined;
+  const adapter = await adapterFactory(url, (a) => {
+    connected = a;
+  });
+  const db = new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 20_000 } });
+  await db.$connect();
+  if (!connected) throw new Error("openDatabase: the driver adapter did not connect");
+  const transactions = bindClient(db, connected);
   if (provider === "sqlite") {
     // WAL lets readers run beside the writer; synchronous=FULL because these rows are
     // safeguarding records: a power cut must not lose a committed admission or consent.
@@ -76,11 +85,14 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
       for (let attempt = 1; ; attempt++) {
         let finished = false;
         try {
-          return await db.$transaction(async (tx) => {
-            const result = await work(tx);
-            finished = true;
-            return result;
-          }, options);
+          return await transactions.open(() =>
+            db.$transaction(async (tx) => {
+              transactions.bind(tx);
+              const result = await work(tx);
+              finished = true;
+              return result;
+            }, options),
+          );
         } catch (err) {
           if (attempt > 1 || finished || databaseTrouble(err) !== "unavailable") throw err;
         }

@@ -3,9 +3,11 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import type { Database as SqliteDatabase } from "better-sqlite3";
 import type { PoolConfig } from "pg";
 import { parseIntoClientConfig } from "pg-connection-string";
+import { recordTransactions } from "./driver.ts";
 import type { Provider } from "./schemas.ts";
 import { reuseStatements } from "./sqlite-statements.ts";
 
@@ -31,7 +33,10 @@ export function pgConfig(url: string, database?: string): PoolConfig {
  * used (a SQLite installation never loads pg, nor PostgreSQL better-sqlite3): start-up is mostly
  * module loading.
  */
-export async function adapterFactory(url: string): Promise<PrismaBetterSqlite3 | PrismaPg> {
+export async function adapterFactory(
+  url: string,
+  onConnect: (adapter: SqlDriverAdapter) => void = () => {},
+): Promise<PrismaBetterSqlite3 | PrismaPg> {
   if (providerOf(url) === "sqlite") {
     const { PrismaBetterSqlite3 } = await import("@prisma/adapter-better-sqlite3");
     /**
@@ -43,7 +48,9 @@ export async function adapterFactory(url: string): Promise<PrismaBetterSqlite3 |
       override async connect() {
         const adapter = await super.connect();
         reuseStatements((adapter as unknown as { client: SqliteDatabase }).client);
-        return Object.assign(adapter, { getConnectionInfo: () => ({ maxBindValues: 32_766, supportsRelationJoins: false }) });
+        Object.assign(adapter, { getConnectionInfo: () => ({ maxBindValues: 32_766, supportsRelationJoins: false }) });
+        onConnect(adapter);
+        return adapter;
       }
     }
     const path = sqlitePath(url);
@@ -53,5 +60,12 @@ export async function adapterFactory(url: string): Promise<PrismaBetterSqlite3 |
     return new SqliteAdapterFactory({ url: `file:${path}`, timeout: 5000 });
   }
   const { PrismaPg } = await import("@prisma/adapter-pg");
-  return new PrismaPg(pgConfig(url));
+  class PgAdapterFactory extends PrismaPg {
+    override async connect() {
+      const adapter = await super.connect();
+      onConnect(recordTransactions(adapter));
+      return adapter;
+    }
+  }
+  return new PgAdapterFactory(pgConfig(url));
 }

@@ -1,0 +1,57 @@
+// The driver adapter under the Prisma client, for the few reads written by hand where Prisma's own
+// cost was measured to matter (reads/). Prisma runs every statement through its query compiler
+// and interpreter (0.2–1 ms each, bench/history.md); the adapter runs SQL straight on the driver.
+// A hand-written read runs on the same connection, in the same transaction, as the Prisma client
+// it is asked with: `queryableOf(tx)` inside `database.transaction`, `queryableOf(db)` outside.
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { SqlDriverAdapter, SqlQueryable, Transaction } from "@prisma/driver-adapter-utils";
+
+/** The adapter (for the client) or the adapter's transaction (for a transaction's client). */
+const queryables = new WeakMap<object, SqlQueryable>();
+
+/**
+ * PostgreSQL: the adapter transaction started for the `database.transaction` running in this async
+ * context. (AsyncLocalStorage slows every promise a little, so SQLite, whose transactions run on
+ * the adapter's one connection, does without it.)
+ */
+const starting = new AsyncLocalStorage<{ started?: Transaction }>();
+
+/**
+ * Makes a PostgreSQL adapter record the transactions it starts, so that `database.transaction`
+ * can pair the Prisma transaction client it is given with the adapter transaction under it.
+ */
+export function recordTransactions<A extends SqlDriverAdapter>(adapter: A): A {
+  const start = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => {
+    const started = await start(isolationLevel);
+    const store = starting.getStore();
+    if (store) store.started = started;
+    return started;
+  };
+  return adapter;
+}
+
+/**
+ * Registers a Prisma client's adapter; returns how its transactions are paired with their
+ * clients: `open` wraps the `$transaction` call, `bind` is called first thing inside it.
+ */
+export function bindClient(client: object, adapter: SqlDriverAdapter) {
+  queryables.set(client, adapter);
+  if (adapter.provider === "sqlite")
+    return { open: <T>(run: () => Promise<T>) => run(), bind: (tx: object) => queryables.set(tx, adapter) };
+  return {
+    open: <T>(run: () => Promise<T>) => starting.run({}, run),
+    bind(tx: object) {
+      const started = starting.getStore()?.started;
+      if (!started) throw new Error("bindClient: no adapter transaction was started in this context");
+      queryables.set(tx, started);
+    },
+  };
+}
+
+/** The adapter queryable under a Prisma client or transaction client: the same connection. */
+export function queryableOf(client: object): SqlQueryable {
+  const queryable = queryables.get(client);
+  if (!queryable) throw new Error("queryableOf: a Prisma client not opened through openDatabase");
+  return queryable;
+}

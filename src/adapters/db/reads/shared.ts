@@ -1,0 +1,37 @@
+// The small reads every page and decision makes, written by hand: the settings row, the newest
+// version of a text, who agreed to which guidelines, which sessions are being recorded. Each is
+// one statement, like Prisma's, without Prisma's interpreter (≈ 0.3 ms each; a page made nine of
+// them). test/adapters/db/reads.test.ts holds each equal to the Prisma read it replaced (written
+// out there) over random histories.
+import type { SqlQueryable } from "@prisma/driver-adapter-utils";
+import { GuidelinesVersionScalarFieldEnum, SettingsScalarFieldEnum } from "../generated/sqlite/internal/prismaNamespace.ts";
+import { columns, select } from "./sql.ts";
+
+/** The statements, with `:ids`, `:members`, `:attendees`, `:statuses` where placeholders go. */
+export const sharedSql = {
+  settings: `SELECT ${columns("s", SettingsScalarFieldEnum)} FROM "Settings" s WHERE s."id" = :id`,
+  newestText: `SELECT ${columns("g", GuidelinesVersionScalarFieldEnum)} FROM "GuidelinesVersion" g WHERE g."audience" = :audience ORDER BY g."version" DESC LIMIT 1`,
+  agreements: `SELECT g."memberId" AS "g.memberId", g."attendeeId" AS "g.attendeeId", g."version" AS "g.version" FROM "GuidelinesAgreement" g WHERE g."memberId" IN (:members) OR g."attendeeId" IN (:attendees)`,
+  recording: `SELECT DISTINCT r."sessionId" AS "r.sessionId" FROM "Recording" r WHERE r."sessionId" IN (:ids) AND r."status" IN (:statuses)`,
+};
+
+export async function readSettingsRow(queryable: SqlQueryable, id: string, sql = sharedSql) {
+  return (await select(queryable, sql.settings, { id: [id] }))[0]?.s ?? null;
+}
+
+export async function readNewestText(queryable: SqlQueryable, audience: string, sql = sharedSql) {
+  return (await select(queryable, sql.newestText, { audience: [audience] }))[0]?.g ?? null;
+}
+
+/** Every agreement by these members (carried over between sessions) or these attendees. */
+export async function readAgreements(queryable: SqlQueryable, memberIds: string[], attendeeIds: string[], sql = sharedSql) {
+  const found = await select(queryable, sql.agreements, { members: memberIds, attendees: attendeeIds });
+  return found.map(({ g }) => g as { memberId: string | null; attendeeId: string; version: number });
+}
+
+/** Which of these sessions have a recording in one of these statuses. */
+export async function readRecordingSessions(queryable: SqlQueryable, sessionIds: string[], statuses: readonly string[], sql = sharedSql) {
+  if (sessionIds.length === 0) return new Set<string>();
+  const found = await select(queryable, sql.recording, { ids: sessionIds, statuses: [...statuses] });
+  return new Set(found.map(({ r }) => r!.sessionId as string));
+}

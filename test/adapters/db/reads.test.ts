@@ -1,0 +1,382 @@
+// The reads written by hand (src/adapters/db/reads/) against Prisma's, which stay as the
+// reference: random organisations, sessions and histories are written through Prisma, and the
+// hand-written read must give exactly the rows Prisma's gives, inside a transaction and outside
+// one, on both providers. Mutating the hand-written SQL must make the property fail.
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type Database, openDatabase } from "../../../src/adapters/db/client.ts";
+import { queryableOf } from "../../../src/adapters/db/driver.ts";
+import { attendeeSql, readAttendees } from "../../../src/adapters/db/reads/attendees.ts";
+import {
+  readAgreements,
+  readNewestText,
+  readRecordingSessions,
+  readSettingsRow,
+  sharedSql,
+} from "../../../src/adapters/db/reads/shared.ts";
+import { mappedEnums } from "../../../src/adapters/db/reads/sql.ts";
+import { findAttendees, findAttendeesThroughPrisma } from "../../../src/domain/facts.ts";
+import { providers, type ScratchDatabase, scratchDatabase } from "../../helpers/db.ts";
+
+const enums = {
+  consentType: ["video", "recording", "social_media"] as const,
+  giver: ["carer", "member"] as const,
+  method: ["written", "verbal", "online"] as const,
+  delivery: ["home", "venue"] as const,
+  status: ["scheduled", "live", "ended"] as const,
+  state: ["invited", "waiting", "away", "admitted", "refused", "returned", "removed", "ended"] as const,
+  linkKind: ["invite", "carer"] as const,
+};
+
+/** Few distinct times, so that ties (and the tie-break on id) come up often. */
+const at = fc.constantFrom(...[0, 1, 2, 3].map((m) => new Date(Date.UTC(2026, 2, 3, 13, m, 0, 7 * m))));
+const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
+const json = maybe(fc.jsonValue({ maxDepth: 2 }).filter((v) => v !== null));
+
+const consent = fc.record({
+  type: fc.constantFrom(...enums.consentType),
+  givenBy: fc.constantFrom(...enums.giver),
+  method: fc.constantFrom(...enums.method),
+  note: maybe(fc.string({ maxLength: 8 })),
+  createdAt: at,
+  withdrawn: fc.boolean(),
+});
+const member = fc.record({
+  displayName: fc.string({ minLength: 1, maxLength: 12 }),
+  livesWithCarer: fc.boolean(),
+  email: maybe(fc.emailAddress()),
+  createdAt: at,
+  consents: fc.array(consent, { maxLength: 3 }),
+});
+const person = fc.record({
+  state: fc.constantFrom(...enums.state),
+  admissionSeq: fc.nat(5),
+  createdAt: at,
+  confirmations: fc.array(fc.record({ present: fc.boolean(), termsVersion: maybe(fc.nat(3)), createdAt: at }), { maxLength: 3 }),
+  links: fc.array(fc.record({ kind: fc.constantFrom(...enums.linkKind), revoked: fc.boolean(), createdAt: at }), { maxLength: 3 }),
+});
+const session = fc.record({
+  delivery: fc.constantFrom(...enums.delivery),
+  status: fc.constantFrom(...enums.status),
+  second: fc.constantFrom("none", "active", "inactive"),
+  allowData: fc.boolean(),
+  summary: json,
+  plan: json,
+  cancelled: fc.boolean(),
+  startedAt: maybe(at),
+  /** Which members attend (by index, each once) and how many volunteers. */
+  members: fc.uniqueArray(fc.nat(3), { maxLength: 4 }),
+  people: fc.array(person, { minLength: 6, maxLength: 6 }),
+  volunteers: fc.nat(2),
+});
+const history = fc.record({
+  members: fc.array(member, { minLength: 4, maxLength: 4 }),
+  sessions: fc.array(session, { minLength: 1, maxLength: 2 }),
+});
+
+type History = typeof history extends fc.Arbitrary<infer H> ? H : never;
+
+let unique = 0;
+const next = () => `${++unique}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** Writes a history through Prisma; returns the attendee ids it made. */
+async function write(database: Database, h: History) {
+  const { db } = database;
+  const staff = async (active: boolean) =>
+    (
+      await db.staff.create({
+        data: { email: `${next()}@example.org`, name: `Staff ${next()}`, passwordHash: "x", roles: "staff", active },
+      })
+    ).id;
+  const members: string[] = [];
+  for (const m of h.members) {
+    const row = await db.member.create({
+      data: { displayName: m.displayName, livesWithCarer: m.livesWithCarer, email: m.email, createdAt: m.createdAt },
+    });
+    for (const c of m.consents) {
+      const { withdrawn, ...data } = c;
+      const made = await db.consent.create({ data: { ...data, memberId: row.id, recordedById: "staff" } });
+      if (withdrawn)
+        await db.consentWithdrawal.create({ data: { consentId: made.id, reason: "changed their mind", recordedById: "staff" } });
+    }
+    members.push(row.id);
+  }
+  const ids: string[] = [];
+  for (const s of h.sessions) {
+    const lead = await staff(true);
+    const second = s.second === "none" ? null : await staff(s.second === "active");
+    const row = await db.session.create({
+      data: {
+        title: "Art club",
+        startsAt: new Date("2026-03-03T14:00:00Z"),
+        endsAt: new Date("2026-03-03T15:00:00Z"),
+        delivery: s.delivery,
+        leadStaffId: lead,
+        secondStaffId: second,
+        roomName: `room-${next()}`,
+        status: s.status,
+        allowData: s.allowData,
+        createdById: lead,
+        startedAt: s.startedAt,
+        summary: s.summary ?? undefined,
+        plan: s.plan ?? undefined,
+        cancelledAt: s.cancelled ? new Date("2026-03-03T13:00:00Z") : null,
+        cancelReason: s.cancelled ? "snow" : null,
+      },
+    });
+    const who = [...s.members.map((i) => ({ memberId: members[i]! })), ...Array.from({ length: s.volunteers }, () => ({ memberId: null }))];
+    for (const [i, { memberId }] of who.entries()) {
+      const p = s.people[i]!;
+      const attendee = await db.attendee.create({
+        data: {
+          sessionId: row.id,
+          kind: memberId ? "member" : "volunteer",
+          memberId,
+          displayName: `Person ${i}`,
+          state: p.state,
+          admissionSeq: p.admissionSeq,
+          createdAt: p.createdAt,
+        },
+      });
+      const links = [];
+      for (const l of p.links)
+        links.push(
+          await db.link.create({
+            data: {
+              attendeeId: attendee.id,
+              kind: l.kind,
+              tokenHash: next(),
+              createdAt: l.createdAt,
+              revokedAt: l.revoked ? l.createdAt : null,
+              revokedReason: l.revoked ? "reissued" : null,
+            },
+          }),
+        );
+      for (const c of p.confirmations)
+        await db.carerConfirmation.create({ data: { attendeeId: attendee.id, linkId: links[0]?.id ?? "none", ...c } });
+      ids.push(attendee.id);
+    }
+  }
+  return ids;
+}
+
+/** The property: for any history, the hand-written read gives Prisma's rows, in and out of a transaction. */
+function sameRows(database: Database, read: (q: object, ids: string[]) => Promise<unknown[]>) {
+  return fc.asyncProperty(history, fc.boolean(), async (h, unknownToo) => {
+    const ids = await write(database, h);
+    // Asked in another order, with an id that names nobody.
+    const asked = [...ids].reverse().concat(unknownToo ? ["nobody"] : []);
+    await database.transaction(async (tx) => {
+      expect(await read(tx, asked)).toStrictEqual(await findAttendeesThroughPrisma(tx, asked));
+    });
+    expect(await read(database.db, asked)).toStrictEqual(await findAttendeesThroughPrisma(database.db, asked));
+  });
+}
+
+test("every enum value stored under another name is decoded by the hand-written reads", () => {
+  const model = readFileSync("prisma/models.prisma", "utf8");
+  const stored: Record<string, Record<string, string>> = {};
+  for (const [, name, body] of model.matchAll(/^enum (\w+) \{([^}]*)\}/gm))
+    for (const [, value, db] of body!.matchAll(/^\s*(\w+)\s+@map\("([^"]+)"\)/gm)) (stored[name!] ??= {})[db!] = value!;
+  expect(Object.keys(stored).length).toBeGreaterThan(0);
+  expect(mappedEnums).toEqual(stored);
+});
+
+describe.each(providers)("hand-written reads on %s", (provider) => {
+  let scratch: ScratchDatabase;
+  let database: Database;
+  beforeAll(async () => {
+    scratch = await scratchDatabase(provider);
+    database = await openDatabase(scratch.url);
+  });
+  afterAll(async () => {
+    await database.close();
+    await scratch.drop();
+  });
+
+  test("findAttendees reads exactly the rows Prisma reads, for any history", async () => {
+    await fc.assert(
+      sameRows(database, (q, ids) => findAttendees(q as never, ids)),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+
+  test("inside a transaction it reads that transaction's own writes", async () => {
+    const [id] = await write(database, fc.sample(history, { numRuns: 1, seed: 7 })[0]!);
+    await database.transaction(async (tx) => {
+      await tx.attendee.update({ where: { id }, data: { displayName: "Changed inside" } });
+      expect((await findAttendees(tx, [id!]))[0]!.displayName).toBe("Changed inside");
+    });
+  });
+
+  // Each mutation is a mistake a hand-written read could make; the property must catch each.
+  test.each([
+    [
+      "the newest confirmation taken as the oldest",
+      (sql: typeof attendeeSql) => ({ ...sql, people: sql.people.replace('c1."createdAt" DESC', 'c1."createdAt" ASC') }),
+    ],
+    ["the tie-break on id left out", (sql: typeof attendeeSql) => ({ ...sql, people: sql.people.replace(', k1."id" DESC', "") })],
+    [
+      "carer links taken for invite links",
+      (sql: typeof attendeeSql) => ({ ...sql, people: sql.people.replace(`k1."kind" = 'invite'`, "1 = 1") }),
+    ],
+    [
+      "a withdrawal joined by the wrong key",
+      (sql: typeof attendeeSql) => ({ ...sql, consents: sql.consents.replace('w."consentId" = n."id"', 'w."id" = n."id"') }),
+    ],
+  ])(
+    "the property catches a mutation: %s",
+    async (_name, mutate) => {
+      const mutated = mutate(attendeeSql);
+      expect(mutated).not.toEqual(attendeeSql);
+      const result = await fc.check(
+        sameRows(database, (q, ids) => readAttendees(queryableOf(q), ids, mutated)),
+        { numRuns: 100 },
+      );
+      expect(result.failed).toBe(true);
+    },
+    120_000,
+  );
+});
+
+// The small shared reads: settings, the newest text, agreements, recordings.
+const statuses = ["requested", "starting", "active", "ending", "complete", "failed"] as const;
+const sharedHistory = fc.record({
+  settings: fc.record({
+    timeZone: fc.constantFrom("Europe/London", "UTC", "America/New_York"),
+    agreedHours: fc.dictionary(
+      fc.constantFrom("mon", "tue", "sun"),
+      fc.array(fc.record({ start: fc.constantFrom("08:00", "09:30"), end: fc.constantFrom("17:00", "21:00") }), { maxLength: 2 }),
+    ),
+    emergencyName: fc.string({ maxLength: 10 }),
+    emergencyPhone: fc.string({ maxLength: 10 }),
+    carerConfirmLeadMins: fc.nat(120),
+    longWaitSeconds: fc.nat(900),
+    inviteDaysBefore: fc.nat(7),
+    reminderHoursBefore: fc.nat(48),
+    occurrenceWeeksAhead: fc.nat(12),
+    retentionYears: maybe(fc.nat(10)),
+  }),
+  texts: fc.array(
+    fc.record({ audience: fc.constantFrom("member", "carer"), body: fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }) }),
+    { maxLength: 3 },
+  ),
+  agreements: fc.array(fc.record({ member: maybe(fc.nat(2)), attendee: fc.nat(2), version: fc.nat(4) }), { maxLength: 6 }),
+  recordings: fc.array(fc.record({ session: fc.nat(2), status: fc.constantFrom(...statuses) }), { maxLength: 4 }),
+  askMembers: fc.subarray([0, 1, 2]),
+  askAttendees: fc.subarray([0, 1, 2]),
+  askSessions: fc.subarray([0, 1, 2]),
+  askStatuses: fc.subarray([...statuses]),
+});
+
+/** The property for the shared reads, each against the Prisma read it replaced. */
+type Base = { members: string[]; attendees: string[]; sessions: string[] };
+
+/** Members, attendees and sessions for agreements and recordings to name: written once. */
+async function writeBase(database: Database): Promise<Base> {
+  const h = fc.sample(history, { numRuns: 1, seed: 11 })[0]!;
+  const attendees = await write(database, h);
+  const rows = await database.db.attendee.findMany({ where: { id: { in: attendees } } });
+  return {
+    members: rows.flatMap((a) => (a.memberId ? [a.memberId] : [])),
+    attendees,
+    sessions: [...new Set(rows.map((a) => a.sessionId))],
+  };
+}
+
+function sameSharedRows(database: Database, base: Base, sql: typeof sharedSql) {
+  return fc.asyncProperty(sharedHistory, async (h) => {
+    const { db } = database;
+    const { members, attendees, sessions } = base;
+    const pick = <T>(list: T[], i: number) => list[i % Math.max(list.length, 1)];
+    await db.settings.upsert({ where: { id: "org" }, create: { id: "org", ...h.settings }, update: h.settings });
+    for (const t of h.texts) {
+      const newest = await db.guidelinesVersion.findFirst({ where: { audience: t.audience }, orderBy: { version: "desc" } });
+      await db.guidelinesVersion.create({ data: { audience: t.audience, version: (newest?.version ?? 0) + 1, body: t.body } });
+    }
+    for (const a of h.agreements)
+      await db.guidelinesAgreement.create({
+        data: {
+          attendeeId: pick(attendees, a.attendee)!,
+          memberId: a.member === null ? null : (pick(members, a.member) ?? null),
+          version: a.version,
+        },
+      });
+    for (const r of h.recordings)
+      await db.recording.create({
+        data: { sessionId: pick(sessions, r.session)!, status: r.status, startedById: "staff", startedAt: new Date() },
+      });
+
+    const askMembers = h.askMembers.flatMap((i) => members[i] ?? []);
+    const askAttendees = h.askAttendees.flatMap((i) => attendees[i] ?? []);
+    const askSessions = h.askSessions.flatMap((i) => sessions[i] ?? []);
+    const sorted = <T>(list: T[]) => [...list].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+    await database.transaction(async (tx) => {
+      const q = queryableOf(tx);
+      expect(await readSettingsRow(q, "org", sql)).toStrictEqual(await tx.settings.findUnique({ where: { id: "org" } }));
+      expect(await readSettingsRow(q, "nobody", sql)).toBeNull();
+      for (const audience of ["member", "carer"] as const)
+        expect(await readNewestText(q, audience, sql)).toStrictEqual(
+          await tx.guidelinesVersion.findFirst({ where: { audience }, orderBy: { version: "desc" } }),
+        );
+      expect(sorted(await readAgreements(q, askMembers, askAttendees, sql))).toStrictEqual(
+        sorted(
+          await tx.guidelinesAgreement.findMany({
+            where: { OR: [{ memberId: { in: askMembers } }, { attendeeId: { in: askAttendees } }] },
+            select: { memberId: true, attendeeId: true, version: true },
+          }),
+        ),
+      );
+      expect(await readRecordingSessions(q, askSessions, h.askStatuses, sql)).toStrictEqual(
+        new Set(
+          (
+            await tx.recording.findMany({
+              where: { sessionId: { in: askSessions }, status: { in: h.askStatuses } },
+              select: { sessionId: true },
+            })
+          ).map((r) => r.sessionId),
+        ),
+      );
+    });
+  });
+}
+
+describe.each(providers)("hand-written shared reads on %s", (provider) => {
+  let scratch: ScratchDatabase;
+  let database: Database;
+  let base: Base;
+  beforeAll(async () => {
+    scratch = await scratchDatabase(provider);
+    database = await openDatabase(scratch.url);
+    base = await writeBase(database);
+  });
+  afterAll(async () => {
+    await database.close();
+    await scratch.drop();
+  });
+
+  test("settings, texts, agreements and recordings read exactly what Prisma reads", async () => {
+    await fc.assert(sameSharedRows(database, base, sharedSql), { numRuns: 25 });
+  }, 120_000);
+
+  test.each([
+    ["the oldest text taken as the newest", (sql: typeof sharedSql) => ({ ...sql, newestText: sql.newestText.replace("DESC", "ASC") })],
+    [
+      "agreements needing both member and attendee",
+      (sql: typeof sharedSql) => ({ ...sql, agreements: sql.agreements.replace(" OR ", " AND ") }),
+    ],
+    [
+      "recordings in any status",
+      (sql: typeof sharedSql) => ({ ...sql, recording: sql.recording.replace(`AND r."status" IN (:statuses)`, "") }),
+    ],
+  ])(
+    "the property catches a mutation: %s",
+    async (_name, mutate) => {
+      const mutated = mutate(sharedSql);
+      expect(mutated).not.toEqual(sharedSql);
+      expect((await fc.check(sameSharedRows(database, base, mutated), { numRuns: 60 })).failed).toBe(true);
+    },
+    120_000,
+  );
+});
