@@ -178,7 +178,10 @@ test("every enum value stored under another name is decoded by the hand-written 
   const model = readFileSync("prisma/models.prisma", "utf8");
   const stored: Record<string, Record<string, string>> = {};
   for (const [, name, body] of model.matchAll(/^enum (\w+) \{([^}]*)\}/gm))
-    for (const [, value, db] of body!.matchAll(/^\s*(\w+)\s+@map\("([^"]+)"\)/gm)) (stored[name!] ??= {})[db!] = value!;
+    for (const [, value, db] of body!.matchAll(/^\s*(\w+)\s+@map\("([^"]+)"\)/gm)) {
+      stored[name!] ??= {};
+      stored[name!]![db!] = value!;
+    }
   expect(Object.keys(stored).length).toBeGreaterThan(0);
   expect(mappedEnums).toEqual(stored);
 });
