@@ -3,8 +3,10 @@
 // first state, and when each admitted page receives its token (absolute ms timestamps, which
 // compare across processes on one machine). For the join storm, it opens pages as a member's
 // browser does: the invite, entering the waiting room, then the socket, all starting within a
-// second, and reports how long each page took to its first state, or why it failed.
+// second, and reports how long each page took to its first state, or why it failed; a request
+// that fails for a reason the page tries again after is tried again, as the page does.
 import WebSocket from "ws";
+import { retryDelayMs } from "../web/src/shared/api.ts";
 
 type Command =
   | { type: "open"; base: string; tokens: string[]; concurrency: number }
@@ -31,36 +33,71 @@ function open(base: string, token: string): Promise<void> {
   });
 }
 
+/** A failure that the page tries again after (no answer, a reset, 5xx, 429, 408), with its words. */
+class Transient extends Error {}
+
+async function request(url: string, init?: RequestInit): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (err) {
+    throw new Transient(String((err as Error).cause ?? err).slice(0, 80));
+  }
+  await res.arrayBuffer();
+  if (res.ok) return;
+  const message = `${init?.method ?? "GET"} ${res.status}`;
+  throw res.status >= 500 || res.status === 429 || res.status === 408 ? new Transient(message) : new Error(message);
+}
+
+/**
+ * Each step as the waiting page takes it (web/src/shared/api.ts): tried again after a transient
+ * failure, waiting as the page waits, for at most `giveUpMs` from the page's first request.
+ */
+async function patiently(step: () => Promise<void>, started: number, retries: string[], giveUpMs: number): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await step();
+    } catch (err) {
+      if (!(err instanceof Transient) || now() - started > giveUpMs) throw err;
+      retries.push(err.message);
+      await new Promise((r) => setTimeout(r, retryDelayMs(attempt)));
+    }
+  }
+}
+
 /** One member opening their link: the page's own requests, in order; ms to its first state. */
-async function arrive(base: string, token: string): Promise<number> {
+async function arrive(base: string, token: string, retries: string[], giveUpMs: number): Promise<number> {
   const started = now();
-  const invite = await fetch(`${base}/api/join/${token}`);
-  await invite.arrayBuffer();
-  if (!invite.ok) throw new Error(`GET ${invite.status}`);
-  const entered = await fetch(`${base}/api/join/${token}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ agreedToGuidelines: true }),
-  });
-  await entered.arrayBuffer();
-  if (!entered.ok) throw new Error(`POST ${entered.status}`);
-  await open(base.replace("http:", "ws:"), token);
+  const step = (work: () => Promise<void>) => patiently(work, started, retries, giveUpMs);
+  await step(() => request(`${base}/api/join/${token}`));
+  await step(() =>
+    request(`${base}/api/join/${token}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ agreedToGuidelines: true }),
+    }),
+  );
+  await step(() => open(base.replace("http:", "ws:"), token).catch((err) => Promise.reject(new Transient(String(err).slice(0, 80)))));
   return now() - started;
 }
 
+/** Pages that have not opened after this long, retrying as the page does, count as failed. */
+const giveUpMs = 120_000;
+
 async function storm(base: string, tokens: string[], spreadMs: number) {
   const started = now();
+  const retries: string[] = [];
   const results = await Promise.all(
     tokens.map(async (token, i) => {
       await new Promise((r) => setTimeout(r, (i / tokens.length) * spreadMs));
       try {
-        return { ms: await arrive(base, token) };
+        return { ms: await arrive(base, token, retries, giveUpMs) };
       } catch (err) {
-        return { error: String((err as Error).cause ?? err).slice(0, 80) };
+        return { error: String((err as Error).cause ?? (err as Error).message ?? err).slice(0, 80) };
       }
     }),
   );
-  process.send?.({ type: "storm", results, wallMs: now() - started });
+  process.send?.({ type: "storm", results, retries, wallMs: now() - started });
 }
 
 process.on("message", async (cmd: Command) => {

@@ -242,7 +242,11 @@ class Clients {
     });
   }
   /** Pages opened as browsers do (invite, entry, socket), all starting within `spreadMs`. */
-  storm(base: string, tokens: string[], spreadMs: number): Promise<{ results: ({ ms: number } | { error: string })[]; wallMs: number }> {
+  storm(
+    base: string,
+    tokens: string[],
+    spreadMs: number,
+  ): Promise<{ results: ({ ms: number } | { error: string })[]; retries: string[]; wallMs: number }> {
     return new Promise((resolve) => {
       this.child.once("message", (m: { type: string }) => m.type === "storm" && resolve(m as never));
       this.child.send({ type: "storm", base, tokens, spreadMs });
@@ -283,12 +287,14 @@ async function joinStorm(r: Running, url: string) {
   try {
     const before = await server.stats();
     const wall = now();
-    const { results, wallMs } = await clients.storm(server.base, tokens, 1000);
+    const { results, retries, wallMs } = await clients.storm(server.base, tokens, 1000);
     const after = await server.stats();
     const cpu = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
     const times = results.flatMap((x) => ("ms" in x ? [x.ms] : []));
     const failures = new Map<string, number>();
     for (const x of results) if ("error" in x) failures.set(x.error, (failures.get(x.error) ?? 0) + 1);
+    const retried = new Map<string, number>();
+    for (const why of retries) retried.set(why, (retried.get(why) ?? 0) + 1);
     return {
       pages: tokens.length,
       sessions,
@@ -297,6 +303,8 @@ async function joinStorm(r: Running, url: string) {
       p99: percentile(times, 99),
       failed: results.length - times.length,
       failures: [...failures].map(([e, n]) => `${n} × ${e}`).join("; "),
+      retries: retries.length,
+      retriedWhy: [...retried].map(([e, n]) => `${n} × ${e}`).join("; "),
       cpuPerPageMs: cpu / tokens.length,
       cpuShare: cpu / (now() - wall),
     };
@@ -552,7 +560,7 @@ async function benchProvider(provider: Provider) {
       out("### 4. Join storm: everyone opens their link at the top of the hour");
       out();
       out(
-        `${storm.pages} people in ${storm.sessions} live sessions open their invite pages within one second (each page: the invite, entering the waiting room, the socket; the server in its own process, the pages in another): **every page had its first state after ${ms(storm.allMs)}** (target ≤ 5 s); per page, from its first request, **p50 ${ms(storm.p50)}, p99 ${ms(storm.p99)}** (target p99 ≤ 2 s); **failed page opens: ${storm.failed}**${storm.failed ? ` (${storm.failures})` : ""} (target 0). Server CPU ${ms(storm.cpuPerPageMs)} per page, ${(storm.cpuShare * 100).toFixed(0)} % of one core while it lasted.`,
+        `${storm.pages} people in ${storm.sessions} live sessions open their invite pages within one second (each page: the invite, entering the waiting room, the socket; the server in its own process, the pages in another): **every page had its first state after ${ms(storm.allMs)}** (target ≤ 5 s); per page, from its first request, **p50 ${ms(storm.p50)}, p99 ${ms(storm.p99)}** (target p99 ≤ 2 s); **failed page opens: ${storm.failed}**${storm.failed ? ` (${storm.failures})` : ""} (target 0; a page tries again after no answer, a reset or a 5xx, as the real page does, and fails after 2 minutes of trying); requests tried again: ${storm.retries}${storm.retries ? ` (${storm.retriedWhy})` : ""}. Server CPU ${ms(storm.cpuPerPageMs)} per page, ${(storm.cpuShare * 100).toFixed(0)} % of one core while it lasted.`,
       );
       out();
     }

@@ -19,7 +19,7 @@ import {
   sessionFacts,
 } from "./facts.ts";
 import { groupCommit, type Settled, settle } from "./group-commit.ts";
-import { findLink, type LinkKind } from "./links.ts";
+import { findLink, findLinks, type LinkKind } from "./links.ts";
 import { publishArrival, publishChange } from "./notify.ts";
 import { hashToken } from "./secrets.ts";
 import { currentText, readSettings, type SettingsView } from "./settings.ts";
@@ -195,10 +195,7 @@ async function enterInTx(
  */
 export async function openLinksLocked({ tx, lockSession }: Uow, tokens: string[], mode: "share" | "update" = "share") {
   const hashes = new Map(tokens.map((t) => [hashToken(t), t]));
-  const links = await tx.link.findMany({
-    where: { tokenHash: { in: [...hashes.keys()] }, kind: "invite" },
-    include: { attendee: { select: { sessionId: true } } },
-  });
+  const links = (await findLinks(tx, [...hashes.keys()])).filter((l) => l.kind === "invite");
   for (const sessionId of [...new Set(links.map((l) => l.attendee.sessionId))].sort()) await lockSession(sessionId, mode);
   const rows = new Map((await findAttendees(tx, [...new Set(links.map((l) => l.attendeeId))])).map((a) => [a.id, a]));
   return new Map(links.map((link) => [hashes.get(link.tokenHash)!, { link, attendee: rows.get(link.attendeeId)! }]));

@@ -1,5 +1,7 @@
 // Invite and carer links (R10): 256 random bits, shown once, stored only as a SHA-256 hash.
 import type { Tx } from "../adapters/db/client.ts";
+import { queryableOf } from "../adapters/db/driver.ts";
+import { readLinks } from "../adapters/db/reads/links.ts";
 import type { Config } from "../config.ts";
 import type { LinkKind } from "../contract/vocabulary.ts";
 import { hashToken, newToken } from "./secrets.ts";
@@ -51,9 +53,28 @@ export async function revokeLinks(tx: Tx, where: { attendeeId: string } | { atte
   await tx.link.updateMany({ where: { ...where, revokedAt: null }, data: { revokedAt: at, revokedReason: reason } });
 }
 
+const linkInclude = {
+  attendee: { select: { id: true, sessionId: true, session: { select: { status: true, cancelledAt: true } } } },
+} as const;
+
+/**
+ * Links by their tokens' hashes, with whose each is and where their session stands, through
+ * Prisma: the reference for `findLinks` (written by hand, one statement instead of three), which
+ * test/adapters/db/reads.test.ts holds equal to it.
+ */
+export function findLinksThroughPrisma(tx: Tx, hashes: string[]) {
+  return tx.link.findMany({ where: { tokenHash: { in: hashes } }, include: linkInclude, orderBy: { id: "asc" } });
+}
+
+export type LinkRow = Awaited<ReturnType<typeof findLinksThroughPrisma>>[number];
+
+export async function findLinks(tx: Tx, hashes: string[]): Promise<LinkRow[]> {
+  return (await readLinks(queryableOf(tx), hashes)) as LinkRow[];
+}
+
 /** The link a token names, with its attendee; null when no such link ever existed. */
-export async function findLink(tx: Tx, token: string, kind: LinkKind) {
-  const link = await tx.link.findUnique({ where: { tokenHash: hashToken(token) } });
+export async function findLink(tx: Tx, token: string, kind: LinkKind): Promise<LinkRow | null> {
+  const [link] = await findLinks(tx, [hashToken(token)]);
   return link && link.kind === kind ? link : null;
 }
 

@@ -12,10 +12,10 @@ import { DomainError } from "./errors.ts";
 import { type AttendeeRow, findAttendees, gatherAdmitFactsEach, gatherAdmitFactsMany, linkFacts, sessionsRecording } from "./facts.ts";
 import { helpStates, openCalls } from "./help.ts";
 import { connectManyInTx, linkNotFound, linkRevoked, openLinksLocked, revokedWords } from "./invitee.ts";
+import { findLink } from "./links.ts";
 import { publishArrival } from "./notify.ts";
 import { currentRecording } from "./recording/egress.ts";
 import { recordingConsentInRoom } from "./recording/recording.ts";
-import { hashToken } from "./secrets.ts";
 import { seenBy } from "./seen.ts";
 import { findSession, viewSession } from "./sessions.ts";
 import { readSettings } from "./settings.ts";
@@ -123,16 +123,8 @@ function easyReasons(checks: Check[], fallback = true): string[] {
 
 /** Which attendee and session an invite link names, for the socket; 404/410 as the API answers. */
 export async function pageOwner(ctx: Ctx, token: string): Promise<{ attendeeId: string; sessionId: string }> {
-  // Only what it needs: the first state, read next, decides everything else.
-  const link = await ctx.database.db.link.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: {
-      kind: true,
-      revokedAt: true,
-      attendee: { select: { id: true, sessionId: true, session: { select: { status: true, cancelledAt: true } } } },
-    },
-  });
-  if (link?.kind !== "invite") throw linkNotFound();
+  const link = await findLink(ctx.database.db, token, "invite");
+  if (!link) throw linkNotFound();
   const { attendee } = link;
   if (attendee.session.cancelledAt) throw new DomainError(410, "R10.session-cancelled", cancelledWords);
   if (attendee.session.status === "ended") throw new DomainError(410, "R10.session-ended", "The group has finished.");

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type Database, openDatabase } from "../../../src/adapters/db/client.ts";
 import { queryableOf } from "../../../src/adapters/db/driver.ts";
 import { attendeeSql, readAttendees } from "../../../src/adapters/db/reads/attendees.ts";
+import { linkSql, readLinks } from "../../../src/adapters/db/reads/links.ts";
 import {
   readAgreements,
   readNewestText,
@@ -17,6 +18,7 @@ import {
 } from "../../../src/adapters/db/reads/shared.ts";
 import { mappedEnums } from "../../../src/adapters/db/reads/sql.ts";
 import { findAttendees, findAttendeesThroughPrisma } from "../../../src/domain/facts.ts";
+import { findLinksThroughPrisma } from "../../../src/domain/links.ts";
 import { providers, type ScratchDatabase, scratchDatabase } from "../../helpers/db.ts";
 
 const enums = {
@@ -186,6 +188,21 @@ test("every enum value stored under another name is decoded by the hand-written 
   expect(mappedEnums).toEqual(stored);
 });
 
+/** The property for links: any of a history's tokens' hashes, and one that names nothing. */
+function sameLinks(database: Database, sql: string) {
+  return fc.asyncProperty(history, fc.nat(), async (h, seed) => {
+    const ids = await write(database, h);
+    const hashes = (await database.db.link.findMany({ where: { attendeeId: { in: ids } }, select: { tokenHash: true } })).map(
+      (l) => l.tokenHash,
+    );
+    const asked = fc.sample(fc.shuffledSubarray(hashes), { numRuns: 1, seed })[0]!.concat("nothing");
+    await database.transaction(async (tx) => {
+      expect(await readLinks(queryableOf(tx), asked, sql)).toStrictEqual(await findLinksThroughPrisma(tx, asked));
+    });
+    expect(await readLinks(queryableOf(database.db), asked, sql)).toStrictEqual(await findLinksThroughPrisma(database.db, asked));
+  });
+}
+
 describe.each(providers)("hand-written reads on %s", (provider) => {
   let scratch: ScratchDatabase;
   let database: Database;
@@ -212,6 +229,23 @@ describe.each(providers)("hand-written reads on %s", (provider) => {
       expect((await findAttendees(tx, [id!]))[0]!.displayName).toBe("Changed inside");
     });
   });
+
+  test("findLinks reads exactly the links Prisma reads, for any history", async () => {
+    await fc.assert(sameLinks(database, linkSql), { numRuns: 30 });
+  }, 120_000);
+
+  test.each([
+    ["the start taken for the cancellation", (sql: string) => sql.replace('s."cancelledAt" AS', 's."startedAt" AS')],
+    ["ordered by time, not id", (sql: string) => sql.replace('ORDER BY k."id"', 'ORDER BY k."createdAt"')],
+  ])(
+    "the links property catches a mutation: %s",
+    async (_name, mutate) => {
+      const mutated = mutate(linkSql);
+      expect(mutated).not.toBe(linkSql);
+      expect((await fc.check(sameLinks(database, mutated), { numRuns: 100 })).failed).toBe(true);
+    },
+    120_000,
+  );
 
   // Each mutation is a mistake a hand-written read could make; the property must catch each.
   test.each([
