@@ -2,7 +2,10 @@
 // list, and acts on it: R5 (members go back to the waiting room when the last staff member
 // leaves) and enforcement (LiveKit does not invalidate tokens, so anyone in the room whose
 // admission is not current is removed at once).
+
 import type { Tx } from "../adapters/db/client.ts";
+import { queryableOf } from "../adapters/db/driver.ts";
+import { readPresence } from "../adapters/db/reads/room.ts";
 import { staffIdentityPrefix } from "../policy/grants.ts";
 import type { Ctx } from "./context.ts";
 import { storedChecks } from "./decisions.ts";
@@ -24,11 +27,7 @@ function staffIdOf(identity: string): string | null {
 
 /** Identities whose latest attendance record for the session is "joined". */
 export async function presentIdentities(tx: Tx, sessionId: string): Promise<Set<string>> {
-  const rows = await tx.attendance.findMany({
-    where: { sessionId, event: { in: ["joined", "left"] } },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: { identity: true, event: true, eventId: true },
-  });
+  const rows = await readPresence(queryableOf(tx), sessionId);
   const present = new Set<string>();
   for (const r of rows) {
     if (r.event === "joined") present.add(r.identity);

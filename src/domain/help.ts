@@ -2,7 +2,10 @@
 // (carers): every console of the session hears it at once, through the bus, and keeps showing
 // it until a member of staff answers; the person's pages say that staff were told, then who is
 // coming. Each call and each answer is kept (append-only) and in the audit trail.
+
 import type { Tx } from "../adapters/db/client.ts";
+import { queryableOf } from "../adapters/db/driver.ts";
+import { readHelp } from "../adapters/db/reads/room.ts";
 import type { Ctx } from "./context.ts";
 import { conflict, notFound } from "./errors.ts";
 import { openLink } from "./invitee.ts";
@@ -81,11 +84,7 @@ export async function openCalls(tx: Tx, sessionId: string) {
 /** Each person's latest call, as their page shows it: sent, or answered and by whom. */
 export async function helpStates(tx: Tx, attendeeIds: string[]): Promise<Map<string, { state: "sent" | "answered"; by?: string }>> {
   if (attendeeIds.length === 0) return new Map();
-  const calls = await tx.helpRequest.findMany({
-    where: { attendeeId: { in: attendeeIds } },
-    orderBy: { createdAt: "asc" },
-    include: { answer: true },
-  });
+  const calls = await readHelp(queryableOf(tx), attendeeIds);
   const latest = new Map(calls.map((c) => [c.attendeeId, c]));
   const staffIds = [...latest.values()].flatMap((c) => (c.answer ? [c.answer.staffId] : []));
   const staff = staffIds.length ? await tx.staff.findMany({ where: { id: { in: staffIds } }, select: { id: true, name: true } }) : [];

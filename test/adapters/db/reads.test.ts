@@ -9,6 +9,7 @@ import { type Database, openDatabase } from "../../../src/adapters/db/client.ts"
 import { queryableOf } from "../../../src/adapters/db/driver.ts";
 import { attendeeSql, readAttendees } from "../../../src/adapters/db/reads/attendees.ts";
 import { linkSql, readLinks } from "../../../src/adapters/db/reads/links.ts";
+import { readHelp, readPresence, roomSql } from "../../../src/adapters/db/reads/room.ts";
 import {
   readAgreements,
   readNewestText,
@@ -413,6 +414,102 @@ describe.each(providers)("hand-written shared reads on %s", (provider) => {
       const mutated = mutate(sharedSql);
       expect(mutated).not.toEqual(sharedSql);
       expect((await fc.check(sameSharedRows(database, base, mutated), { numRuns: 60 })).failed).toBe(true);
+    },
+    120_000,
+  );
+});
+
+// Who is in the room and who asked for help.
+const roomHistory = fc.record({
+  events: fc.array(
+    fc.record({
+      session: fc.nat(2),
+      identity: fc.constantFrom("staff:a", "staff:b", "p1", "p2"),
+      event: fc.constantFrom("joined", "left", "room_finished"),
+      createdAt: at,
+    }),
+    { maxLength: 8 },
+  ),
+  calls: fc.array(fc.record({ attendee: fc.nat(5), createdAt: at, answeredBy: maybe(fc.constantFrom("s1", "s2")) }), { maxLength: 5 }),
+  askSession: fc.nat(2),
+  askAttendees: fc.subarray([0, 1, 2, 3, 4, 5]),
+});
+
+function sameRoomRows(database: Database, base: Base, sql: typeof roomSql) {
+  return fc.asyncProperty(roomHistory, async (h) => {
+    const { db } = database;
+    const pick = <T>(list: T[], i: number) => list[i % list.length]!;
+    for (const e of h.events)
+      await db.attendance.create({
+        data: {
+          eventId: next(),
+          sessionId: pick(base.sessions, e.session),
+          identity: e.identity,
+          event: e.event,
+          at: e.createdAt,
+          createdAt: e.createdAt,
+        },
+      });
+    for (const c of h.calls) {
+      const attendeeId = pick(base.attendees, c.attendee);
+      const call = await db.helpRequest.create({ data: { sessionId: "s", attendeeId, via: "page", createdAt: c.createdAt } });
+      if (c.answeredBy) await db.helpAnswer.create({ data: { helpRequestId: call.id, staffId: c.answeredBy } });
+    }
+    const sessionId = pick(base.sessions, h.askSession);
+    const attendeeIds = h.askAttendees.map((i) => pick(base.attendees, i));
+    await database.transaction(async (tx) => {
+      const q = queryableOf(tx);
+      expect(await readPresence(q, sessionId, sql)).toStrictEqual(
+        await tx.attendance.findMany({
+          where: { sessionId, event: { in: ["joined", "left"] } },
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+          select: { identity: true, event: true },
+        }),
+      );
+      expect(await readHelp(q, attendeeIds, sql)).toStrictEqual(
+        await tx.helpRequest.findMany({
+          where: { attendeeId: { in: attendeeIds } },
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+          select: { attendeeId: true, answer: { select: { staffId: true } } },
+        }),
+      );
+    });
+  });
+}
+
+describe.each(providers)("hand-written room reads on %s", (provider) => {
+  let scratch: ScratchDatabase;
+  let database: Database;
+  let base: Base;
+  beforeAll(async () => {
+    scratch = await scratchDatabase(provider);
+    database = await openDatabase(scratch.url);
+    base = await writeBase(database);
+  });
+  afterAll(async () => {
+    await database.close();
+    await scratch.drop();
+  });
+
+  test("presence and calls for help read exactly what Prisma reads", async () => {
+    await fc.assert(sameRoomRows(database, base, roomSql), { numRuns: 30 });
+  }, 120_000);
+
+  test.each([
+    [
+      "the room closing read as someone leaving",
+      (sql: typeof roomSql) => ({ ...sql, presence: sql.presence.replace(`, 'left')`, `, 'left', 'room_finished')`) }),
+    ],
+    [
+      "calls newest first",
+      (sql: typeof roomSql) => ({ ...sql, help: sql.help.replace(`h."createdAt", h."id"`, `h."createdAt" DESC, h."id" DESC`) }),
+    ],
+  ])(
+    "the property catches a mutation: %s",
+    async (_name, mutate) => {
+      const mutated = mutate(roomSql);
+      expect(mutated).not.toEqual(roomSql);
+      expect((await fc.check(sameRoomRows(database, base, mutated), { numRuns: 60 })).failed).toBe(true);
     },
     120_000,
   );
