@@ -116,7 +116,7 @@ export async function leadPhotoFor(ctx: Ctx, token: string): Promise<Buffer> {
  */
 export async function enterWaitingRoom(ctx: Ctx, token: string, agreedToGuidelines: boolean) {
   const result = await enterTogether(ctx, "enter", { token, agreedToGuidelines });
-  if (result.ok && result.arrived) await publishArrival(ctx, result.session.id, result.attendee.id);
+  if (result.ok && result.arrived) await publishArrival(ctx, result.session.id, result.attendee.id, result.attendee.displayName);
   else if (result.ok && result.agreedNow) await publishChange(ctx, result.session.id, result.attendee.id, result.attendee.state);
   return result;
 }

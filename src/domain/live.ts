@@ -1,6 +1,8 @@
 // What the live pages show: the state and easy-read reasons on a waiting page, the console's
 // view of a session, and pages that go away (no ghosts in the waiting list).
 
+import { queryableOf } from "../adapters/db/driver.ts";
+import { readAttendeeStates } from "../adapters/db/reads/shared.ts";
 import type { PageState, Snapshot } from "../contract/live.ts";
 import { inWaitingRoom } from "../contract/vocabulary.ts";
 import { decideAdmission, failing } from "../policy/engine.ts";
@@ -135,8 +137,8 @@ export async function pageOwner(ctx: Ctx, token: string): Promise<{ attendeeId: 
 /** The page came back: someone who had drifted away rejoins the waiting list. */
 export async function pageConnected(ctx: Ctx, attendeeId: string): Promise<void> {
   // Most pages open for someone who is not away (a first visit, a reload): one read, no transaction.
-  const a = await ctx.database.db.attendee.findUniqueOrThrow({ where: { id: attendeeId }, select: { sessionId: true, state: true } });
-  if (a.state !== "away") return;
+  const [a] = await readAttendeeStates(queryableOf(ctx.database.db), [attendeeId]);
+  if (a?.state !== "away") return;
   const back = await ctx.transaction(async ({ tx, now, audit, lockSession }) => {
     await lockSession(a.sessionId);
     const { count } = await tx.attendee.updateMany({

@@ -5,6 +5,8 @@
 // changed.
 
 import type { Tx } from "../adapters/db/client.ts";
+import { queryableOf } from "../adapters/db/driver.ts";
+import { readPhotoOwners } from "../adapters/db/reads/shared.ts";
 import { NotAnImage, normalisePhoto } from "../adapters/images/photo.ts";
 import type { Ctx } from "./context.ts";
 import { badRequest, notFound } from "./errors.ts";
@@ -41,5 +43,5 @@ export async function photoOf(ctx: Pick<Ctx, "database">, staffId: string): Prom
 
 /** Whether the session's lead has a photo (the invite says so; the page asks for it then). */
 export async function hasPhoto(tx: Tx, staffId: string): Promise<boolean> {
-  return (await tx.staffPhoto.count({ where: { staffId } })) > 0;
+  return (await readPhotoOwners(queryableOf(tx), [staffId])).has(staffId);
 }

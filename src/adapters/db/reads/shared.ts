@@ -1,18 +1,22 @@
 // The small reads every page and decision makes, written by hand: the settings row, the newest
-// version of a text, who agreed to which guidelines, which sessions are being recorded. Each is
+// version of a text, who agreed to which guidelines, which sessions are being recorded, whose
+// photo there is, where a person stands. Each is
 // one statement, like Prisma's, without Prisma's interpreter (≈ 0.3 ms each; a page made nine of
 // them). test/adapters/db/reads.test.ts holds each equal to the Prisma read it replaced (written
 // out there) over random histories.
 import type { SqlQueryable } from "@prisma/driver-adapter-utils";
+import type { AttendeeState } from "../generated/sqlite/enums.ts";
 import { GuidelinesVersionScalarFieldEnum, SettingsScalarFieldEnum } from "../generated/sqlite/internal/prismaNamespace.ts";
 import { columns, select } from "./sql.ts";
 
-/** The statements, with `:ids`, `:members`, `:attendees`, `:statuses` where placeholders go. */
+/** The statements, with `:name`s where the placeholders for a list of values go. */
 export const sharedSql = {
   settings: `SELECT ${columns("s", SettingsScalarFieldEnum)} FROM "Settings" s WHERE s."id" = :id`,
   newestText: `SELECT ${columns("g", GuidelinesVersionScalarFieldEnum)} FROM "GuidelinesVersion" g WHERE g."audience" = :audience ORDER BY g."version" DESC LIMIT 1`,
   agreements: `SELECT g."memberId" AS "g.memberId", g."attendeeId" AS "g.attendeeId", g."version" AS "g.version" FROM "GuidelinesAgreement" g WHERE g."memberId" IN (:members) OR g."attendeeId" IN (:attendees)`,
   recording: `SELECT DISTINCT r."sessionId" AS "r.sessionId" FROM "Recording" r WHERE r."sessionId" IN (:ids) AND r."status" IN (:statuses)`,
+  photos: `SELECT p."staffId" AS "p.staffId" FROM "StaffPhoto" p WHERE p."staffId" IN (:ids)`,
+  states: `SELECT a."id" AS "a.id", a."sessionId" AS "a.sessionId", a."state" AS "a.state" FROM "Attendee" a WHERE a."id" IN (:ids) ORDER BY a."id"`,
 };
 
 export async function readSettingsRow(queryable: SqlQueryable, id: string, sql = sharedSql) {
@@ -34,4 +38,15 @@ export async function readRecordingSessions(queryable: SqlQueryable, sessionIds:
   if (sessionIds.length === 0) return new Set<string>();
   const found = await select(queryable, sql.recording, { ids: sessionIds, statuses: [...statuses] });
   return new Set(found.map(({ r }) => r!.sessionId as string));
+}
+
+/** Which of these members of staff have a photo. */
+export async function readPhotoOwners(queryable: SqlQueryable, staffIds: string[], sql = sharedSql) {
+  return new Set((await select(queryable, sql.photos, { ids: staffIds })).map(({ p }) => p!.staffId as string));
+}
+
+/** Where each of these people stands, by id. */
+export async function readAttendeeStates(queryable: SqlQueryable, ids: string[], sql = sharedSql) {
+  const found = await select(queryable, sql.states, { ids });
+  return found.map(({ a }) => a as { id: string; sessionId: string; state: AttendeeState });
 }
