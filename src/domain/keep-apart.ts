@@ -4,6 +4,8 @@
 // apart. Entries are append-only: ending one is a new row.
 
 import type { Tx } from "../adapters/db/client.ts";
+import { queryableOf } from "../adapters/db/driver.ts";
+import { readKeepApart } from "../adapters/db/reads/people.ts";
 import { decideTogether } from "../policy/engine.ts";
 import { staffIdentityPrefix } from "../policy/grants.ts";
 import { keepApartWords } from "../policy/rules/r15-keep-apart.ts";
@@ -31,10 +33,7 @@ function attendeeKey(a: { memberId: string | null; volunteerId: string | null })
 async function entriesFor(tx: Tx, now: Date, keys: string[]): Promise<[string, string][]> {
   const ids = [...new Set(keys.map((k) => k.slice(k.indexOf(":") + 1)))];
   if (ids.length === 0) return [];
-  const rows = await tx.keepApart.findMany({
-    where: { end: null, OR: [{ aId: { in: ids } }, { bId: { in: ids } }], AND: [{ OR: [{ until: null }, { until: { gt: now } }] }] },
-    select: { aType: true, aId: true, bType: true, bId: true },
-  });
+  const rows = await readKeepApart(queryableOf(tx), ids, now);
   return rows.map((r) => [personKey(r.aType, r.aId), personKey(r.bType, r.bId)]);
 }
 

@@ -3,7 +3,10 @@
 // member of staff. Only the first sighting since they began waiting counts; coming back after
 // being away, or being sent back to wait, starts a new wait that has to be seen again. Each
 // sighting is kept (append-only).
+
 import type { Tx } from "../adapters/db/client.ts";
+import { queryableOf } from "../adapters/db/driver.ts";
+import { readSightings } from "../adapters/db/reads/people.ts";
 import { inWaitingRoom } from "../contract/vocabulary.ts";
 import type { Ctx } from "./context.ts";
 import type { StaffView } from "./staff.ts";
@@ -39,11 +42,8 @@ export async function seenBy(tx: Tx, waiting: { id: string; stateChangedAt: Date
 async function seenSince(tx: Tx, waiting: { id: string; stateChangedAt: Date }[]): Promise<Map<string, string>> {
   if (waiting.length === 0) return new Map();
   const since = new Map(waiting.map((a) => [a.id, a.stateChangedAt.getTime()]));
-  const rows = await tx.waitingSeen.findMany({
-    where: { attendeeId: { in: [...since.keys()] }, createdAt: { gte: new Date(Math.min(...since.values())) } },
-    orderBy: { createdAt: "asc" },
-    select: { attendeeId: true, staffId: true, createdAt: true },
-  });
+  // Every sighting of these people; those from before each one's current wait are passed over.
+  const rows = await readSightings(queryableOf(tx), [...since.keys()]);
   const first = new Map<string, string>();
   for (const row of rows)
     if (!first.has(row.attendeeId) && row.createdAt.getTime() >= since.get(row.attendeeId)!) first.set(row.attendeeId, row.staffId);

@@ -9,6 +9,7 @@ import { type Database, openDatabase } from "../../../src/adapters/db/client.ts"
 import { queryableOf } from "../../../src/adapters/db/driver.ts";
 import { attendeeSql, readAttendees } from "../../../src/adapters/db/reads/attendees.ts";
 import { linkSql, readLinks } from "../../../src/adapters/db/reads/links.ts";
+import { peopleSql, readKeepApart, readSightings } from "../../../src/adapters/db/reads/people.ts";
 import { readHelp, readPresence, roomSql } from "../../../src/adapters/db/reads/room.ts";
 import {
   readAgreements,
@@ -546,6 +547,107 @@ describe.each(providers)("hand-written room reads on %s", (provider) => {
       const mutated = mutate(roomSql);
       expect(mutated).not.toEqual(roomSql);
       expectCaught(await fc.check(sameRoomRows(database, base, mutated), { numRuns: 60 }));
+    },
+    120_000,
+  );
+});
+
+// Keep-apart entries in force, and sightings.
+const people = ["p1", "p2", "p3", "p4"];
+const peopleHistory = fc.record({
+  entries: fc.array(
+    fc.record({
+      aType: fc.constantFrom("member", "volunteer", "staff"),
+      a: fc.nat(3),
+      bType: fc.constantFrom("member", "volunteer", "staff"),
+      b: fc.nat(3),
+      until: maybe(at),
+      ended: fc.boolean(),
+    }),
+    { maxLength: 5 },
+  ),
+  sightings: fc.array(fc.record({ attendee: fc.nat(5), staffId: fc.constantFrom("s1", "s2"), createdAt: at }), { maxLength: 5 }),
+  now: at,
+  ask: fc.subarray([0, 1, 2, 3]),
+  askAttendees: fc.subarray([0, 1, 2, 3, 4, 5]),
+});
+
+function samePeopleRows(database: Database, base: Base, sql: typeof peopleSql) {
+  return fc.asyncProperty(peopleHistory, async (h) => {
+    const { db } = database;
+    // Ids of this run's own, so that earlier runs' entries do not answer for these.
+    const run = next();
+    const id = (i: number) => `${people[i]}-${run}`;
+    for (const e of h.entries) {
+      const entry = await db.keepApart.create({
+        data: { aType: e.aType, aId: id(e.a), bType: e.bType, bId: id(e.b), reason: "r", until: e.until, createdById: "dsl" },
+      });
+      if (e.ended) await db.keepApartEnd.create({ data: { keepApartId: entry.id, reason: "over", endedById: "dsl" } });
+    }
+    for (const w of h.sightings)
+      await db.waitingSeen.create({
+        data: { attendeeId: base.attendees[w.attendee % base.attendees.length]!, staffId: w.staffId, createdAt: w.createdAt },
+      });
+    const ids = h.ask.map(id);
+    const attendeeIds = h.askAttendees.map((i) => base.attendees[i % base.attendees.length]!);
+    await database.transaction(async (tx) => {
+      const q = queryableOf(tx);
+      expect(await readKeepApart(q, ids, h.now, sql)).toStrictEqual(
+        await tx.keepApart.findMany({
+          where: {
+            end: null,
+            OR: [{ aId: { in: ids } }, { bId: { in: ids } }],
+            AND: [{ OR: [{ until: null }, { until: { gt: h.now } }] }],
+          },
+          select: { aType: true, aId: true, bType: true, bId: true },
+          orderBy: { id: "asc" },
+        }),
+      );
+      expect(await readSightings(q, attendeeIds, sql)).toStrictEqual(
+        await tx.waitingSeen.findMany({
+          where: { attendeeId: { in: attendeeIds } },
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+          select: { attendeeId: true, staffId: true, createdAt: true },
+        }),
+      );
+    });
+  });
+}
+
+describe.each(providers)("hand-written keep-apart and sighting reads on %s", (provider) => {
+  let scratch: ScratchDatabase;
+  let database: Database;
+  let base: Base;
+  beforeAll(async () => {
+    scratch = await scratchDatabase(provider);
+    database = await openDatabase(scratch.url);
+    base = await writeBase(database);
+  });
+  afterAll(async () => {
+    await database.close();
+    await scratch.drop();
+  });
+
+  test("keep-apart entries in force and sightings read exactly what Prisma reads", async () => {
+    await fc.assert(samePeopleRows(database, base, peopleSql), { numRuns: 30 });
+  }, 120_000);
+
+  test.each([
+    ["ended entries kept", (sql: typeof peopleSql) => ({ ...sql, keepApart: sql.keepApart.replace(`e."id" IS NULL AND `, "") })],
+    [
+      "only the first of a pair looked up",
+      (sql: typeof peopleSql) => ({ ...sql, keepApart: sql.keepApart.replace(` OR k."bId" IN (:b)`, "") }),
+    ],
+    [
+      "sightings newest first",
+      (sql: typeof peopleSql) => ({ ...sql, seen: sql.seen.replace(`w."createdAt", w."id"`, `w."createdAt" DESC, w."id" DESC`) }),
+    ],
+  ])(
+    "the property catches a mutation: %s",
+    async (_name, mutate) => {
+      const mutated = mutate(peopleSql);
+      expect(mutated).not.toEqual(peopleSql);
+      expectCaught(await fc.check(samePeopleRows(database, base, mutated), { numRuns: 100 }));
     },
     120_000,
   );

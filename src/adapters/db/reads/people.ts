@@ -1,0 +1,37 @@
+// Keep-apart entries and sightings, read for every admission and every waiting page. Each is one
+// statement; the times are compared here, not in SQL (SQLite keeps times as text in Prisma's
+// format), so the only arguments bound are ids. test/adapters/db/reads.test.ts holds each equal
+// to the Prisma read it replaced (written out there) over random histories.
+import type { SqlQueryable } from "@prisma/driver-adapter-utils";
+import { select } from "./sql.ts";
+
+export const peopleSql = {
+  keepApart: `SELECT k."aType" AS "k.aType", k."aId" AS "k.aId", k."bType" AS "k.bType", k."bId" AS "k.bId", k."until" AS "k.until"
+FROM "KeepApart" k
+LEFT JOIN "KeepApartEnd" e ON e."keepApartId" = k."id"
+WHERE e."id" IS NULL AND (k."aId" IN (:a) OR k."bId" IN (:b))
+ORDER BY k."id"`,
+  seen: `SELECT w."attendeeId" AS "w.attendeeId", w."staffId" AS "w.staffId", w."createdAt" AS "w.createdAt"
+FROM "WaitingSeen" w
+WHERE w."attendeeId" IN (:ids)
+ORDER BY w."createdAt", w."id"`,
+};
+
+type PersonType = "member" | "volunteer" | "staff";
+
+/** Keep-apart entries not ended and still in force at `now` that name any of these people's ids. */
+export async function readKeepApart(queryable: SqlQueryable, ids: string[], now: Date, sql = peopleSql) {
+  if (ids.length === 0) return [];
+  const found = await select(queryable, sql.keepApart, { a: ids, b: ids });
+  return found.flatMap(({ k }) => {
+    const { until, ...entry } = k as { aType: PersonType; aId: string; bType: PersonType; bId: string; until: Date | null };
+    return until === null || until > now ? [entry] : [];
+  });
+}
+
+/** When each of these people was seen by staff, oldest first. */
+export async function readSightings(queryable: SqlQueryable, attendeeIds: string[], sql = peopleSql) {
+  if (attendeeIds.length === 0) return [];
+  const found = await select(queryable, sql.seen, { ids: attendeeIds });
+  return found.map(({ w }) => w as { attendeeId: string; staffId: string; createdAt: Date });
+}
