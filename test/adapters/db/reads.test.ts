@@ -412,50 +412,6 @@ function sameSharedRows(database: Database, base: Base, sql: typeof sharedSql) {
   });
 }
 
-describe.each(providers)("hand-written shared reads on %s", (provider) => {
-  let scratch: ScratchDatabase;
-  let database: Database;
-  let base: Base;
-  beforeAll(async () => {
-    scratch = await scratchDatabase(provider);
-    database = await openDatabase(scratch.url);
-    base = await writeBase(database);
-  });
-  afterAll(async () => {
-    await database.close();
-    await scratch.drop();
-  });
-
-  test("settings, texts, agreements, recordings, photos and states read exactly what Prisma reads", async () => {
-    await fc.assert(sameSharedRows(database, base, sharedSql), { numRuns: 25 });
-  }, 120_000);
-
-  test.each([
-    ["the oldest text taken as the newest", (sql: typeof sharedSql) => ({ ...sql, newestText: sql.newestText.replace("DESC", "ASC") })],
-    [
-      "agreements needing both member and attendee",
-      (sql: typeof sharedSql) => ({ ...sql, agreements: sql.agreements.replace(" OR ", " AND ") }),
-    ],
-    [
-      "recordings in any status",
-      (sql: typeof sharedSql) => ({ ...sql, recording: sql.recording.replace(`AND r."status" IN (:statuses)`, "") }),
-    ],
-    ["photos of anyone", (sql: typeof sharedSql) => ({ ...sql, photos: sql.photos.replace(` WHERE p."staffId" IN (:ids)`, "") })],
-    [
-      "the session taken for the person",
-      (sql: typeof sharedSql) => ({ ...sql, states: sql.states.replace(`a."sessionId" AS`, `a."id" AS`) }),
-    ],
-  ])(
-    "the property catches a mutation: %s",
-    async (_name, mutate) => {
-      const mutated = mutate(sharedSql);
-      expect(mutated).not.toEqual(sharedSql);
-      expectCaught(await fc.check(sameSharedRows(database, base, mutated), { numRuns: 60 }));
-    },
-    120_000,
-  );
-});
-
 // Who is in the room and who asked for help.
 const roomHistory = fc.record({
   events: fc.array(
@@ -513,44 +469,6 @@ function sameRoomRows(database: Database, base: Base, sql: typeof roomSql) {
     });
   });
 }
-
-describe.each(providers)("hand-written room reads on %s", (provider) => {
-  let scratch: ScratchDatabase;
-  let database: Database;
-  let base: Base;
-  beforeAll(async () => {
-    scratch = await scratchDatabase(provider);
-    database = await openDatabase(scratch.url);
-    base = await writeBase(database);
-  });
-  afterAll(async () => {
-    await database.close();
-    await scratch.drop();
-  });
-
-  test("presence and calls for help read exactly what Prisma reads", async () => {
-    await fc.assert(sameRoomRows(database, base, roomSql), { numRuns: 30 });
-  }, 120_000);
-
-  test.each([
-    [
-      "the room closing read as someone leaving",
-      (sql: typeof roomSql) => ({ ...sql, presence: sql.presence.replace(`, 'left')`, `, 'left', 'room_finished')`) }),
-    ],
-    [
-      "calls newest first",
-      (sql: typeof roomSql) => ({ ...sql, help: sql.help.replace(`h."createdAt", h."id"`, `h."createdAt" DESC, h."id" DESC`) }),
-    ],
-  ])(
-    "the property catches a mutation: %s",
-    async (_name, mutate) => {
-      const mutated = mutate(roomSql);
-      expect(mutated).not.toEqual(roomSql);
-      expectCaught(await fc.check(sameRoomRows(database, base, mutated), { numRuns: 60 }));
-    },
-    120_000,
-  );
-});
 
 // Keep-apart entries in force, and sightings.
 const people = ["p1", "p2", "p3", "p4"];
@@ -614,7 +532,7 @@ function samePeopleRows(database: Database, base: Base, sql: typeof peopleSql) {
   });
 }
 
-describe.each(providers)("hand-written keep-apart and sighting reads on %s", (provider) => {
+describe.each(providers)("hand-written small reads on %s", (provider) => {
   let scratch: ScratchDatabase;
   let database: Database;
   let base: Base;
@@ -627,6 +545,58 @@ describe.each(providers)("hand-written keep-apart and sighting reads on %s", (pr
     await database.close();
     await scratch.drop();
   });
+
+  test("settings, texts, agreements, recordings, photos and states read exactly what Prisma reads", async () => {
+    await fc.assert(sameSharedRows(database, base, sharedSql), { numRuns: 25 });
+  }, 120_000);
+
+  test.each([
+    ["the oldest text taken as the newest", (sql: typeof sharedSql) => ({ ...sql, newestText: sql.newestText.replace("DESC", "ASC") })],
+    [
+      "agreements needing both member and attendee",
+      (sql: typeof sharedSql) => ({ ...sql, agreements: sql.agreements.replace(" OR ", " AND ") }),
+    ],
+    [
+      "recordings in any status",
+      (sql: typeof sharedSql) => ({ ...sql, recording: sql.recording.replace(`AND r."status" IN (:statuses)`, "") }),
+    ],
+    ["photos of anyone", (sql: typeof sharedSql) => ({ ...sql, photos: sql.photos.replace(` WHERE p."staffId" IN (:ids)`, "") })],
+    [
+      "the session taken for the person",
+      (sql: typeof sharedSql) => ({ ...sql, states: sql.states.replace(`a."sessionId" AS`, `a."id" AS`) }),
+    ],
+  ])(
+    "the property catches a mutation: %s",
+    async (_name, mutate) => {
+      const mutated = mutate(sharedSql);
+      expect(mutated).not.toEqual(sharedSql);
+      expectCaught(await fc.check(sameSharedRows(database, base, mutated), { numRuns: 60 }));
+    },
+    120_000,
+  );
+
+  test("presence and calls for help read exactly what Prisma reads", async () => {
+    await fc.assert(sameRoomRows(database, base, roomSql), { numRuns: 30 });
+  }, 120_000);
+
+  test.each([
+    [
+      "the room closing read as someone leaving",
+      (sql: typeof roomSql) => ({ ...sql, presence: sql.presence.replace(`, 'left')`, `, 'left', 'room_finished')`) }),
+    ],
+    [
+      "calls newest first",
+      (sql: typeof roomSql) => ({ ...sql, help: sql.help.replace(`h."createdAt", h."id"`, `h."createdAt" DESC, h."id" DESC`) }),
+    ],
+  ])(
+    "the property catches a mutation: %s",
+    async (_name, mutate) => {
+      const mutated = mutate(roomSql);
+      expect(mutated).not.toEqual(roomSql);
+      expectCaught(await fc.check(sameRoomRows(database, base, mutated), { numRuns: 60 }));
+    },
+    120_000,
+  );
 
   test("keep-apart entries in force and sightings read exactly what Prisma reads", async () => {
     await fc.assert(samePeopleRows(database, base, peopleSql), { numRuns: 30 });
