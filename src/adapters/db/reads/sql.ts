@@ -44,20 +44,46 @@ export const mappedEnums: Record<string, Record<string, string>> = {
  * enum of each column (`"n.type": "ConsentType"`) whose enum has values stored under another name.
  */
 export function byAlias(result: SqlResultSet, enums: Record<string, string> = {}): Record<string, Record<string, unknown>>[] {
-  const renamed = result.columnNames.map((name) => (enums[name] ? mappedEnums[enums[name]] : undefined));
-  const names = result.columnNames.map((name) => {
+  // Worked out once per result, not per row: which columns make up each alias's object.
+  const plan = new Map<string, { index: number; field: string; type: number; renamed?: Record<string, string> }[]>();
+  for (const [index, name] of result.columnNames.entries()) {
     const dot = name.indexOf(".");
-    return [name.slice(0, dot), name.slice(dot + 1)] as const;
-  });
+    const alias = name.slice(0, dot);
+    const column = {
+      index,
+      field: name.slice(dot + 1),
+      type: result.columnTypes[index]!,
+      renamed: enums[name] ? mappedEnums[enums[name]] : undefined,
+    };
+    const parts = plan.get(alias);
+    if (parts) parts.push(column);
+    else plan.set(alias, [column]);
+  }
+  const aliases = [...plan];
   return result.rows.map((row) => {
     const out: Record<string, Record<string, unknown>> = {};
-    for (const [i, [alias, field]] of names.entries()) {
-      out[alias] ??= {};
-      const value = decode(row[i], result.columnTypes[i]!);
-      out[alias][field] = renamed[i]?.[value as string] ?? value;
+    for (const [alias, parts] of aliases) {
+      const object: Record<string, unknown> = {};
+      for (const { index, field, type, renamed } of parts) {
+        const value = decode(row[index], type);
+        object[field] = renamed ? (renamed[value as string] ?? value) : value;
+      }
+      out[alias] = object;
     }
     return out;
   });
+}
+
+/** Each statement's `:name`s in order, and its text for each set of list sizes already seen. */
+const statements = new Map<string, { names: string[]; texts: Map<string, string> }>();
+
+function prepared(sql: string) {
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = { names: [...sql.matchAll(/:(\w+)/g)].map((m) => m[1]!), texts: new Map() };
+    statements.set(sql, statement);
+  }
+  return statement;
 }
 
 /**
@@ -70,14 +96,28 @@ export async function select(
   values: Record<string, string[]>,
   enums: Record<string, string> = {},
 ): Promise<Record<string, Record<string, unknown>>[]> {
-  const args: string[] = [];
-  const text = sql.replace(/:(\w+)/g, (_, name: string) => {
+  const { names, texts } = prepared(sql);
+  const lengths = names.map((name) => {
     const list = values[name];
     if (!list) throw new Error(`select: no values for :${name}`);
-    const from = args.length + 1;
-    args.push(...list);
-    return list.length ? placeholders(queryable, list.length, from) : "NULL";
+    return list.length;
   });
+  const key = `${queryable.provider}:${lengths.join(",")}`;
+  let text = texts.get(key);
+  if (text === undefined) {
+    let at = 0;
+    let from = 1;
+    text = sql.replace(/:(\w+)/g, () => {
+      const count = lengths[at++]!;
+      const marks = count ? placeholders(queryable, count, from) : "NULL";
+      from += count;
+      return marks;
+    });
+    // The list sizes vary (a page refresh reads up to a batch's worth): at most 200 kept, then afresh.
+    if (texts.size >= 200) texts.clear();
+    texts.set(key, text);
+  }
+  const args = names.flatMap((name) => values[name]!);
   const result = await queryable.queryRaw({ sql: text, args, argTypes: args.map(() => ({ scalarType: "string", arity: "scalar" })) });
   return byAlias(result, enums);
 }
