@@ -11,19 +11,31 @@ import { scratchDatabase } from "../test/helpers/db.ts";
 
 /**
  * For the in-process profiles: a scratch database of `provider`, the app on it (not listening),
- * a lead, and a live session of `people` ready to be admitted. `close()` drops it all.
+ * a lead, and a live session of `people` ready to be admitted (`arriving`: who have not opened
+ * their links yet). The per-address limits are lifted: every profile client is one address.
+ * `close()` drops it all.
  */
-export async function profileSetup(provider: Provider, people: number) {
+export async function profileSetup(provider: Provider, people: number, options: { arriving?: boolean } = {}) {
   const scratch = await scratchDatabase(provider);
   const database = await openDatabase(scratch.url);
-  const app = await buildApp({ config: loadConfig({ DATABASE_URL: scratch.url, LOG_LEVEL: "silent", RECONCILE_SECONDS: "0" }), database });
+  const app = await buildApp({
+    config: loadConfig({
+      DATABASE_URL: scratch.url,
+      LOG_LEVEL: "silent",
+      RECONCILE_SECONDS: "0",
+      LINK_RATE_LIMIT: "10000000",
+      PAGES_PER_ADDRESS: "10000000",
+    }),
+    database,
+  });
   const staff = await createStaff(
     storeOf(database),
     { email: "lead@bench.example", name: "Lead", password: "bench password 12345", roles: ["staff"] },
     null,
   );
-  const session = await liveSession(database, staff.id, people, new Date());
+  const session = await liveSession(database, staff.id, people, new Date(), options);
   return {
+    app,
     ctx: app.ctx,
     staff,
     session,

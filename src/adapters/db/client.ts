@@ -64,13 +64,15 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
   // Prisma's defaults (2 s to get a connection, 5 s to finish) fail requests under bursts of
   // load; decisions are short, but they queue behind one session's lock.
   let connected: SqlDriverAdapter | undefined;
-  const adapter = await adapterFactory(url, (a) => {
+  let direct: Parameters<typeof bindClient>[2];
+  const adapter = await adapterFactory(url, (a, d) => {
     connected = a;
+    direct = d;
   });
   const db = new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 20_000 } });
   await db.$connect();
   if (!connected) throw new Error("openDatabase: the driver adapter did not connect");
-  const transactions = bindClient(db, connected);
+  const transactions = bindClient(db, connected, direct);
   if (provider === "sqlite") {
     // WAL lets readers run beside the writer; synchronous=FULL because these rows are
     // safeguarding records: a power cut must not lose a committed admission or consent.

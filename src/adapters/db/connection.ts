@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type { PrismaPg } from "@prisma/adapter-pg";
-import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
+import type { SqlDriverAdapter, SqlQuery, SqlResultSet } from "@prisma/driver-adapter-utils";
 import type { Database as SqliteDatabase } from "better-sqlite3";
 import type { PoolConfig } from "pg";
 import { parseIntoClientConfig } from "pg-connection-string";
@@ -35,7 +35,7 @@ export function pgConfig(url: string, database?: string): PoolConfig {
  */
 export async function adapterFactory(
   url: string,
-  onConnect: (adapter: SqlDriverAdapter) => void = () => {},
+  onConnect: (adapter: SqlDriverAdapter, direct?: (query: SqlQuery) => SqlResultSet | null) => void = () => {},
 ): Promise<PrismaBetterSqlite3 | PrismaPg> {
   if (providerOf(url) === "sqlite") {
     const { PrismaBetterSqlite3 } = await import("@prisma/adapter-better-sqlite3");
@@ -47,9 +47,9 @@ export async function adapterFactory(
     class SqliteAdapterFactory extends PrismaBetterSqlite3 {
       override async connect() {
         const adapter = await super.connect();
-        reuseStatements((adapter as unknown as { client: SqliteDatabase }).client);
+        const statements = reuseStatements((adapter as unknown as { client: SqliteDatabase }).client);
         Object.assign(adapter, { getConnectionInfo: () => ({ maxBindValues: 32_766, supportsRelationJoins: false }) });
-        onConnect(adapter);
+        onConnect(adapter, statements.read);
         return adapter;
       }
     }

@@ -4,10 +4,13 @@
 // A hand-written read runs on the same connection, in the same transaction, as the Prisma client
 // it is asked with: `queryableOf(tx)` inside `database.transaction`, `queryableOf(db)` outside.
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { SqlDriverAdapter, SqlQueryable, Transaction } from "@prisma/driver-adapter-utils";
+import type { SqlDriverAdapter, SqlQuery, SqlQueryable, SqlResultSet, Transaction } from "@prisma/driver-adapter-utils";
+
+/** What a hand-written read needs of a connection: a `queryRaw` as the adapter's, and its SQL dialect. */
+export type Reader = Pick<SqlQueryable, "provider" | "queryRaw">;
 
 /** The adapter (for the client) or the adapter's transaction (for a transaction's client). */
-const queryables = new WeakMap<object, SqlQueryable>();
+const queryables = new WeakMap<object, Reader>();
 
 /**
  * PostgreSQL: the adapter transaction started for the `database.transaction` running in this async
@@ -33,12 +36,29 @@ export function recordTransactions<A extends SqlDriverAdapter>(adapter: A): A {
 
 /**
  * Registers a Prisma client's adapter; returns how its transactions are paired with their
- * clients: `open` wraps the `$transaction` call, `bind` is called first thing inside it.
+ * clients: `open` wraps the `$transaction` call, `bind` is called first thing inside it. On
+ * SQLite, `direct` runs the reads on the driver (sqlite-statements.ts), on the adapter's one
+ * connection; a read it cannot take, or one that fails, goes to the adapter (whose errors are
+ * the ones the rest of the code knows).
  */
-export function bindClient(client: object, adapter: SqlDriverAdapter) {
+export function bindClient(client: object, adapter: SqlDriverAdapter, direct?: (query: SqlQuery) => SqlResultSet | null) {
+  if (adapter.provider === "sqlite") {
+    const reader: Reader = {
+      provider: "sqlite",
+      async queryRaw(query) {
+        try {
+          const result = direct?.(query);
+          if (result) return result;
+        } catch {
+          // Asked again of the adapter, below, for its error.
+        }
+        return adapter.queryRaw(query);
+      },
+    };
+    queryables.set(client, reader);
+    return { open: <T>(run: () => Promise<T>) => run(), bind: (tx: object) => queryables.set(tx, reader) };
+  }
   queryables.set(client, adapter);
-  if (adapter.provider === "sqlite")
-    return { open: <T>(run: () => Promise<T>) => run(), bind: (tx: object) => queryables.set(tx, adapter) };
   return {
     open: <T>(run: () => Promise<T>) => starting.run({}, run),
     bind(tx: object) {
@@ -49,8 +69,8 @@ export function bindClient(client: object, adapter: SqlDriverAdapter) {
   };
 }
 
-/** The adapter queryable under a Prisma client or transaction client: the same connection. */
-export function queryableOf(client: object): SqlQueryable {
+/** The reader under a Prisma client or transaction client: the same connection. */
+export function queryableOf(client: object): Reader {
   const queryable = queryables.get(client);
   if (!queryable) throw new Error("queryableOf: a Prisma client not opened through openDatabase");
   return queryable;

@@ -3,7 +3,7 @@
 // newest invite link in one; their consents with any withdrawal in the other. The same rows as
 // facts.ts's `findAttendeesThroughPrisma` (nine statements through Prisma on SQLite), which stays
 // as the reference: test/adapters/db/reads.test.ts holds the two equal over random histories.
-import type { SqlQueryable } from "@prisma/driver-adapter-utils";
+import type { Reader } from "../driver.ts";
 import {
   AttendeeScalarFieldEnum,
   CarerConfirmationScalarFieldEnum,
@@ -45,7 +45,7 @@ ORDER BY n."createdAt", n."id"`,
 };
 
 /** `{ …attendee, session: { …, lead, second }, member: { …, consents }, confirmations, links }` per id found. */
-export async function readAttendees(queryable: SqlQueryable, ids: string[], sql = attendeeSql): Promise<Record<string, unknown>[]> {
+export async function readAttendees(queryable: Reader, ids: string[], sql = attendeeSql): Promise<Record<string, unknown>[]> {
   if (ids.length === 0) return [];
   const people = await select(queryable, sql.people, { ids });
   const memberIds = [...new Set(people.flatMap((p) => (p.m!.id === null ? [] : [p.m!.id as string])))];

@@ -2,7 +2,7 @@
 // statement (three through Prisma on SQLite). Every page asks this first, once per request.
 // links.ts's `findLinksThroughPrisma` is the reference; test/adapters/db/reads.test.ts holds the
 // two equal over random histories.
-import type { SqlQueryable } from "@prisma/driver-adapter-utils";
+import type { Reader } from "../driver.ts";
 import { LinkScalarFieldEnum } from "../generated/sqlite/internal/prismaNamespace.ts";
 import { columns, select } from "./sql.ts";
 
@@ -14,7 +14,7 @@ WHERE k."tokenHash" IN (:hashes)
 ORDER BY k."id"`;
 
 /** `{ …link, attendee: { id, sessionId, session: { status, cancelledAt } } }` per hash found. */
-export async function readLinks(queryable: SqlQueryable, hashes: string[], sql = linkSql): Promise<Record<string, unknown>[]> {
+export async function readLinks(queryable: Reader, hashes: string[], sql = linkSql): Promise<Record<string, unknown>[]> {
   if (hashes.length === 0) return [];
   return (await select(queryable, sql, { hashes })).map(({ k, a, s }) => ({ ...k, attendee: { ...a, session: s } }));
 }

@@ -2,7 +2,7 @@
 // statement; the times are compared here, not in SQL (SQLite keeps times as text in Prisma's
 // format), so the only arguments bound are ids. test/adapters/db/reads.test.ts holds each equal
 // to the Prisma read it replaced (written out there) over random histories.
-import type { SqlQueryable } from "@prisma/driver-adapter-utils";
+import type { Reader } from "../driver.ts";
 import { select } from "./sql.ts";
 
 export const peopleSql = {
@@ -20,7 +20,7 @@ ORDER BY w."createdAt", w."id"`,
 type PersonType = "member" | "volunteer" | "staff";
 
 /** Keep-apart entries not ended and still in force at `now` that name any of these people's ids. */
-export async function readKeepApart(queryable: SqlQueryable, ids: string[], now: Date, sql = peopleSql) {
+export async function readKeepApart(queryable: Reader, ids: string[], now: Date, sql = peopleSql) {
   if (ids.length === 0) return [];
   const found = await select(queryable, sql.keepApart, { a: ids, b: ids });
   return found.flatMap(({ k }) => {
@@ -30,7 +30,7 @@ export async function readKeepApart(queryable: SqlQueryable, ids: string[], now:
 }
 
 /** When each of these people was seen by staff, oldest first. */
-export async function readSightings(queryable: SqlQueryable, attendeeIds: string[], sql = peopleSql) {
+export async function readSightings(queryable: Reader, attendeeIds: string[], sql = peopleSql) {
   if (attendeeIds.length === 0) return [];
   const found = await select(queryable, sql.seen, { ids: attendeeIds });
   return found.map(({ w }) => w as { attendeeId: string; staffId: string; createdAt: Date });

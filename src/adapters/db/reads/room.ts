@@ -1,7 +1,7 @@
 // Who is in a session's room and who has asked for help: read for every page refresh and every
 // admission. One statement each (help was two through Prisma). test/adapters/db/reads.test.ts
 // holds each equal to the Prisma read it replaced (written out there) over random histories.
-import type { SqlQueryable } from "@prisma/driver-adapter-utils";
+import type { Reader } from "../driver.ts";
 import { select } from "./sql.ts";
 
 export const roomSql = {
@@ -15,14 +15,14 @@ ORDER BY h."createdAt", h."id"`,
 };
 
 /** A session's joined and left events, oldest first. */
-export async function readPresence(queryable: SqlQueryable, sessionId: string, sql = roomSql) {
+export async function readPresence(queryable: Reader, sessionId: string, sql = roomSql) {
   return (await select(queryable, sql.presence, { session: [sessionId] })).map(
     ({ p }) => p as { identity: string; event: "joined" | "left" },
   );
 }
 
 /** These people's calls for help, oldest first, each with who answered it. */
-export async function readHelp(queryable: SqlQueryable, attendeeIds: string[], sql = roomSql) {
+export async function readHelp(queryable: Reader, attendeeIds: string[], sql = roomSql) {
   if (attendeeIds.length === 0) return [];
   return (await select(queryable, sql.help, { ids: attendeeIds })).map(({ h, a }) => ({
     attendeeId: h!.attendeeId as string,

@@ -3,7 +3,7 @@
 // photo there is, where a person stands. Each is one statement, like Prisma's, without Prisma's
 // interpreter (≈ 0.3 ms each; a page made a dozen of them). test/adapters/db/reads.test.ts holds
 // each equal to the Prisma read it replaced (written out there) over random histories.
-import type { SqlQueryable } from "@prisma/driver-adapter-utils";
+import type { Reader } from "../driver.ts";
 import type { AttendeeState } from "../generated/sqlite/enums.ts";
 import { GuidelinesVersionScalarFieldEnum, SettingsScalarFieldEnum } from "../generated/sqlite/internal/prismaNamespace.ts";
 import { columns, select } from "./sql.ts";
@@ -18,34 +18,34 @@ export const sharedSql = {
   states: `SELECT a."id" AS "a.id", a."sessionId" AS "a.sessionId", a."state" AS "a.state" FROM "Attendee" a WHERE a."id" IN (:ids) ORDER BY a."id"`,
 };
 
-export async function readSettingsRow(queryable: SqlQueryable, id: string, sql = sharedSql) {
+export async function readSettingsRow(queryable: Reader, id: string, sql = sharedSql) {
   return (await select(queryable, sql.settings, { id: [id] }))[0]?.s ?? null;
 }
 
-export async function readNewestText(queryable: SqlQueryable, audience: string, sql = sharedSql) {
+export async function readNewestText(queryable: Reader, audience: string, sql = sharedSql) {
   return (await select(queryable, sql.newestText, { audience: [audience] }))[0]?.g ?? null;
 }
 
 /** Every agreement by these members (carried over between sessions) or these attendees. */
-export async function readAgreements(queryable: SqlQueryable, memberIds: string[], attendeeIds: string[], sql = sharedSql) {
+export async function readAgreements(queryable: Reader, memberIds: string[], attendeeIds: string[], sql = sharedSql) {
   const found = await select(queryable, sql.agreements, { members: memberIds, attendees: attendeeIds });
   return found.map(({ g }) => g as { memberId: string | null; attendeeId: string; version: number });
 }
 
 /** Which of these sessions have a recording in one of these statuses. */
-export async function readRecordingSessions(queryable: SqlQueryable, sessionIds: string[], statuses: readonly string[], sql = sharedSql) {
+export async function readRecordingSessions(queryable: Reader, sessionIds: string[], statuses: readonly string[], sql = sharedSql) {
   if (sessionIds.length === 0) return new Set<string>();
   const found = await select(queryable, sql.recording, { ids: sessionIds, statuses: [...statuses] });
   return new Set(found.map(({ r }) => r!.sessionId as string));
 }
 
 /** Which of these members of staff have a photo. */
-export async function readPhotoOwners(queryable: SqlQueryable, staffIds: string[], sql = sharedSql) {
+export async function readPhotoOwners(queryable: Reader, staffIds: string[], sql = sharedSql) {
   return new Set((await select(queryable, sql.photos, { ids: staffIds })).map(({ p }) => p!.staffId as string));
 }
 
 /** Where each of these people stands, by id. */
-export async function readAttendeeStates(queryable: SqlQueryable, ids: string[], sql = sharedSql) {
+export async function readAttendeeStates(queryable: Reader, ids: string[], sql = sharedSql) {
   const found = await select(queryable, sql.states, { ids });
   return found.map(({ a }) => a as { id: string; sessionId: string; state: AttendeeState });
 }

@@ -1,7 +1,8 @@
 // What the hand-written reads share: column lists taken from the Prisma model (so the model and its
 // migrations stay the one source of the schema), placeholders in each provider's style, and values
 // decoded as the Prisma client decodes them, by the column types the adapter reports.
-import { ColumnTypeEnum, type SqlQueryable, type SqlResultSet } from "@prisma/driver-adapter-utils";
+import { ColumnTypeEnum, type SqlResultSet } from "@prisma/driver-adapter-utils";
+import type { Reader } from "../driver.ts";
 
 /** `t."f" AS "t.f"` for each field: a joined row's columns, told apart by their table's alias. */
 export function columns(alias: string, fields: Record<string, string>): string {
@@ -11,7 +12,7 @@ export function columns(alias: string, fields: Record<string, string>): string {
 }
 
 /** Placeholders for `count` values, numbered from `from` on PostgreSQL, `?` on SQLite. */
-function placeholders(queryable: SqlQueryable, count: number, from = 1): string {
+function placeholders(queryable: Reader, count: number, from = 1): string {
   return Array.from({ length: count }, (_, i) => (queryable.provider === "postgres" ? `$${from + i}` : "?")).join(", ");
 }
 
@@ -91,7 +92,7 @@ function prepared(sql: string) {
  * returns its rows by alias, decoded (`enums` as for byAlias).
  */
 export async function select(
-  queryable: SqlQueryable,
+  queryable: Reader,
   sql: string,
   values: Record<string, string[]>,
   enums: Record<string, string> = {},
