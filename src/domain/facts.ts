@@ -190,7 +190,7 @@ function bySession<T>(items: T[], sessionOf: (item: T) => string): T[][] {
  * person asks with their own link; otherwise each person's current invite link is judged.
  */
 export async function gatherAdmitFactsMany(
-  { tx, now }: Uow,
+  { tx, now }: Pick<Uow, "tx" | "now">,
   rows: AttendeeRow[],
   stage: AdmitStage,
   actorFor: (a: AttendeeRow, index: number) => StaffActor | null,
@@ -229,7 +229,7 @@ export async function gatherAdmitFactsMany(
  * new one of the same person differ.
  */
 export async function gatherAdmitFactsEach<T extends { attendee: AttendeeRow }>(
-  uow: Uow,
+  uow: Pick<Uow, "tx" | "now">,
   items: T[],
   stage: AdmitStage,
   actorFor: (item: T) => StaffActor | null,

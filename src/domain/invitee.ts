@@ -193,10 +193,20 @@ async function enterInTx(
  * "share" (minting tokens, refreshing pages) lets such readers run side by side; "update"
  * (entering the waiting room) writes. Tokens that name no invite link are left out.
  */
-export async function openLinksLocked({ tx, lockSession }: Uow, tokens: string[], mode: "share" | "update" = "share") {
+export function openLinksLocked({ tx, lockSession }: Uow, tokens: string[], mode: "share" | "update" = "share") {
+  return openLinks(tx, tokens, async (sessionIds) => {
+    for (const sessionId of sessionIds) await lockSession(sessionId, mode);
+  });
+}
+
+/**
+ * Invite links by token, each with its attendee (tokens unknown as invite links left out); `lock`
+ * is given the links' sessions, in order, before the attendees are read.
+ */
+export async function openLinks(tx: Tx, tokens: string[], lock?: (sessionIds: string[]) => Promise<void>) {
   const hashes = new Map(tokens.map((t) => [hashToken(t), t]));
   const links = (await findLinks(tx, [...hashes.keys()])).filter((l) => l.kind === "invite");
-  for (const sessionId of [...new Set(links.map((l) => l.attendee.sessionId))].sort()) await lockSession(sessionId, mode);
+  await lock?.([...new Set(links.map((l) => l.attendee.sessionId))].sort());
   const rows = new Map((await findAttendees(tx, [...new Set(links.map((l) => l.attendeeId))])).map((a) => [a.id, a]));
   return new Map(links.map((link) => [hashes.get(link.tokenHash)!, { link, attendee: rows.get(link.attendeeId)! }]));
 }

@@ -13,7 +13,7 @@ import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
 import { type AttendeeRow, findAttendees, gatherAdmitFactsEach, gatherAdmitFactsMany, linkFacts, sessionsRecording } from "./facts.ts";
 import { helpStates, openCalls } from "./help.ts";
-import { connectManyInTx, linkNotFound, linkRevoked, openLinksLocked, revokedWords } from "./invitee.ts";
+import { connectManyInTx, linkNotFound, linkRevoked, openLinks, openLinksLocked, revokedWords } from "./invitee.ts";
 import { findLink } from "./links.ts";
 import { publishArrival } from "./notify.ts";
 import { currentRecording } from "./recording/egress.ts";
@@ -22,6 +22,7 @@ import { seenBy } from "./seen.ts";
 import { findSession, viewSession } from "./sessions.ts";
 import { readSettings } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
+import type { Uow } from "./unit-of-work.ts";
 import { dayWords, timeWords } from "./words.ts";
 
 /** "The group starts on Tuesday 3 March at 2pm." in the organisation's time zone. */
@@ -33,84 +34,99 @@ const cancelledWords = "This group is cancelled. It will not happen.";
 
 const waitingActor = { staffId: "", active: true, isLead: true, isAssigned: true };
 
+type Opened = Awaited<ReturnType<typeof openLinks>>;
+
 /**
- * The current state of many waiting pages, read in one transaction: each person decided on
- * their own facts by the policy engine, the shared facts read once, tokens minted only for those
- * whose admission holds now. Tokens unknown as invite links are left out of the answer.
+ * The current state of many waiting pages: each person decided on their own facts by the policy
+ * engine, the shared facts read once, tokens minted only for those whose admission holds now.
+ * Tokens unknown as invite links are left out of the answer.
+ *
+ * A token is decided and recorded in a transaction. Telling everyone else why they wait (or that
+ * they were refused, or the group ended) decides and records nothing, so when nobody among the
+ * pages is admitted their states are read without one, as the invite page is: most refreshes,
+ * and every page opening at the top of the hour, where the transaction itself cost more than
+ * the reads (bench/history.md). Someone admitted after that read is refreshed again by the news
+ * of it, and then has their token through the transaction.
  */
 export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string, PageState>> {
-  return ctx.transaction(async (uow) => {
-    const { tx } = uow;
-    const opened = await openLinksLocked(uow, tokens);
-    const refused = [...opened.values()].flatMap((o) => (o.attendee.state === "refused" ? [o.attendee.id] : []));
-    // Most refreshes are of people waiting or admitted: no statement for the refusal messages.
-    const refusals = refused.length
-      ? await tx.admissionDecision.findMany({ where: { attendeeId: { in: refused }, action: "refuse" }, orderBy: { createdAt: "asc" } })
-      : [];
-    const refusal = new Map(refusals.map((r) => [r.attendeeId, r.message]));
+  const db = ctx.database.db;
+  const opened = await openLinks(db, tokens);
+  if (![...opened.values()].some((o) => o.attendee.state === "admitted")) return statesOf(ctx, { tx: db, now: ctx.now() }, opened);
+  return ctx.transaction(async (uow) => statesOf(ctx, uow, await openLinksLocked(uow, tokens), uow));
+}
 
-    const states = new Map<string, Omit<PageState, "recording">>();
-    const admitted: { token: string; link: { revokedAt: Date | null }; attendee: AttendeeRow }[] = [];
-    const waiting: { token: string; attendee: AttendeeRow }[] = [];
-    for (const [token, { link, attendee }] of opened) {
-      if (attendee.session.status === "ended")
-        states.set(token, {
-          type: "state",
-          state: "ended",
-          reasons: [attendee.session.cancelledAt ? cancelledWords : "The group has finished."],
-        });
-      else if (linkFacts(attendee, link).revoked) states.set(token, { type: "state", state: "ended", reasons: [revokedWords] });
-      else if (attendee.state === "refused")
-        states.set(token, { type: "state", state: "refused", message: refusal.get(attendee.id) ?? "Staff cannot let you in today." });
-      else if (attendee.state === "removed")
-        states.set(token, { type: "state", state: "refused", message: "Staff have asked you to leave the group." });
-      else if (attendee.state === "admitted") admitted.push({ token, link, attendee });
-      else waiting.push({ token, attendee });
-    }
+/** The states of opened pages; `uow`, the transaction that mints tokens, when any is admitted. */
+async function statesOf(ctx: Ctx, reading: Pick<Uow, "tx" | "now">, opened: Opened, uow?: Uow): Promise<Map<string, PageState>> {
+  const { tx } = reading;
+  const refused = [...opened.values()].flatMap((o) => (o.attendee.state === "refused" ? [o.attendee.id] : []));
+  // Most refreshes are of people waiting or admitted: no statement for the refusal messages.
+  const refusals = refused.length
+    ? await tx.admissionDecision.findMany({ where: { attendeeId: { in: refused }, action: "refuse" }, orderBy: { createdAt: "asc" } })
+    : [];
+  const refusal = new Map(refusals.map((r) => [r.attendeeId, r.message]));
 
-    const connections = await connectManyInTx(ctx, uow, admitted);
-    for (const [i, c] of connections.entries()) {
-      const { attendee } = admitted[i]!;
-      if (c.ok) ctx.metrics.tokenOnPage(`${attendee.id}:${attendee.admissionSeq}`, attendee.stateChangedAt, uow.now);
-      states.set(
-        admitted[i]!.token,
-        c.ok
-          ? { type: "state", state: "admitted", token: c.participant_token, livekitUrl: c.server_url }
-          : // Admitted, but something changed since (a carer withdrew, staff left): still waiting.
-            { type: "state", state: "waiting", reasons: easyReasons(c.checks), ...agreement(c.checks) },
-      );
-    }
-    // Why they wait: the admission is previewed as if staff were letting them in now.
-    const facts = await gatherAdmitFactsEach(uow, waiting, "admit", () => waitingActor);
-    const seen = await seenBy(
-      tx,
-      waiting.map((w) => w.attendee),
-    );
-    for (const [i, { token, attendee }] of waiting.entries()) {
-      const checks = decideAdmission(facts[i]!).checks;
-      const reasons = easyReasons(checks, false);
-      if (attendee.session.status === "scheduled") reasons.push(startsSentence(attendee.session.startsAt, facts[i]!.agreedHours.timeZone));
-      if (reasons.length === 0) reasons.push("Staff will let you in soon.");
-      const by = seen.get(attendee.id);
+  const states = new Map<string, Omit<PageState, "recording">>();
+  const admitted: { token: string; link: { revokedAt: Date | null }; attendee: AttendeeRow }[] = [];
+  const waiting: { token: string; attendee: AttendeeRow }[] = [];
+  for (const [token, { link, attendee }] of opened) {
+    if (attendee.session.status === "ended")
       states.set(token, {
         type: "state",
-        state: attendee.state === "returned" ? "returned" : "waiting",
-        reasons,
-        ...agreement(checks),
-        ...(by ? { seenBy: by } : {}),
+        state: "ended",
+        reasons: [attendee.session.cancelledAt ? cancelledWords : "The group has finished."],
       });
-    }
-    const sessionOf = (token: string) => opened.get(token)!.attendee.sessionId;
-    const attendeeOf = (token: string) => opened.get(token)!.attendee.id;
-    const recording = await sessionsRecording(tx, [...new Set([...states.keys()].map(sessionOf))]);
-    const help = await helpStates(tx, [...states.keys()].map(attendeeOf));
-    return new Map(
-      [...states].map(([token, state]) => {
-        const call = help.get(attendeeOf(token));
-        return [token, { ...state, recording: recording.has(sessionOf(token)), ...(call ? { help: call } : {}) }];
-      }),
+    else if (linkFacts(attendee, link).revoked) states.set(token, { type: "state", state: "ended", reasons: [revokedWords] });
+    else if (attendee.state === "refused")
+      states.set(token, { type: "state", state: "refused", message: refusal.get(attendee.id) ?? "Staff cannot let you in today." });
+    else if (attendee.state === "removed")
+      states.set(token, { type: "state", state: "refused", message: "Staff have asked you to leave the group." });
+    else if (attendee.state === "admitted") admitted.push({ token, link, attendee });
+    else waiting.push({ token, attendee });
+  }
+
+  if (admitted.length && !uow) throw new Error("pageStates: a token is minted only in a transaction");
+  const connections = uow ? await connectManyInTx(ctx, uow, admitted) : [];
+  for (const [i, c] of connections.entries()) {
+    const { attendee } = admitted[i]!;
+    if (c.ok) ctx.metrics.tokenOnPage(`${attendee.id}:${attendee.admissionSeq}`, attendee.stateChangedAt, reading.now);
+    states.set(
+      admitted[i]!.token,
+      c.ok
+        ? { type: "state", state: "admitted", token: c.participant_token, livekitUrl: c.server_url }
+        : // Admitted, but something changed since (a carer withdrew, staff left): still waiting.
+          { type: "state", state: "waiting", reasons: easyReasons(c.checks), ...agreement(c.checks) },
     );
-  });
+  }
+  // Why they wait: the admission is previewed as if staff were letting them in now.
+  const facts = await gatherAdmitFactsEach(reading, waiting, "admit", () => waitingActor);
+  const seen = await seenBy(
+    tx,
+    waiting.map((w) => w.attendee),
+  );
+  for (const [i, { token, attendee }] of waiting.entries()) {
+    const checks = decideAdmission(facts[i]!).checks;
+    const reasons = easyReasons(checks, false);
+    if (attendee.session.status === "scheduled") reasons.push(startsSentence(attendee.session.startsAt, facts[i]!.agreedHours.timeZone));
+    if (reasons.length === 0) reasons.push("Staff will let you in soon.");
+    const by = seen.get(attendee.id);
+    states.set(token, {
+      type: "state",
+      state: attendee.state === "returned" ? "returned" : "waiting",
+      reasons,
+      ...agreement(checks),
+      ...(by ? { seenBy: by } : {}),
+    });
+  }
+  const sessionOf = (token: string) => opened.get(token)!.attendee.sessionId;
+  const attendeeOf = (token: string) => opened.get(token)!.attendee.id;
+  const recording = await sessionsRecording(tx, [...new Set([...states.keys()].map(sessionOf))]);
+  const help = await helpStates(tx, [...states.keys()].map(attendeeOf));
+  return new Map(
+    [...states].map(([token, state]) => {
+      const call = help.get(attendeeOf(token));
+      return [token, { ...state, recording: recording.has(sessionOf(token)), ...(call ? { help: call } : {}) }];
+    }),
+  );
 }
 
 function agreement(checks: Check[]): { needsAgreement?: true } {

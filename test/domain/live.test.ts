@@ -46,6 +46,28 @@ describe.each(providers)("live pages on %s", (provider) => {
     expect(states.get(refused.invite)).toEqual({ type: "state", state: "refused", message: "Not today, sorry.", recording: false });
   });
 
+  it("waiting pages are told why they wait without a transaction; a token only ever comes from one", async () => {
+    const member = await addMember(org, { name: "Gus" });
+    const waiting = (await schedule(org, [member.id])).attendees[0]!;
+    await enterWaiting(org, waiting.invite);
+    const { s, a } = await readyToAdmit(org, { name: "Hal" });
+    let transactions = 0;
+    const counted: Ctx = {
+      ...ctx,
+      transaction: (work, options) => {
+        transactions++;
+        return ctx.transaction(work, options);
+      },
+    };
+    expect((await pageStates(counted, [waiting.invite, a.invite])).get(a.invite)).toMatchObject({ state: "waiting" });
+    expect(transactions).toBe(0);
+    await act(s.id, a.id, "admit");
+    const states = await pageStates(counted, [waiting.invite, a.invite]);
+    expect(states.get(a.invite)).toMatchObject({ state: "admitted", token: expect.any(String) });
+    expect(states.get(waiting.invite)).toMatchObject({ state: "waiting" });
+    expect(transactions).toBe(1);
+  });
+
   it("a page for an ended session or a reissued link is told so, and the socket's owner check refuses it", async () => {
     const member = await addMember(org, { name: "Dan" });
     const s = await schedule(org, [member.id]);
