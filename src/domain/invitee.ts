@@ -140,41 +140,59 @@ const enterTogether = groupCommit<Ctx, Entry, Awaited<ReturnType<typeof enterInT
         "update",
       );
       const answers: Settled<Awaited<ReturnType<typeof enterInTx>>>[] = [];
+      const writes: EntryWrites = { agreements: [], arrivals: [] };
       for (const entry of entries) {
         const invite = opened.get(entry.token);
         // A refusal (an unknown or dead link) is decided before anything is written: it is that
         // entry's answer, and the others go on in the same transaction.
         try {
           if (!invite) throw linkNotFound();
-          answers.push(settle.value(await enterInTx(uow, invite, entry.agreedToGuidelines)));
+          answers.push(settle.value(await enterInTx(uow, invite, entry.agreedToGuidelines, writes)));
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
           answers.push(settle.error(err));
         }
       }
+      // Everyone's rows in two statements, not two each: each entry was decided on facts no
+      // other entry of the batch writes (each person is in the batch once; their session locked).
+      const { tx, now } = uow;
+      if (writes.agreements.length) await tx.guidelinesAgreement.createMany({ data: writes.agreements });
+      if (writes.arrivals.length)
+        await tx.attendee.updateMany({
+          where: { id: { in: writes.arrivals }, state: "invited" },
+          data: { state: "waiting", stateChangedAt: now },
+        });
       return answers;
     }),
 });
 
-/** One entry, in the batch's transaction with its session locked. */
+/** What a batch of entries writes, gathered as each is decided. */
+type EntryWrites = {
+  agreements: { attendeeId: string; memberId: string | null; version: number }[];
+  /** People entering the waiting room. */
+  arrivals: string[];
+};
+
+/** One entry, in the batch's transaction with its session locked; its rows go into `writes`. */
 async function enterInTx(
-  { tx, now, audit }: Uow,
+  { tx, audit }: Uow,
   { link, attendee }: { link: { revokedAt: Date | null }; attendee: AttendeeRow },
   agreedToGuidelines: boolean,
+  writes: EntryWrites,
 ) {
   const { settings, guidelines, facts, decision } = await enterFacts(tx, link, attendee, agreedToGuidelines);
   if (!decision.allowed) return { ok: false as const, checks: decision.checks };
 
   const by = { actorType: "attendee" as const, actorId: attendee.id, sessionId: attendee.sessionId, subjectId: attendee.id };
   if (agreedToGuidelines && facts.agreedGuidelinesVersion !== guidelines.version) {
-    await tx.guidelinesAgreement.create({ data: { attendeeId: attendee.id, memberId: attendee.memberId, version: guidelines.version } });
+    writes.agreements.push({ attendeeId: attendee.id, memberId: attendee.memberId, version: guidelines.version });
     await audit.append({ ...by, action: "guidelines.agreed", data: { version: guidelines.version } });
   }
   let state = attendee.state;
   // Only someone not yet in the waiting room enters it; a refused, admitted or removed
   // person reopening their page keeps the state staff gave them.
   if (state === "invited") {
-    await tx.attendee.update({ where: { id: attendee.id }, data: { state: "waiting", stateChangedAt: now } });
+    writes.arrivals.push(attendee.id);
     await audit.append({ ...by, action: "waiting.entered" });
     state = "waiting";
   }

@@ -76,6 +76,15 @@ describe.each(providers)("invite links on %s", (provider) => {
     for (const answer of answers.slice(6)) expect(answer).toMatchObject({ status: "rejected", reason: { statusCode: 404 } });
     for (const a of everyone.slice(1)) expect(await auditCount(a.id, "waiting.entered")).toBe(1);
     expect(await auditCount(everyone[0]!.id, "waiting.entered")).toBe(0);
+    // What was stored, as each was decided: the batch writes its rows together.
+    const db = org.t.database.db;
+    const stored = await db.attendee.findMany({ where: { id: { in: everyone.map((a) => a.id) } }, include: { agreements: true } });
+    const of = (id: string) => stored.find((row) => row.id === id)!;
+    expect(of(everyone[0]!.id)).toMatchObject({ state: "invited", agreements: [] });
+    for (const a of everyone.slice(1)) {
+      expect(of(a.id)).toMatchObject({ state: "waiting", stateChangedAt: ctx.now() });
+      expect(of(a.id).agreements).toEqual([expect.objectContaining({ attendeeId: a.id, version: expect.any(Number) })]);
+    }
   });
 
   it("someone staff refused who opens their link again stays refused", async () => {
