@@ -65,10 +65,15 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
   // load; decisions are short, but they queue behind one session's lock.
   let connected: SqlDriverAdapter | undefined;
   let direct: Parameters<typeof bindClient>[2];
-  const adapter = await adapterFactory(url, (a, d) => {
-    connected = a;
-    direct = d;
-  });
+  let closed = false;
+  const adapter = await adapterFactory(
+    url,
+    (a, d) => {
+      connected = a;
+      direct = d;
+    },
+    () => closed,
+  );
   const db = new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 20_000 } });
   await db.$connect();
   if (!connected) throw new Error("openDatabase: the driver adapter did not connect");
@@ -105,6 +110,9 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
       const applied = new Set(rows.map((r) => r.migration_name));
       return expected.every((name) => applied.has(name));
     },
-    close: () => db.$disconnect(),
+    close: () => {
+      closed = true;
+      return db.$disconnect();
+    },
   };
 }

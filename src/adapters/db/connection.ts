@@ -36,7 +36,14 @@ export function pgConfig(url: string, database?: string): PoolConfig {
 export async function adapterFactory(
   url: string,
   onConnect: (adapter: SqlDriverAdapter, direct?: (query: SqlQuery) => SqlResultSet | null) => void = () => {},
+  closed: () => boolean = () => false,
 ): Promise<PrismaBetterSqlite3 | PrismaPg> {
+  // The Prisma client connects again by itself when asked anything after `$disconnect`: work
+  // still running as the app closes would open a pool that nobody closes (seen as connections
+  // left open on a PostgreSQL database after the app had closed). A closed database stays closed.
+  const refuseIfClosed = () => {
+    if (closed()) throw new Error("The database has been closed");
+  };
   if (providerOf(url) === "sqlite") {
     const { PrismaBetterSqlite3 } = await import("@prisma/adapter-better-sqlite3");
     /**
@@ -46,6 +53,7 @@ export async function adapterFactory(
      */
     class SqliteAdapterFactory extends PrismaBetterSqlite3 {
       override async connect() {
+        refuseIfClosed();
         const adapter = await super.connect();
         const statements = reuseStatements((adapter as unknown as { client: SqliteDatabase }).client);
         Object.assign(adapter, { getConnectionInfo: () => ({ maxBindValues: 32_766, supportsRelationJoins: false }) });
@@ -62,6 +70,7 @@ export async function adapterFactory(
   const { PrismaPg } = await import("@prisma/adapter-pg");
   class PgAdapterFactory extends PrismaPg {
     override async connect() {
+      refuseIfClosed();
       const adapter = await super.connect();
       onConnect(recordTransactions(adapter));
       return adapter;

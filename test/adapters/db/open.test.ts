@@ -3,10 +3,12 @@
 // pending, so the schema engine's exclusive lock is never needed), and exits at once.
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../../src/adapters/db/client.ts";
+import { pgConfig } from "../../../src/adapters/db/connection.ts";
 import { adminQuery, appliedMigrations, migrationNames } from "../../../src/adapters/db/migrate.ts";
-import { postgresAvailable, postgresServerUrl, scratchDatabase } from "../../helpers/db.ts";
+import { postgresAvailable, postgresServerUrl, providers, scratchDatabase } from "../../helpers/db.ts";
 
 describe.skipIf(!postgresAvailable)("a PostgreSQL database that does not exist", () => {
   it("is created and migrated when the role may create databases", async () => {
@@ -71,6 +73,30 @@ describe("reading a large session on SQLite", () => {
       expect(await database.db.member.count({ where: { id: { in: ids } } })).toBe(1500);
     } finally {
       await database.close();
+      await scratch.drop();
+    }
+  });
+});
+
+describe.each(providers)("a closed database on %s", (provider) => {
+  it("stays closed: work still running as the app closes fails instead of opening connections nobody closes", async () => {
+    const scratch = await scratchDatabase(provider);
+    const database = await openDatabase(scratch.url);
+    try {
+      expect(await database.db.staff.count()).toBe(0);
+      await database.close();
+      await expect(database.db.staff.count()).rejects.toThrow(/closed/);
+      await expect(database.transaction((tx) => tx.staff.count())).rejects.toThrow(/closed/);
+      if (provider === "postgresql") {
+        const name = new URL(scratch.url).pathname.slice(1);
+        const client = new pg.Client(pgConfig(postgresServerUrl));
+        await client.connect();
+        const open = await client
+          .query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name])
+          .finally(() => client.end());
+        expect(open.rows).toEqual([{ n: 0 }]);
+      }
+    } finally {
       await scratch.drop();
     }
   });
