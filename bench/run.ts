@@ -462,7 +462,6 @@ async function manySessions(scratch: ScratchDatabase, leadId: string) {
   return rows;
 }
 
-/** `npm start` (the same entry, without npm's own start-up) to /readyz 200. */
 /** How the service is started: as the image does (compiled, `npm run build`), or through tsx as `npm start` does. */
 const entryPoints = { compiled: ["dist/server.js"], tsx: ["--import", "tsx", "src/server.ts"] };
 

@@ -1,7 +1,10 @@
 // The append-only audit trail (R8): each event stores the previous event's hash and a hash over
 // a canonical encoding of its own content, so any edit or deletion breaks the chain.
 import { createHash } from "node:crypto";
-import { join, sql, type Tx } from "../adapters/db/client.ts";
+import type { ArgScalarType } from "@prisma/driver-adapter-utils";
+import type { Tx } from "../adapters/db/client.ts";
+import { type Queryable, queryableOf } from "../adapters/db/driver.ts";
+import { execute, placeholders, select } from "../adapters/db/reads/sql.ts";
 import type { Provider } from "../adapters/db/schemas.ts";
 import type { Check } from "../policy/types.ts";
 import type { Store } from "./unit-of-work.ts";
@@ -70,13 +73,24 @@ const auditLockKey = 7_041_991;
  * transaction's events and appends them here once its work is done. On PostgreSQL an advisory
  * lock serialises appenders (no forks in the chain); SQLite transactions already hold the single
  * writer lock.
+ *
+ * Every decision appends, so these statements run on the driver adapter under the transaction's
+ * client (the same connection, the same transaction), not through the Prisma client, whose query
+ * interpreter cost more than the statements themselves (bench/history.md). The tests read the
+ * chain back through Prisma (verifyChain below).
  */
 export async function appendAuditBatch(tx: Tx, provider: Provider, events: AuditInput[], now: Date): Promise<void> {
   if (events.length === 0) return;
-  if (provider === "postgresql") await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${auditLockKey})`);
-  const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
-  let seq = last?.seq ?? 0;
-  let prevHash = last?.hash ?? genesisHash;
+  const connection = queryableOf(tx);
+  if (provider === "postgresql") await execute(connection, `SELECT pg_advisory_xact_lock(${auditLockKey})`);
+  const [newest] = await select(
+    connection,
+    `SELECT e."seq" AS "e.seq", e."hash" AS "e.hash" FROM "AuditEvent" e ORDER BY e."seq" DESC LIMIT 1`,
+    {},
+  );
+  const last = newest?.e;
+  let seq = (last?.seq as number | undefined) ?? 0;
+  let prevHash = (last?.hash as string | undefined) ?? genesisHash;
   const rows = events.map((event) => {
     const fields: ChainedFields = {
       seq: ++seq,
@@ -92,27 +106,44 @@ export async function appendAuditBatch(tx: Tx, provider: Provider, events: Audit
     prevHash = hashEvent(fields);
     return { ...fields, hash: prevHash };
   });
-  await insertEvents(tx, rows);
-  await tx.auditHead.upsert({ where: { id: headId }, create: { id: headId, seq, hash: prevHash }, update: { seq, hash: prevHash } });
+  await insertEvents(connection, rows);
+  await execute(
+    connection,
+    `INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (${placeholders(connection, 3)}) ON CONFLICT ("id") DO UPDATE SET "seq" = excluded."seq", "hash" = excluded."hash"`,
+    [
+      [headId, "string"],
+      [seq, "int"],
+      [prevHash, "string"],
+    ],
+  );
 }
 
 const headId = "head";
 
-/**
- * Every decision writes audit events, so this insert is the hottest write there is. Prisma's
- * createMany spends about 0.2 ms on each row; one multi-row INSERT of the same values, through
- * the same driver adapter (so dates are stored exactly as Prisma stores them), about 0.04 ms.
- * The quoted names are valid on both SQLite and PostgreSQL.
- */
-async function insertEvents(tx: Tx, rows: (ChainedFields & { hash: string })[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000) {
-    const values = rows
-      .slice(i, i + 1000)
-      .map(
-        (r) =>
-          sql`(${r.seq}, ${r.at}, ${r.actorType}, ${r.actorId}, ${r.action}, ${r.sessionId}, ${r.subjectId}, ${r.data}, ${r.prevHash}, ${r.hash})`,
-      );
-    await tx.$executeRaw`INSERT INTO "AuditEvent" ("seq", "at", "actorType", "actorId", "action", "sessionId", "subjectId", "data", "prevHash", "hash") VALUES ${join(values)}`;
+/** Rows in one INSERT: ten values each, well under either driver's limit on bound values. */
+const rowsPerInsert = 1000;
+
+/** One multi-row INSERT per thousand events (Prisma's createMany spent about 0.2 ms on each row). */
+async function insertEvents(connection: Queryable, rows: (ChainedFields & { hash: string })[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += rowsPerInsert) {
+    const chunk = rows.slice(i, i + rowsPerInsert);
+    const values = chunk.map((_, n) => `(${placeholders(connection, 10, n * 10 + 1)})`).join(", ");
+    await execute(
+      connection,
+      `INSERT INTO "AuditEvent" ("seq", "at", "actorType", "actorId", "action", "sessionId", "subjectId", "data", "prevHash", "hash") VALUES ${values}`,
+      chunk.flatMap((r): [unknown, ArgScalarType][] => [
+        [r.seq, "int"],
+        [r.at, "datetime"],
+        [r.actorType, "string"],
+        [r.actorId, "string"],
+        [r.action, "string"],
+        [r.sessionId, "string"],
+        [r.subjectId, "string"],
+        [r.data, "string"],
+        [r.prevHash, "string"],
+        [r.hash, "string"],
+      ]),
+    );
   }
 }
 

@@ -4,6 +4,8 @@
 // code never asks which database it is on. A connection lost before the work finishes is
 // retried once on a fresh one (the adapter's `transaction`).
 import type { Database, Tx } from "../adapters/db/client.ts";
+import { queryableOf } from "../adapters/db/driver.ts";
+import { execute } from "../adapters/db/reads/sql.ts";
 import { type AuditInput, appendAuditBatch } from "./audit.ts";
 
 export interface Uow {
@@ -60,8 +62,10 @@ export function storeOf(database: Database, now: () => Date = () => new Date()):
           },
           async lockSession(sessionId, mode = "update") {
             if (provider !== "postgresql") return;
-            if (mode === "share") await tx.$queryRaw`SELECT id FROM "Session" WHERE id = ${sessionId} FOR SHARE`;
-            else await tx.$queryRaw`SELECT id FROM "Session" WHERE id = ${sessionId} FOR UPDATE`;
+            // On the adapter under the client, as the audit chain's appends are: every decision locks.
+            await execute(queryableOf(tx), `SELECT id FROM "Session" WHERE id = $1 FOR ${mode === "share" ? "SHARE" : "UPDATE"}`, [
+              [sessionId, "string"],
+            ]);
           },
           async claimMessage(messageId) {
             if (provider !== "postgresql") return true;

@@ -9,8 +9,11 @@ import type { SqlDriverAdapter, SqlQuery, SqlQueryable, SqlResultSet, Transactio
 /** What a hand-written read needs of a connection: a `queryRaw` as the adapter's, and its SQL dialect. */
 export type Reader = Pick<SqlQueryable, "provider" | "queryRaw">;
 
+/** A connection as the adapter's: reads, and the few writes made by hand (the audit chain's appends). */
+export type Queryable = Pick<SqlQueryable, "provider" | "queryRaw" | "executeRaw">;
+
 /** The adapter (for the client) or the adapter's transaction (for a transaction's client). */
-const queryables = new WeakMap<object, Reader>();
+const queryables = new WeakMap<object, Queryable>();
 
 /**
  * PostgreSQL: the adapter transaction started for the `database.transaction` running in this async
@@ -43,8 +46,9 @@ export function recordTransactions<A extends SqlDriverAdapter>(adapter: A): A {
  */
 export function bindClient(client: object, adapter: SqlDriverAdapter, direct?: (query: SqlQuery) => SqlResultSet | null) {
   if (adapter.provider === "sqlite") {
-    const reader: Reader = {
+    const reader: Queryable = {
       provider: "sqlite",
+      executeRaw: (query) => adapter.executeRaw(query),
       async queryRaw(query) {
         try {
           const result = direct?.(query);
@@ -69,8 +73,8 @@ export function bindClient(client: object, adapter: SqlDriverAdapter, direct?: (
   };
 }
 
-/** The reader under a Prisma client or transaction client: the same connection. */
-export function queryableOf(client: object): Reader {
+/** The connection under a Prisma client or transaction client: the same connection. */
+export function queryableOf(client: object): Queryable {
   const queryable = queryables.get(client);
   if (!queryable) throw new Error("queryableOf: a Prisma client not opened through openDatabase");
   return queryable;

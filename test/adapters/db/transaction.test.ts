@@ -1,10 +1,15 @@
 // The one way into the database for a change, on a real PostgreSQL: a connection the server
 // drops in the middle of the work is retried once on a fresh one and the change commits exactly
-// once; anything else (a refusal, a second loss) reaches the caller after one run.
+// once; anything else (a refusal, a second loss) reaches the caller after one run. A session lock
+// taken in a transaction is held by it until it ends.
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../../../src/adapters/db/client.ts";
+import { pgConfig } from "../../../src/adapters/db/connection.ts";
 import { conflict } from "../../../src/domain/errors.ts";
+import { createStaff } from "../../../src/domain/staff.ts";
 import { type Store, storeOf } from "../../../src/domain/unit-of-work.ts";
+import { liveSession } from "../../helpers/crowd.ts";
 import { postgresAvailable, type ScratchDatabase, scratchDatabase } from "../../helpers/db.ts";
 
 describe.skipIf(!postgresAvailable)("a transaction whose connection is dropped, on postgresql", () => {
@@ -63,5 +68,36 @@ describe.skipIf(!postgresAvailable)("a transaction whose connection is dropped, 
     });
     await expect(refused).rejects.toThrow("refused");
     expect(runs).toBe(1);
+  });
+
+  // The locks are taken on the driver adapter under the transaction's client, not through Prisma:
+  // taken on any other connection, they would be let go at once and guard nothing.
+  it.each([
+    ["share", { share: "free", update: "held" }],
+    ["update", { share: "held", update: "held" }],
+  ] as const)("holds a session's %s lock in the transaction that took it, until it ends", async (mode, expected) => {
+    const lead = await createStaff(
+      store,
+      { email: `lead-${mode}@example.org`, name: "Lead", password: "a long password 123", roles: ["staff"] },
+      null,
+    );
+    const { sessionId } = await liveSession(database, lead.id, 1, new Date());
+    const other = new pg.Client(pgConfig(scratch.url));
+    await other.connect();
+    /** Whether another connection finds the session locked against `wanted`. */
+    const tried = (wanted: "share" | "update") =>
+      other.query(`SELECT id FROM "Session" WHERE id = $1 FOR ${wanted.toUpperCase()} NOWAIT`, [sessionId]).then(
+        () => "free",
+        (err: { code?: string }) => (err.code === "55P03" ? "held" : `failed: ${err.code}`),
+      );
+    try {
+      await store.transaction(async ({ lockSession }) => {
+        await lockSession(sessionId, mode);
+        expect({ share: await tried("share"), update: await tried("update") }).toEqual(expected);
+      });
+      expect({ share: await tried("share"), update: await tried("update") }).toEqual({ share: "free", update: "free" });
+    } finally {
+      await other.end();
+    }
   });
 });

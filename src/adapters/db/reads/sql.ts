@@ -1,8 +1,8 @@
 // What the hand-written reads share: column lists taken from the Prisma model (so the model and its
 // migrations stay the one source of the schema), placeholders in each provider's style, and values
 // decoded as the Prisma client decodes them, by the column types the adapter reports.
-import { ColumnTypeEnum, type SqlResultSet } from "@prisma/driver-adapter-utils";
-import type { Reader } from "../driver.ts";
+import { type ArgScalarType, ColumnTypeEnum, type SqlResultSet } from "@prisma/driver-adapter-utils";
+import type { Queryable, Reader } from "../driver.ts";
 
 /** `t."f" AS "t.f"` for each field: a joined row's columns, told apart by their table's alias. */
 export function columns(alias: string, fields: Record<string, string>): string {
@@ -12,7 +12,7 @@ export function columns(alias: string, fields: Record<string, string>): string {
 }
 
 /** Placeholders for `count` values, numbered from `from` on PostgreSQL, `?` on SQLite. */
-function placeholders(queryable: Reader, count: number, from = 1): string {
+export function placeholders(queryable: Reader, count: number, from = 1): string {
   return Array.from({ length: count }, (_, i) => (queryable.provider === "postgres" ? `$${from + i}` : "?")).join(", ");
 }
 
@@ -121,4 +121,17 @@ export async function select(
   const args = names.flatMap((name) => values[name]!);
   const result = await queryable.queryRaw({ sql: text, args, argTypes: args.map(() => ({ scalarType: "string", arity: "scalar" })) });
   return byAlias(result, enums);
+}
+
+/**
+ * Runs a write with `values` for its placeholders in order, each with its type; the adapter turns
+ * them into the driver's values as it does for Prisma's own writes (a `datetime` given as a Date
+ * is stored exactly as the client stores it). Returns the rows changed.
+ */
+export function execute(queryable: Queryable, sql: string, values: [unknown, ArgScalarType][] = []): Promise<number> {
+  return queryable.executeRaw({
+    sql,
+    args: values.map(([value]) => value),
+    argTypes: values.map(([, scalarType]) => ({ scalarType, arity: "scalar" })),
+  });
 }
