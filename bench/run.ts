@@ -471,7 +471,8 @@ const entryPoints = { compiled: ["dist/server.js"], tsx: ["--import", "tsx", "sr
  * itself, and that server's start-up was being measured as ours before 2026-11-27.
  */
 async function startup(url: string, how: keyof typeof entryPoints): Promise<number> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  // Below Linux's ephemeral range (32768 on): the bench's own client connections hold ports there.
+  const port = 20000 + Math.floor(Math.random() * 12000);
   const t = now();
   const child = spawn(process.execPath, entryPoints[how], {
     env: {
@@ -484,6 +485,7 @@ async function startup(url: string, how: keyof typeof entryPoints): Promise<numb
     },
     stdio: "ignore",
   });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   try {
     for (;;) {
       const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
@@ -491,12 +493,14 @@ async function startup(url: string, how: keyof typeof entryPoints): Promise<numb
         () => false,
       );
       if (ok) return now() - t;
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`the server exited before it was ready (${child.exitCode ?? child.signalCode})`);
       if (now() - t > 60_000) throw new Error("server never became ready");
       await new Promise((r) => setTimeout(r, 20));
     }
   } finally {
     child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
+    await exited;
   }
 }
 
