@@ -1,8 +1,9 @@
 // The driver adapter under the Prisma client, for the few reads written by hand where Prisma's own
-// cost was measured to matter (reads/). Prisma runs every statement through its query compiler
-// and interpreter (0.2–1 ms each, bench/history.md); the adapter runs SQL straight on the driver.
-// A hand-written read runs on the same connection, in the same transaction, as the Prisma client
-// it is asked with: `queryableOf(tx)` inside `database.transaction`, `queryableOf(db)` outside.
+// cost was measured to matter (reads/), and the statements every decision makes (the audit
+// chain's append, the session lock). Prisma runs every statement through its query compiler and
+// interpreter (0.2–1 ms each, bench/history.md); the adapter runs SQL straight on the driver.
+// A hand-written statement runs on the same connection, in the same transaction, as the Prisma
+// client it is asked with: `queryableOf(tx)` inside `database.transaction`, `queryableOf(db)` outside.
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { SqlDriverAdapter, SqlQuery, SqlQueryable, SqlResultSet, Transaction } from "@prisma/driver-adapter-utils";
 

@@ -1,6 +1,7 @@
 // What the hand-written reads share: column lists taken from the Prisma model (so the model and its
 // migrations stay the one source of the schema), placeholders in each provider's style, and values
-// decoded as the Prisma client decodes them, by the column types the adapter reports.
+// decoded as the Prisma client decodes them, by the column types the adapter reports. `execute`
+// is for the few hand-written writes (domain/audit.ts, the session lock in unit-of-work.ts).
 import { type ArgScalarType, ColumnTypeEnum, type SqlResultSet } from "@prisma/driver-adapter-utils";
 import type { Queryable, Reader } from "../driver.ts";
 
