@@ -48,10 +48,14 @@ type Opened = Awaited<ReturnType<typeof openLinks>>;
  * the reads (bench/history.md). Someone admitted after that read is refreshed again by the news
  * of it, and then has their token through the transaction.
  */
-export async function pageStates(ctx: Ctx, tokens: string[]): Promise<Map<string, PageState>> {
-  const db = ctx.database.db;
-  const opened = await openLinks(db, tokens);
-  if (![...opened.values()].some((o) => o.attendee.state === "admitted")) return statesOf(ctx, { tx: db, now: ctx.now() }, opened);
+export async function pageStates(ctx: Ctx, tokens: string[], { admittedNews = false } = {}): Promise<Map<string, PageState>> {
+  // `admittedNews`: the refresh is for news that someone was admitted, so the read without a
+  // transaction would only find them admitted and be done again inside one: skip it.
+  if (!admittedNews) {
+    const db = ctx.database.db;
+    const opened = await openLinks(db, tokens);
+    if (![...opened.values()].some((o) => o.attendee.state === "admitted")) return statesOf(ctx, { tx: db, now: ctx.now() }, opened);
+  }
   return ctx.transaction(async (uow) => statesOf(ctx, uow, await openLinksLocked(uow, tokens), uow));
 }
 

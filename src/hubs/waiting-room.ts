@@ -19,6 +19,8 @@ export interface Page {
   address: string;
   /** A staff message to show with the next state. */
   message?: string | null;
+  /** News came that this person was admitted: their next refresh is for a token. */
+  admitted?: boolean;
 }
 
 /** Close code for a page pushed out by newer pages of the same link: it does not reconnect. */
@@ -121,7 +123,10 @@ export class WaitingRoomHub {
   private onEvent(event: BusEvent): void {
     switch (event.type) {
       case "attendee.changed":
-        for (const page of this.pages.get(event.attendeeId) ?? []) this.refreshSoon(page, event.message);
+        for (const page of this.pages.get(event.attendeeId) ?? []) {
+          if (event.state === "admitted") page.admitted = true;
+          this.refreshSoon(page, event.message);
+        }
         break;
       case "message":
         for (const id of event.attendeeIds)
@@ -180,8 +185,10 @@ export class WaitingRoomHub {
         const batch = [...this.dirty].slice(0, refreshBatch);
         for (const page of batch) this.dirty.delete(page);
         const open = batch.filter((page) => page.connection.open);
+        const admittedNews = open.some((page) => page.admitted);
+        for (const page of open) page.admitted = false;
         try {
-          const states = await pageStates(this.ctx, [...new Set(open.map((page) => page.token))]);
+          const states = await pageStates(this.ctx, [...new Set(open.map((page) => page.token))], { admittedNews });
           for (const page of open) {
             const state = states.get(page.token);
             if (!state) continue;

@@ -68,6 +68,25 @@ describe.each(providers)("live pages on %s", (provider) => {
     expect(transactions).toBe(1);
   });
 
+  it("news of an admission goes straight to the transaction, and news gone stale still gives every page its true state", async () => {
+    const { s, a } = await readyToAdmit(org, { name: "Ida" });
+    let transactions = 0;
+    const counted: Ctx = {
+      ...ctx,
+      transaction: (work, options) => {
+        transactions++;
+        return ctx.transaction(work, options);
+      },
+    };
+    // Stale: the news said admitted, but nobody is (yet, or any more).
+    expect((await pageStates(counted, [a.invite], { admittedNews: true })).get(a.invite)).toMatchObject({ state: "waiting" });
+    expect(transactions).toBe(1);
+    await act(s.id, a.id, "admit");
+    const fresh = await pageStates(counted, [a.invite], { admittedNews: true });
+    expect(fresh.get(a.invite)).toMatchObject({ state: "admitted", token: expect.any(String) });
+    expect(transactions).toBe(2);
+  });
+
   it("a page for an ended session or a reissued link is told so, and the socket's owner check refuses it", async () => {
     const member = await addMember(org, { name: "Dan" });
     const s = await schedule(org, [member.id]);
