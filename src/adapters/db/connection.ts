@@ -1,4 +1,5 @@
 // Turns DATABASE_URL into a provider and a Prisma driver adapter factory.
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
@@ -76,5 +77,28 @@ export async function adapterFactory(
       return adapter;
     }
   }
-  return new PgAdapterFactory(pgConfig(url));
+  return new PgAdapterFactory(pgConfig(url), { statementNameGenerator: preparedName as StatementNames });
+}
+
+type StatementNames = NonNullable<NonNullable<ConstructorParameters<typeof PrismaPg>[1]>["statementNameGenerator"]>;
+
+/** Statements with more values than this (long lists) are not kept prepared: each list length is a text of its own. */
+const preparedArgsAtMost = 16;
+const preparedNames = new Map<string, string>();
+
+/**
+ * PostgreSQL: the name each statement is kept prepared under, on each connection (pg sends its
+ * text and PostgreSQL plans it once; afterwards only the values travel), or none. Every decision
+ * sends the same few statements, so parsing and planning them each time was work done again and
+ * again. Statements with long lists of values are left unnamed, so that what each connection
+ * keeps stays bounded.
+ */
+function preparedName(query: SqlQuery): string | undefined {
+  if (query.args.length > preparedArgsAtMost) return undefined;
+  let name = preparedNames.get(query.sql);
+  if (name === undefined) {
+    name = `gk_${createHash("sha256").update(query.sql).digest("base64url").slice(0, 24)}`;
+    preparedNames.set(query.sql, name);
+  }
+  return name;
 }

@@ -1,11 +1,12 @@
 // The one way into the database for a change, on a real PostgreSQL: a connection the server
 // drops in the middle of the work is retried once on a fresh one and the change commits exactly
 // once; anything else (a refusal, a second loss) reaches the caller after one run. A session lock
-// taken in a transaction is held by it until it ends.
+// taken in a transaction is held by it until it ends; the statements stay prepared on their connection.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../../../src/adapters/db/client.ts";
 import { pgConfig } from "../../../src/adapters/db/connection.ts";
+import { queryableOf } from "../../../src/adapters/db/driver.ts";
 import { conflict } from "../../../src/domain/errors.ts";
 import { createStaff } from "../../../src/domain/staff.ts";
 import { type Store, storeOf } from "../../../src/domain/unit-of-work.ts";
@@ -68,6 +69,23 @@ describe.skipIf(!postgresAvailable)("a transaction whose connection is dropped, 
     });
     await expect(refused).rejects.toThrow("refused");
     expect(runs).toBe(1);
+  });
+
+  it("keeps the statements it runs prepared on its connection, and leaves statements with long lists unprepared", async () => {
+    const names = await store.transaction(async ({ tx }) => {
+      const connection = queryableOf(tx);
+      const run = (sql: string, args: string[]) =>
+        connection.queryRaw({ sql, args, argTypes: args.map(() => ({ scalarType: "string", arity: "scalar" })) });
+      const short = ["a", "b"];
+      const long = Array.from({ length: 40 }, (_, i) => `id-${i}`);
+      const marks = (list: string[]) => list.map((_, i) => `$${i + 1}`).join(", ");
+      await run(`SELECT id FROM "Session" WHERE id IN (${marks(short)})`, short);
+      await run(`SELECT id FROM "Session" WHERE id IN (${marks(long)})`, long);
+      const prepared = await run(`SELECT statement FROM pg_prepared_statements WHERE name LIKE 'gk_%'`, []);
+      return prepared.rows.map(([statement]) => String(statement));
+    });
+    expect(names.some((text) => text.includes("IN ($1, $2)"))).toBe(true);
+    expect(names.some((text) => text.includes("$40"))).toBe(false);
   });
 
   // The locks are taken on the driver adapter under the transaction's client, not through Prisma:
