@@ -46,45 +46,44 @@ describe.each(providers)("live pages on %s", (provider) => {
     expect(states.get(refused.invite)).toEqual({ type: "state", state: "refused", message: "Not today, sorry.", recording: false });
   });
 
+  /** The context, with the transactions opened through it counted. */
+  function countingTransactions() {
+    let opened = 0;
+    const counted: Ctx = {
+      ...ctx,
+      transaction: (work, options) => {
+        opened++;
+        return ctx.transaction(work, options);
+      },
+    };
+    return { counted, transactions: () => opened };
+  }
+
   it("waiting pages are told why they wait without a transaction; a token only ever comes from one", async () => {
     const member = await addMember(org, { name: "Gus" });
     const waiting = (await schedule(org, [member.id])).attendees[0]!;
     await enterWaiting(org, waiting.invite);
     const { s, a } = await readyToAdmit(org, { name: "Hal" });
-    let transactions = 0;
-    const counted: Ctx = {
-      ...ctx,
-      transaction: (work, options) => {
-        transactions++;
-        return ctx.transaction(work, options);
-      },
-    };
+    const { counted, transactions } = countingTransactions();
     expect((await pageStates(counted, [waiting.invite, a.invite])).get(a.invite)).toMatchObject({ state: "waiting" });
-    expect(transactions).toBe(0);
+    expect(transactions()).toBe(0);
     await act(s.id, a.id, "admit");
     const states = await pageStates(counted, [waiting.invite, a.invite]);
     expect(states.get(a.invite)).toMatchObject({ state: "admitted", token: expect.any(String) });
     expect(states.get(waiting.invite)).toMatchObject({ state: "waiting" });
-    expect(transactions).toBe(1);
+    expect(transactions()).toBe(1);
   });
 
   it("news of an admission goes straight to the transaction, and news gone stale still gives every page its true state", async () => {
     const { s, a } = await readyToAdmit(org, { name: "Ida" });
-    let transactions = 0;
-    const counted: Ctx = {
-      ...ctx,
-      transaction: (work, options) => {
-        transactions++;
-        return ctx.transaction(work, options);
-      },
-    };
+    const { counted, transactions } = countingTransactions();
     // Stale: the news said admitted, but nobody is (yet, or any more).
     expect((await pageStates(counted, [a.invite], { admittedNews: true })).get(a.invite)).toMatchObject({ state: "waiting" });
-    expect(transactions).toBe(1);
+    expect(transactions()).toBe(1);
     await act(s.id, a.id, "admit");
     const fresh = await pageStates(counted, [a.invite], { admittedNews: true });
     expect(fresh.get(a.invite)).toMatchObject({ state: "admitted", token: expect.any(String) });
-    expect(transactions).toBe(2);
+    expect(transactions()).toBe(2);
   });
 
   it("a page for an ended session or a reissued link is told so, and the socket's owner check refuses it", async () => {
