@@ -5,7 +5,6 @@ import type { ArgScalarType } from "@prisma/driver-adapter-utils";
 import type { Tx } from "../adapters/db/client.ts";
 import { type Queryable, queryableOf } from "../adapters/db/driver.ts";
 import { execute, placeholders, select } from "../adapters/db/reads/sql.ts";
-import type { Provider } from "../adapters/db/schemas.ts";
 import type { Check } from "../policy/types.ts";
 import type { Store } from "./unit-of-work.ts";
 
@@ -79,10 +78,10 @@ const auditLockKey = 7_041_991;
  * interpreter cost more than the statements themselves (bench/history.md). The tests read the
  * chain back through Prisma (verifyChain below).
  */
-export async function appendAuditBatch(tx: Tx, provider: Provider, events: AuditInput[], now: Date): Promise<void> {
+export async function appendAuditBatch(tx: Tx, events: AuditInput[], now: Date): Promise<void> {
   if (events.length === 0) return;
   const connection = queryableOf(tx);
-  if (provider === "postgresql") await execute(connection, `SELECT pg_advisory_xact_lock(${auditLockKey})`);
+  if (connection.provider === "postgres") await execute(connection, `SELECT pg_advisory_xact_lock(${auditLockKey})`);
   const [newest] = await select(
     connection,
     `SELECT e."seq" AS "e.seq", e."hash" AS "e.hash" FROM "AuditEvent" e ORDER BY e."seq" DESC LIMIT 1`,

@@ -75,7 +75,7 @@ export function storeOf(database: Database, now: () => Date = () => new Date()):
             return rows.length === 1;
           },
         });
-        await appendAuditBatch(tx, provider, events, at);
+        await appendAuditBatch(tx, events, at);
         return result;
       }, options),
   };

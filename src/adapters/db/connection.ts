@@ -80,6 +80,7 @@ export async function adapterFactory(
   return new PgAdapterFactory(pgConfig(url), { statementNameGenerator: preparedName as StatementNames });
 }
 
+/** The adapter's type for the generator says a name is always given; pg takes none (undefined) as "do not keep". */
 type StatementNames = NonNullable<NonNullable<ConstructorParameters<typeof PrismaPg>[1]>["statementNameGenerator"]>;
 
 /** Statements with more values than this (long lists) are not kept prepared: each list length is a text of its own. */
