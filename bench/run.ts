@@ -108,10 +108,11 @@ class ServerProcess {
     readonly base: string,
     readonly cookie = "",
   ) {}
-  static async start(url: string): Promise<ServerProcess> {
+  /** `floor`: bench/storm-floor.ts instead, the server that does no work. */
+  static async start(url: string, { floor = false } = {}): Promise<ServerProcess> {
     // BENCH_PROFILE=<folder>: the server process writes a CPU profile there when it exits.
     const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-    const child = fork(new URL("./server.ts", import.meta.url).pathname, [], {
+    const child = fork(new URL(floor ? "./storm-floor.ts" : "./server.ts", import.meta.url).pathname, [], {
       execArgv: ["--expose-gc", "--import", "tsx", ...profile],
       env: { ...process.env, DATABASE_URL: url },
     });
@@ -119,7 +120,7 @@ class ServerProcess {
       child.once("message", (m: { base: string }) => resolve(m.base));
       child.once("exit", () => reject(new Error("the server process exited")));
     });
-    const server = new ServerProcess(child, base, await login(base));
+    const server = new ServerProcess(child, base, floor ? "" : await login(base));
     child.on("message", (m: Record<string, unknown>) => server.replies.shift()?.(m));
     return server;
   }
@@ -283,7 +284,13 @@ async function joinStorm(r: Running, url: string) {
   const tokens: string[] = [];
   for (let i = 0; i < sessions; i++)
     tokens.push(...(await liveSession(r.database, r.leadId, per, new Date(), { arriving: true })).attendees.map((a) => a.invite));
-  const server = await ServerProcess.start(url);
+  // The same storm first against the server that does no work: what this machine allows.
+  const floor = await stormAgainst(await ServerProcess.start(url, { floor: true }), tokens);
+  return { sessions, floor, ...(await stormAgainst(await ServerProcess.start(url), tokens)) };
+}
+
+/** Everyone in `tokens` opens their page within a second, against `server` (closed after). */
+async function stormAgainst(server: ServerProcess, tokens: string[]) {
   const clients = new Clients();
   try {
     const before = await server.stats();
@@ -298,7 +305,6 @@ async function joinStorm(r: Running, url: string) {
     for (const why of retries) retried.set(why, (retried.get(why) ?? 0) + 1);
     return {
       pages: tokens.length,
-      sessions,
       allMs: wallMs,
       p50: percentile(times, 50),
       p99: percentile(times, 99),
@@ -572,6 +578,11 @@ async function benchProvider(provider: Provider) {
       out();
       out(
         `${storm.pages} people in ${storm.sessions} live sessions open their invite pages within one second (each page: the invite, entering the waiting room, the socket; the server in its own process, the pages in another): **every page had its first state after ${ms(storm.allMs)}** (target ≤ 5 s); per page, from its first request, **p50 ${ms(storm.p50)}, p99 ${ms(storm.p99)}** (target p99 ≤ 2 s); **failed page opens: ${storm.failed}**${storm.failed ? ` (${storm.failures})` : ""} (target 0; a page tries again after no answer, a reset or a 5xx, as the real page does, and fails after 2 minutes of trying); requests tried again: ${storm.retries}${storm.retries ? ` (${storm.retriedWhy})` : ""}. Server CPU ${ms(storm.cpuPerPageMs)} per page, ${(storm.cpuShare * 100).toFixed(0)} % of one core while it lasted.`,
+      );
+      out();
+      const { floor } = storm;
+      out(
+        `The floor, in the same run: the same storm against a server that answers the three requests with fixed bodies and does no other work (bench/storm-floor.ts) took ${ms(floor.allMs)} (p50 ${ms(floor.p50)}, p99 ${ms(floor.p99)}; failed ${floor.failed}, retried ${floor.retries}; its CPU ${ms(floor.cpuPerPageMs)} a page). The gatekeeper's storm took **${(storm.allMs / floor.allMs).toFixed(1)}×** the floor's time, its p99 ${(storm.p99 / floor.p99).toFixed(1)}×.`,
       );
       out();
     }
