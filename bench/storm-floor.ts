@@ -1,5 +1,5 @@
 // The join storm's floor: a server that answers the page's three requests (the invite, the entry,
-// the socket's first state) with fixed bodies of the real ones' sizes, on bare fastify and
+// the socket's first state) with small fixed bodies (not measured against the real ones), on bare fastify and
 // @fastify/websocket, doing no other work. The same storm against it shows what this machine, its
 // network stack and the load process allow before the gatekeeper does anything.
 // Started by run.ts; tells its address over IPC, and its CPU when asked.
