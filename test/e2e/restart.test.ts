@@ -53,5 +53,7 @@ describe.skipIf(!chromiumAvailable)("a restart under open pages, in Chromium", (
     await staff.getByText(restartingReason).waitFor({ state: "detached", timeout: 20_000 });
     await member.getByRole("heading", { name: "Waiting room" }).waitFor();
     expect(await staff.getByText("Member 0").count()).toBeGreaterThan(0);
-  });
+    // The service starts twice through tsx (≈ 3 s each alone, several times that while the whole
+    // suite runs beside it): 30 s was once too short in a full run (2026-11-28).
+  }, 90_000);
 });
