@@ -1,11 +1,11 @@
 // The two Prisma schemas (SQLite, PostgreSQL) are the one model source plus a provider header.
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { projectPath } from "../../paths.ts";
 
 export const providers = ["sqlite", "postgresql"] as const;
 export type Provider = (typeof providers)[number];
 
-const prismaDir = fileURLToPath(new URL("../../../prisma/", import.meta.url));
+const prismaDir = `${projectPath("prisma")}/`;
 
 export function schemaPath(provider: Provider): string {
   return `${prismaDir}${provider}/schema.prisma`;

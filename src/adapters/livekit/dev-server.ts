@@ -5,14 +5,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join, resolve } from "node:path";
+import { delimiter, join } from "node:path";
 import { createInterface } from "node:readline";
+import { projectPath } from "../../paths.ts";
 
 /** The API key `livekit-server --dev` uses when its config names none (its secret is `secret`). */
 const devApiKey = "devkey";
 
 /** Where `npm run test:setup` builds the server, relative to the project's folder. */
-const projectBinary = resolve(import.meta.dirname, "../../../.tools/bin/livekit-server");
+const projectBinary = projectPath(".tools", "bin", "livekit-server");
 
 function executable(path: string): boolean {
   try {

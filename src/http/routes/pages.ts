@@ -3,13 +3,13 @@
 // carries a strict Content-Security-Policy and no Referer (helmet), so the link token in the
 // address never leaks.
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { httpUrl } from "../../adapters/livekit/rooms.ts";
 import type { Config } from "../../config.ts";
+import { projectPath } from "../../paths.ts";
 
-const webDist = fileURLToPath(new URL("../../../web/dist/", import.meta.url));
+const webDist = `${projectPath("web", "dist")}/`;
 
 /**
  * The Content-Security-Policy of every response (helmet sets it; the pages are what it is for):
