@@ -16,12 +16,31 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 export interface LocalTime {
-  day: Weekday;
+  readonly day: Weekday;
   /** Minutes since local midnight. */
-  minutes: number;
+  readonly minutes: number;
 }
 
+/**
+ * Local times already worked out, by zone and instant. Every decision for a session asks R6 about
+ * the same start and end, and formatToParts is most of what the engine costs (a tenth of a
+ * millisecond a decision): each is worked out once. Kept small; emptied when full.
+ */
+const knownLocalTimes = new Map<string, LocalTime>();
+const knownLocalTimesKept = 1000;
+
 function localTime(at: Date, timeZone: string): LocalTime {
+  const key = `${timeZone} ${at.getTime()}`;
+  let known = knownLocalTimes.get(key);
+  if (!known) {
+    known = workOutLocalTime(at, timeZone);
+    if (knownLocalTimes.size >= knownLocalTimesKept) knownLocalTimes.clear();
+    knownLocalTimes.set(key, known);
+  }
+  return known;
+}
+
+function workOutLocalTime(at: Date, timeZone: string): LocalTime {
   const parts = Object.fromEntries(
     formatter(timeZone)
       .formatToParts(at)

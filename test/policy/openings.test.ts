@@ -27,6 +27,21 @@ describe("openings", () => {
     expect(lastOpeningBefore(new Date(at), officeHours)?.toISOString()).toBe(last);
   });
 
+  it("the same instants asked about again, in another zone, are judged in that zone's local time", () => {
+    // clock.ts keeps the local times it has worked out, by zone and instant: asking about one
+    // window in London, then in Auckland (a day ahead), then in London again must not mix them.
+    const start = new Date("2026-03-04T12:00:00Z"); // Wednesday 12:00 in London, Thursday 01:00 in Auckland
+    const end = new Date("2026-03-04T13:00:00Z");
+    const wednesdayNoon = (timeZone: string): AgreedHours => ({
+      timeZone,
+      days: Object.fromEntries(weekdays.map((d) => [d, d === "wed" ? [{ start: "11:00", end: "14:00" }] : []])) as AgreedHours["days"],
+    });
+    for (let round = 0; round < 3; round++) {
+      expect(windowWithinHours(start, end, wednesdayNoon("Europe/London"))).toBe(true);
+      expect(windowWithinHours(start, end, wednesdayNoon("Pacific/Auckland"))).toBe(false);
+    }
+  });
+
   it("none when no hours are agreed at all", () => {
     const none: AgreedHours = {
       timeZone: "Europe/London",
