@@ -25,6 +25,7 @@ USER node
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# Compiled JavaScript, run by node directly (not through npm), so SIGTERM reaches the graceful
-# shutdown; migrations are applied at start-up. The CLI is `node dist/cli.js` (e.g. backups).
+# The bundled server (npm run build), run by node directly (not through npm), so SIGTERM reaches
+# the graceful shutdown; migrations are applied at start-up. The CLI is `node dist/cli.js` (e.g.
+# backups).
 CMD ["node", "--enable-source-maps", "dist/server.js"]
