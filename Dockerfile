@@ -5,8 +5,9 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY . .
 # postinstall generates the Prisma clients for both providers and builds the pages (Vite is a
-# dev dependency); `npm run build` bundles the server into dist/ (esbuild); then the dev dependencies
-# (TypeScript, tsx, Vite, the test tools) and the TypeScript sources are dropped from what ships.
+# dev dependency); `npm run build` bundles the server into dist/ (esbuild); then the dev
+# dependencies (TypeScript, tsx, esbuild, Vite, the test tools) and the TypeScript sources are
+# dropped from what ships.
 RUN npm ci && npm run build && npm prune --omit=dev && npm cache clean --force \
     && rm -rf src test bench web/src scripts
 

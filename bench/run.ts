@@ -471,7 +471,7 @@ async function manySessions(scratch: ScratchDatabase, leadId: string) {
 }
 
 /** How the service is started: as the image does (the bundle `npm run build` makes), or through tsx as `npm start` does. */
-const entryPoints = { compiled: ["--enable-source-maps", "dist/server.js"], tsx: ["--import", "tsx", "src/server.ts"] };
+const entryPoints = { bundled: ["--enable-source-maps", "dist/server.js"], tsx: ["--import", "tsx", "src/server.ts"] };
 
 /**
  * Start-up to /readyz 200. LIVEKIT_URL is set (to an address nothing answers, which does not make
@@ -524,9 +524,9 @@ async function benchProvider(provider: Provider) {
   const scratch = await scratchDatabase(provider);
   const started = phases.has("startup")
     ? {
-        fresh: await startup(scratch.url, "compiled"),
+        fresh: await startup(scratch.url, "bundled"),
         // Five starts on the migrated database: one start varies by ± 20 % on this machine.
-        upToDate: await startups(scratch.url, "compiled", 5),
+        upToDate: await startups(scratch.url, "bundled", 5),
         upToDateTsx: await startup(scratch.url, "tsx"),
       }
     : null;
