@@ -1,6 +1,8 @@
 // What a member or volunteer does with their invite link: read what the session is, agree to
 // the group guidelines (R13), enter the waiting room, and, once admitted, get their token.
 import type { Tx } from "../adapters/db/client.ts";
+import { queryableOf } from "../adapters/db/driver.ts";
+import { type EntryWrites, writeEntries } from "../adapters/db/writes/entries.ts";
 import { sessionPlan } from "../contract/vocabulary.ts";
 import { decideAdmission, decideEnterWaiting } from "../policy/engine.ts";
 import { attendeeToken } from "../policy/grants.ts";
@@ -155,23 +157,10 @@ const enterTogether = groupCommit<Ctx, Entry, Awaited<ReturnType<typeof enterInT
       }
       // Everyone's rows in two statements, not two each: each entry was decided on facts no
       // other entry of the batch writes (each person is in the batch once; their session locked).
-      const { tx, now } = uow;
-      if (writes.agreements.length) await tx.guidelinesAgreement.createMany({ data: writes.agreements });
-      if (writes.arrivals.length)
-        await tx.attendee.updateMany({
-          where: { id: { in: writes.arrivals }, state: "invited" },
-          data: { state: "waiting", stateChangedAt: now },
-        });
+      await writeEntries(queryableOf(uow.tx), writes, uow.now);
       return answers;
     }),
 });
-
-/** What a batch of entries writes, gathered as each is decided. */
-type EntryWrites = {
-  agreements: { attendeeId: string; memberId: string | null; version: number }[];
-  /** People entering the waiting room. */
-  arrivals: string[];
-};
 
 /** One entry, in the batch's transaction with its session locked; its rows go into `writes`. */
 async function enterInTx(

@@ -1,0 +1,154 @@
+// The writes made by hand (src/adapters/db/writes/) against the Prisma writes they replace, which
+// are written out here as the reference: two twin sessions start alike, one batch of entries is
+// written through Prisma into one and by hand into the other, and the rows they leave must be the
+// same, on both providers, over random batches. Mutating the hand-written SQL must fail the property.
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type Database, openDatabase } from "../../../src/adapters/db/client.ts";
+import { queryableOf } from "../../../src/adapters/db/driver.ts";
+import { type EntryWrites, entrySql, writeEntries } from "../../../src/adapters/db/writes/entries.ts";
+import { createStaff } from "../../../src/domain/staff.ts";
+import { storeOf } from "../../../src/domain/unit-of-work.ts";
+import { liveSession } from "../../helpers/crowd.ts";
+import { providers, type ScratchDatabase, scratchDatabase } from "../../helpers/db.ts";
+
+const people = 6;
+const states = ["invited", "waiting", "away", "admitted", "refused", "returned", "removed", "ended"] as const;
+
+/** A batch: each person's state before it, who agrees (to which version) and who arrives (by index). */
+const batch = fc.record({
+  before: fc.array(fc.constantFrom(...states), { minLength: people, maxLength: people }),
+  agreeing: fc.uniqueArray(fc.record({ index: fc.nat(people - 1), version: fc.integer({ min: 1, max: 3 }), asVolunteer: fc.boolean() }), {
+    selector: (a) => a.index,
+    maxLength: people,
+  }),
+  arriving: fc.uniqueArray(fc.nat(people - 1), { maxLength: people }),
+  at: fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) }).map((ms) => new Date(ms)),
+});
+type Batch = typeof batch extends fc.Arbitrary<infer B> ? B : never;
+
+/** What the entry batch wrote through Prisma before it was written by hand. */
+async function throughPrisma(database: Database, writes: EntryWrites, now: Date) {
+  await database.transaction(async (tx) => {
+    if (writes.agreements.length)
+      await tx.guidelinesAgreement.createMany({ data: writes.agreements.map((a) => ({ ...a, createdAt: now })) });
+    if (writes.arrivals.length)
+      await tx.attendee.updateMany({
+        where: { id: { in: writes.arrivals }, state: "invited" },
+        data: { state: "waiting", stateChangedAt: now },
+      });
+  });
+}
+
+async function byHand(database: Database, writes: EntryWrites, now: Date, sql = entrySql) {
+  await database.transaction(async (tx) => writeEntries(queryableOf(tx), writes, now, sql));
+}
+
+describe.each(providers)("hand-written writes on %s", (provider) => {
+  let scratch: ScratchDatabase;
+  let database: Database;
+  let leadId: string;
+  beforeAll(async () => {
+    scratch = await scratchDatabase(provider);
+    database = await openDatabase(scratch.url);
+    leadId = (
+      await createStaff(storeOf(database), { email: "lead@example.org", name: "Lead", password: "a long password", roles: ["staff"] }, null)
+    ).id;
+  });
+  afterAll(async () => {
+    await database.close();
+    await scratch.drop();
+  });
+
+  /** One twin session as the batch finds it: its people in the order given, in their states before. */
+  async function twin(b: Batch) {
+    const before = new Date(b.at.getTime() - 60_000);
+    const s = await liveSession(database, leadId, people, b.at, { arriving: true });
+    const ids = s.attendees.map((a) => a.id);
+    for (const [i, id] of ids.entries())
+      await database.db.attendee.update({ where: { id }, data: { state: b.before[i]!, stateChangedAt: before } });
+    const memberOf = new Map((await database.db.attendee.findMany({ where: { id: { in: ids } } })).map((a) => [a.id, a.memberId]));
+    const writes: EntryWrites = {
+      agreements: b.agreeing.map((a) => ({
+        attendeeId: ids[a.index]!,
+        memberId: a.asVolunteer ? null : memberOf.get(ids[a.index]!)!,
+        version: a.version,
+      })),
+      arrivals: b.arriving.map((i) => ids[i]!),
+    };
+    return { ids, writes };
+  }
+
+  /** What a twin holds afterwards, by each person's place in the session (ids differ between twins). */
+  async function rowsOf(ids: string[]) {
+    const place = new Map(ids.map((id, i) => [id, i]));
+    const attendees = await database.db.attendee.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, memberId: true, state: true, stateChangedAt: true },
+    });
+    const members = new Map(attendees.map((a) => [a.memberId, place.get(a.id)]));
+    const agreements = await database.db.guidelinesAgreement.findMany({ where: { attendeeId: { in: ids } } });
+    return {
+      attendees: attendees
+        .map(({ id, state, stateChangedAt }) => ({ at: place.get(id), state, stateChangedAt }))
+        .sort((x, y) => x.at! - y.at!),
+      agreements: agreements
+        .map((a) => ({
+          at: place.get(a.attendeeId),
+          member: a.memberId === null ? null : members.get(a.memberId),
+          version: a.version,
+          createdAt: a.createdAt,
+        }))
+        .sort((x, y) => x.at! - y.at!),
+    };
+  }
+
+  const same = (sql = entrySql) =>
+    fc.asyncProperty(batch, async (b) => {
+      const reference = await twin(b);
+      const candidate = await twin(b);
+      await throughPrisma(database, reference.writes, b.at);
+      await byHand(database, candidate.writes, b.at, sql);
+      expect(await rowsOf(candidate.ids)).toEqual(await rowsOf(reference.ids));
+    });
+
+  test("a batch of entries leaves exactly the rows Prisma's writes left, for any batch", async () => {
+    await fc.assert(same(), { numRuns: 25 });
+  }, 120_000);
+
+  test("the agreements get ids of their own, in the order they were made (UUIDv7, as Prisma's default)", async () => {
+    const { ids, writes } = await twin(fc.sample(batch, { numRuns: 1, seed: 3 })[0]!);
+    writes.agreements = ids.map((attendeeId) => ({ attendeeId, memberId: null, version: 1 }));
+    await byHand(database, writes, new Date());
+    const made = await database.db.guidelinesAgreement.findMany({ where: { attendeeId: { in: ids } }, orderBy: { id: "asc" } });
+    expect(made.map((a) => a.attendeeId)).toEqual(ids);
+    expect(made.every((a) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(a.id))).toBe(true);
+  });
+
+  test.each<[string, typeof entrySql]>([
+    [
+      "anyone arrives, whatever their state",
+      { ...entrySql, arrivals: (q, n) => entrySql.arrivals(q, n).replace(` AND "state" = 'invited'`, "") },
+    ],
+    ["arrivals become away", { ...entrySql, arrivals: (q, n) => entrySql.arrivals(q, n).replace(`'waiting'`, `'away'`) }],
+    [
+      "every agreement one version ahead",
+      {
+        ...entrySql,
+        agreements: (q, n) => {
+          const [columns, values] = entrySql.agreements(q, n).split(" VALUES ");
+          return `${columns} VALUES ${values!.replace(/\(([^,()]+), ([^,()]+), ([^,()]+), ([^,()]+), ([^,()]+)\)/g, "($1, $2, $3, $4 + 1, $5)")}`;
+        },
+      },
+    ],
+  ])(
+    "the property catches a mutation: %s",
+    async (_name, mutated) => {
+      const result = await fc.check(same(mutated), { numRuns: 25 });
+      // Caught on a difference in the rows, not on an error from the mutated statement.
+      expect(result.failed).toBe(true);
+      expect((result.errorInstance as Error).name).toBe("AssertionError");
+    },
+    120_000,
+  );
+});
