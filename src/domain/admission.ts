@@ -2,6 +2,8 @@
 // eligible, refuse, send back, remove, and messages. Every decision is stored with its checks.
 
 import type { Tx } from "../adapters/db/client.ts";
+import { queryableOf } from "../adapters/db/driver.ts";
+import { writeAdmissions } from "../adapters/db/writes/admissions.ts";
 import { type AttendeeState, type DecisionAction, inWaitingRoom } from "../contract/vocabulary.ts";
 import { decideAdmission, failing } from "../policy/engine.ts";
 import type { Check, Decision } from "../policy/types.ts";
@@ -79,28 +81,29 @@ async function admitManyInTx(
   rows: AttendeeRow[],
   staffFor: (index: number) => StaffView,
 ): Promise<AdmitOutcome[]> {
-  const { tx, now } = uow;
   const facts = await gatherAdmitFactsMany(uow, rows, "admit", (a, i) => staffActor(staffFor(i), a.session));
   const decided = rows.map((a, i) => ({ a, staff: staffFor(i), decision: decideAdmission(facts[i]!) }));
   const admitted = decided.filter((d) => d.decision.allowed).map((d) => d.a.id);
-  if (admitted.length) {
-    const { count } = await tx.attendee.updateMany({
-      where: { id: { in: admitted }, state: { in: [...inWaitingRoom] } },
-      data: { state: "admitted", stateChangedAt: now, admissionSeq: { increment: 1 } },
-    });
-    // The session row is locked, so nobody else can have moved them meanwhile.
-    if (count !== admitted.length) throw new Error("admit: waiting list changed under the session lock");
-  }
   const action = (allowed: boolean) => (allowed ? "admit" : "denied");
-  await tx.admissionDecision.createMany({
-    data: decided.map(({ a, staff, decision }) => ({
-      sessionId,
-      attendeeId: a.id,
-      action: action(decision.allowed),
-      checks: storedChecks(decision.checks),
-      staffId: staff.id,
-    })),
-  });
+  // The admitted move and every decision is stored, in two statements (written by hand: see
+  // adapters/db/writes/admissions.ts).
+  const moved = await writeAdmissions(
+    queryableOf(uow.tx),
+    {
+      admitted,
+      from: inWaitingRoom,
+      decisions: decided.map(({ a, staff, decision }) => ({
+        sessionId,
+        attendeeId: a.id,
+        action: action(decision.allowed),
+        checks: decision.checks,
+        staffId: staff.id,
+      })),
+    },
+    uow.now,
+  );
+  // The session row is locked, so nobody else can have moved them meanwhile.
+  if (moved !== admitted.length) throw new Error("admit: waiting list changed under the session lock");
   await uow.audit.append(
     ...decided.map(({ a, staff, decision }) => ({
       actorType: "staff" as const,

@@ -6,7 +6,10 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type Database, openDatabase } from "../../../src/adapters/db/client.ts";
 import { queryableOf } from "../../../src/adapters/db/driver.ts";
+import { type AdmissionWrites, admissionSql, writeAdmissions } from "../../../src/adapters/db/writes/admissions.ts";
 import { type EntryWrites, entrySql, writeEntries } from "../../../src/adapters/db/writes/entries.ts";
+import { inWaitingRoom } from "../../../src/contract/vocabulary.ts";
+import { storedChecks } from "../../../src/domain/decisions.ts";
 import { createStaff } from "../../../src/domain/staff.ts";
 import { storeOf } from "../../../src/domain/unit-of-work.ts";
 import { liveSession } from "../../helpers/crowd.ts";
@@ -27,6 +30,24 @@ const batch = fc.record({
 });
 type Batch = typeof batch extends fc.Arbitrary<infer B> ? B : never;
 
+/** An admission batch: states before, and each decision (by index) with its checks. */
+const admissions = fc.record({
+  before: fc.array(fc.constantFrom(...states), { minLength: people, maxLength: people }),
+  decided: fc.uniqueArray(
+    fc.record({
+      index: fc.nat(people - 1),
+      allowed: fc.boolean(),
+      checks: fc.array(fc.record({ rule: fc.constantFrom("R1", "R5", "R9"), passed: fc.boolean(), reason: fc.string({ maxLength: 6 }) }), {
+        maxLength: 3,
+      }),
+    }),
+    // A batch decides one person at least (admit and "admit all" are never called with nobody).
+    { selector: (d) => d.index, minLength: 1, maxLength: people },
+  ),
+  at: batch.map((b) => b.at),
+});
+type Admissions = typeof admissions extends fc.Arbitrary<infer A> ? A : never;
+
 /** What the entry batch wrote through Prisma before it was written by hand. */
 async function throughPrisma(database: Database, writes: EntryWrites, now: Date) {
   await database.transaction(async (tx) => {
@@ -41,7 +62,28 @@ async function throughPrisma(database: Database, writes: EntryWrites, now: Date)
 }
 
 async function byHand(database: Database, writes: EntryWrites, now: Date, sql = entrySql) {
-  await database.transaction(async (tx) => writeEntries(queryableOf(tx), writes, now, sql));
+  await database.transaction(async (tx) => writeEntries(queryableOf(tx), writes, now, sql, now));
+}
+
+/** What an admission batch wrote through Prisma before it was written by hand; how many moved. */
+async function admittedThroughPrisma(database: Database, writes: AdmissionWrites, now: Date) {
+  return database.transaction(async (tx) => {
+    const { count } = writes.admitted.length
+      ? await tx.attendee.updateMany({
+          where: { id: { in: writes.admitted }, state: { in: [...inWaitingRoom] } },
+          data: { state: "admitted", stateChangedAt: now, admissionSeq: { increment: 1 } },
+        })
+      : { count: 0 };
+    await tx.admissionDecision.createMany({
+      data: writes.decisions.map((d) => ({
+        ...d,
+        action: d.action as "admit" | "denied",
+        checks: storedChecks(d.checks as []),
+        createdAt: now,
+      })),
+    });
+    return count;
+  });
 }
 
 describe.each(providers)("hand-written writes on %s", (provider) => {
@@ -115,6 +157,97 @@ describe.each(providers)("hand-written writes on %s", (provider) => {
   test("a batch of entries leaves exactly the rows Prisma's writes left, for any batch", async () => {
     await fc.assert(same(), { numRuns: 25 });
   }, 120_000);
+
+  /** Twin sessions for an admission batch, its writes, and what each twin holds afterwards. */
+  async function admissionTwin(b: Admissions) {
+    const { ids } = await twin({ before: b.before, agreeing: [], arriving: [], at: b.at });
+    const writes: AdmissionWrites = {
+      admitted: b.decided.filter((d) => d.allowed).map((d) => ids[d.index]!),
+      from: inWaitingRoom,
+      decisions: b.decided.map((d) => ({
+        sessionId: "",
+        attendeeId: ids[d.index]!,
+        action: d.allowed ? "admit" : "denied",
+        // Plain objects, as the engine makes (fast-check's records have no prototype, which Prisma trips on).
+        checks: d.checks.map((c) => ({ ...c })),
+        staffId: leadId,
+      })),
+    };
+    const sessionId = (await database.db.attendee.findUniqueOrThrow({ where: { id: ids[0]! } })).sessionId;
+    for (const d of writes.decisions) d.sessionId = sessionId;
+    return { ids, writes };
+  }
+
+  async function decisionsOf(ids: string[]) {
+    const place = new Map(ids.map((id, i) => [id, i]));
+    const rows = await database.db.admissionDecision.findMany({ where: { attendeeId: { in: ids } } });
+    const attendees = await database.db.attendee.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, state: true, stateChangedAt: true, admissionSeq: true },
+    });
+    return {
+      attendees: attendees.map(({ id, ...rest }) => ({ at: place.get(id), ...rest })).sort((x, y) => x.at! - y.at!),
+      decisions: rows
+        .map(({ attendeeId, action, checks, staffId, message, createdAt }) => ({
+          at: place.get(attendeeId),
+          action,
+          checks,
+          staffId,
+          message,
+          createdAt,
+        }))
+        .sort((x, y) => x.at! - y.at!),
+    };
+  }
+
+  const sameAdmissions = (sql = admissionSql) =>
+    fc.asyncProperty(admissions, async (b) => {
+      const reference = await admissionTwin(b);
+      const candidate = await admissionTwin(b);
+      const movedThroughPrisma = await admittedThroughPrisma(database, reference.writes, b.at);
+      const moved = await database.transaction(async (tx) => writeAdmissions(queryableOf(tx), candidate.writes, b.at, sql, b.at));
+      expect(moved).toBe(movedThroughPrisma);
+      expect(await decisionsOf(candidate.ids)).toEqual(await decisionsOf(reference.ids));
+    });
+
+  test("an admission batch leaves exactly the rows Prisma's writes left, and moves as many, for any batch", async () => {
+    await fc.assert(sameAdmissions(), { numRuns: 25 });
+  }, 120_000);
+
+  test.each<[string, typeof admissionSql]>([
+    [
+      "anyone is let in, whatever their state",
+      {
+        ...admissionSql,
+        admitted: (q, p, s) => admissionSql.admitted(q, p, s).replace(/ AND "state" IN \(([^)]*)\)/, ' AND ("state" IN ($1) OR 1 = 1)'),
+      },
+    ],
+    [
+      "the admission count is not raised",
+      { ...admissionSql, admitted: (q, p, s) => admissionSql.admitted(q, p, s).replace(`"admissionSeq" + 1`, `"admissionSeq"`) },
+    ],
+    [
+      "the session and the member of staff swapped",
+      {
+        ...admissionSql,
+        decisions: (q, n) =>
+          admissionSql
+            .decisions(q, n)
+            .replace(
+              `("id", "sessionId", "attendeeId", "action", "checks", "staffId"`,
+              `("id", "staffId", "attendeeId", "action", "checks", "sessionId"`,
+            ),
+      },
+    ],
+  ])(
+    "the admission property catches a mutation: %s",
+    async (_name, mutated) => {
+      const result = await fc.check(sameAdmissions(mutated), { numRuns: 25 });
+      expect(result.failed).toBe(true);
+      expect((result.errorInstance as Error).name).toBe("AssertionError");
+    },
+    120_000,
+  );
 
   test("the agreements get ids of their own, in the order they were made (UUIDv7, as Prisma's default)", async () => {
     const { ids, writes } = await twin(fc.sample(batch, { numRuns: 1, seed: 3 })[0]!);

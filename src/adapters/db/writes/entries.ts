@@ -26,8 +26,18 @@ export const entrySql = {
     `UPDATE "Attendee" SET "state" = 'waiting', "stateChangedAt" = ${placeholders(queryable, 1)} WHERE "id" IN (${placeholders(queryable, rows, 2)}) AND "state" = 'invited'`,
 };
 
-/** Entries in a batch: at most 200 (group commit's batch), so ≤ 1,000 bound values a statement. */
-export async function writeEntries(queryable: Queryable, writes: EntryWrites, now: Date, sql = entrySql): Promise<void> {
+/**
+ * Entries in a batch: at most 200 (group commit's batch), so ≤ 1,000 bound values a statement.
+ * `now` is the transaction's instant (the arrivals' stateChangedAt); the agreements are made at
+ * `createdAt`, the wall clock as Prisma's `@default(now())` had it (tests fix the first, not this).
+ */
+export async function writeEntries(
+  queryable: Queryable,
+  writes: EntryWrites,
+  now: Date,
+  sql = entrySql,
+  createdAt = new Date(),
+): Promise<void> {
   if (writes.agreements.length)
     await execute(
       queryable,
@@ -37,7 +47,7 @@ export async function writeEntries(queryable: Queryable, writes: EntryWrites, no
         [a.attendeeId, "string"],
         [a.memberId, "string"],
         [a.version, "int"],
-        [now, "datetime"],
+        [createdAt, "datetime"],
       ]),
     );
   if (writes.arrivals.length)
