@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import type { ArgScalarType } from "@prisma/driver-adapter-utils";
 import type { Tx } from "../adapters/db/client.ts";
 import { type Queryable, queryableOf } from "../adapters/db/driver.ts";
-import { execute, placeholders, select } from "../adapters/db/reads/sql.ts";
+import { execute, placeholders, select, valueRows } from "../adapters/db/reads/sql.ts";
 import type { Check } from "../policy/types.ts";
 import type { Store } from "./unit-of-work.ts";
 
@@ -126,7 +126,7 @@ const rowsPerInsert = 1000;
 async function insertEvents(connection: Queryable, rows: (ChainedFields & { hash: string })[]): Promise<void> {
   for (let i = 0; i < rows.length; i += rowsPerInsert) {
     const chunk = rows.slice(i, i + rowsPerInsert);
-    const values = chunk.map((_, n) => `(${placeholders(connection, 10, n * 10 + 1)})`).join(", ");
+    const values = valueRows(connection, chunk.length, 10);
     await execute(
       connection,
       `INSERT INTO "AuditEvent" ("seq", "at", "actorType", "actorId", "action", "sessionId", "subjectId", "data", "prevHash", "hash") VALUES ${values}`,

@@ -17,6 +17,11 @@ export function placeholders(queryable: Reader, count: number, from = 1): string
   return Array.from({ length: count }, (_, i) => (queryable.provider === "postgres" ? `$${from + i}` : "?")).join(", ");
 }
 
+/** The VALUES of a multi-row INSERT: `rows` groups of `columns` placeholders, numbered on. */
+export function valueRows(queryable: Reader, rows: number, columns: number): string {
+  return Array.from({ length: rows }, (_, n) => `(${placeholders(queryable, columns, n * columns + 1)})`).join(", ");
+}
+
 function decode(value: unknown, type: number): unknown {
   if (value === null) return null;
   switch (type) {

@@ -5,7 +5,7 @@
 // the rows they leave equal to those of the Prisma writes they replace, on both providers.
 import { v7 as uuidv7 } from "uuid";
 import type { Queryable } from "../driver.ts";
-import { execute, placeholders } from "../reads/sql.ts";
+import { execute, placeholders, valueRows } from "../reads/sql.ts";
 
 export interface AdmissionWrites {
   /** People let in: they move from a waiting state to admitted. */
@@ -20,10 +20,7 @@ export const admissionSql = {
   admitted: (queryable: Queryable, people: number, states: number) =>
     `UPDATE "Attendee" SET "state" = 'admitted', "stateChangedAt" = ${placeholders(queryable, 1)}, "admissionSeq" = "admissionSeq" + 1 WHERE "id" IN (${placeholders(queryable, people, 2)}) AND "state" IN (${placeholders(queryable, states, 2 + people)})`,
   decisions: (queryable: Queryable, rows: number) =>
-    `INSERT INTO "AdmissionDecision" ("id", "sessionId", "attendeeId", "action", "checks", "staffId", "createdAt") VALUES ${Array.from(
-      { length: rows },
-      (_, n) => `(${placeholders(queryable, 7, n * 7 + 1)})`,
-    ).join(", ")}`,
+    `INSERT INTO "AdmissionDecision" ("id", "sessionId", "attendeeId", "action", "checks", "staffId", "createdAt") VALUES ${valueRows(queryable, rows, 7)}`,
 };
 
 /**

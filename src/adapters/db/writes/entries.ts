@@ -7,7 +7,7 @@
 // providers, over random batches.
 import { v7 as uuidv7 } from "uuid";
 import type { Queryable } from "../driver.ts";
-import { execute, placeholders } from "../reads/sql.ts";
+import { execute, placeholders, valueRows } from "../reads/sql.ts";
 
 export interface EntryWrites {
   agreements: { attendeeId: string; memberId: string | null; version: number }[];
@@ -18,10 +18,7 @@ export interface EntryWrites {
 /** The statements (tests mutate them to check the check). */
 export const entrySql = {
   agreements: (queryable: Queryable, rows: number) =>
-    `INSERT INTO "GuidelinesAgreement" ("id", "attendeeId", "memberId", "version", "createdAt") VALUES ${Array.from(
-      { length: rows },
-      (_, n) => `(${placeholders(queryable, 5, n * 5 + 1)})`,
-    ).join(", ")}`,
+    `INSERT INTO "GuidelinesAgreement" ("id", "attendeeId", "memberId", "version", "createdAt") VALUES ${valueRows(queryable, rows, 5)}`,
   arrivals: (queryable: Queryable, rows: number) =>
     `UPDATE "Attendee" SET "state" = 'waiting', "stateChangedAt" = ${placeholders(queryable, 1)} WHERE "id" IN (${placeholders(queryable, rows, 2)}) AND "state" = 'invited'`,
 };
