@@ -24,6 +24,12 @@ export const admissionSql = {
 };
 
 /**
+ * Rows a statement: "admit all" decides a whole session at once, and SQLite takes at most 32,766
+ * bound values a statement (Prisma's createMany split them the same way).
+ */
+const rowsPerStatement = 1000;
+
+/**
  * Writes a batch's admissions and decisions; returns how many people moved (the caller checks it).
  * `now` is the transaction's instant (stateChangedAt); the decisions are made at `createdAt`, the
  * wall clock as Prisma's `@default(now())` had it, like every other decision (tests fix `now` only).
@@ -36,17 +42,20 @@ export async function writeAdmissions(
   createdAt = new Date(),
 ): Promise<number> {
   let moved = 0;
-  if (writes.admitted.length)
-    moved = await execute(queryable, sql.admitted(queryable, writes.admitted.length, writes.from.length), [
+  for (let i = 0; i < writes.admitted.length; i += rowsPerStatement) {
+    const ids = writes.admitted.slice(i, i + rowsPerStatement);
+    moved += await execute(queryable, sql.admitted(queryable, ids.length, writes.from.length), [
       [now, "datetime"],
-      ...writes.admitted.map((id): [string, "string"] => [id, "string"]),
+      ...ids.map((id): [string, "string"] => [id, "string"]),
       ...writes.from.map((state): [string, "string"] => [state, "string"]),
     ]);
-  if (writes.decisions.length)
+  }
+  for (let i = 0; i < writes.decisions.length; i += rowsPerStatement) {
+    const decisions = writes.decisions.slice(i, i + rowsPerStatement);
     await execute(
       queryable,
-      sql.decisions(queryable, writes.decisions.length),
-      writes.decisions.flatMap((d) => [
+      sql.decisions(queryable, decisions.length),
+      decisions.flatMap((d) => [
         [uuidv7(), "string"],
         [d.sessionId, "string"],
         [d.attendeeId, "string"],
@@ -56,5 +65,6 @@ export async function writeAdmissions(
         [createdAt, "datetime"],
       ]),
     );
+  }
   return moved;
 }
