@@ -27,7 +27,11 @@ function staffIdOf(identity: string): string | null {
 
 /** Identities whose latest attendance record for the session is "joined". */
 export async function presentIdentities(tx: Tx, sessionId: string): Promise<Set<string>> {
-  const rows = await readPresence(queryableOf(tx), sessionId);
+  return presentFrom(await readPresence(queryableOf(tx), sessionId));
+}
+
+/** The identities whose latest of these joined and left events, oldest first, is "joined". */
+export function presentFrom(rows: { identity: string; event: "joined" | "left" }[]): Set<string> {
   const present = new Set<string>();
   for (const r of rows) {
     if (r.event === "joined") present.add(r.identity);

@@ -4,6 +4,7 @@
 import type { Tx } from "../adapters/db/client.ts";
 import { queryableOf } from "../adapters/db/driver.ts";
 import { readAttendees } from "../adapters/db/reads/attendees.ts";
+import { readSharedFacts, type SharedFacts } from "../adapters/db/reads/decision.ts";
 import { readAgreements, readRecordingSessions } from "../adapters/db/reads/shared.ts";
 import {
   type ConsentGiver,
@@ -14,10 +15,10 @@ import {
   type StoredConsentType,
 } from "../contract/vocabulary.ts";
 import type { AdmitFacts, AdmitStage, AttendeeFacts, ConsentFacts, LinkFacts, SessionFacts, StaffActor } from "../policy/types.ts";
-import { presentIdentities, staffAmong } from "./attendance.ts";
+import { presentFrom, staffAmong } from "./attendance.ts";
 import { notFound } from "./errors.ts";
-import { keptApartPresent } from "./keep-apart.ts";
-import { agreedHoursOf, currentText, readSettings } from "./settings.ts";
+import { keepApartIdsOf, keptApartPresent } from "./keep-apart.ts";
+import { agreedHoursOf, settingsId, settingsView, textVersion } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
 import type { Uow } from "./unit-of-work.ts";
 
@@ -100,14 +101,24 @@ export async function findAttendee(tx: Tx, attendeeId: string): Promise<Attendee
   return row;
 }
 
+/** Whose agreements say which version each person agreed to: their member's, or (a volunteer's) their own. */
+function agreementAsk(rows: AttendeeRow[]) {
+  return {
+    memberIds: rows.flatMap((r) => (r.memberId ? [r.memberId] : [])),
+    attendeeIds: rows.filter((r) => !r.memberId).map((r) => r.id),
+  };
+}
+
 /**
  * The newest guidelines version each person agreed to. A member's agreement carries over to
  * their other sessions; a volunteer's is per invite.
  */
 async function agreedVersions(tx: Tx, rows: AttendeeRow[]): Promise<Map<string, number | null>> {
-  const memberIds = rows.flatMap((r) => (r.memberId ? [r.memberId] : []));
-  const volunteerIds = rows.filter((r) => !r.memberId).map((r) => r.id);
-  const agreements = await readAgreements(queryableOf(tx), memberIds, volunteerIds);
+  const { memberIds, attendeeIds } = agreementAsk(rows);
+  return newestAgreed(rows, await readAgreements(queryableOf(tx), memberIds, attendeeIds));
+}
+
+function newestAgreed(rows: AttendeeRow[], agreements: SharedFacts["agreements"]): Map<string, number | null> {
   const newest = new Map<string, number>();
   for (const a of agreements) {
     const key = a.memberId ?? a.attendeeId;
@@ -199,17 +210,27 @@ export async function gatherAdmitFactsMany(
   const first = rows[0];
   if (!first) return [];
   if (rows.some((r) => r.sessionId !== first.sessionId)) throw new Error("gatherAdmitFactsMany: one session at a time");
-  // One after another: a transaction is one connection, which runs one query at a time (pg
-  // warns about overlapping queries on one client, and its next major version refuses them).
-  const settings = await readSettings(tx);
-  const guidelines = await currentText(tx, "member");
-  const agreed = await agreedVersions(tx, rows);
-  const present = await presentIdentities(tx, first.sessionId);
+  // The shared facts in one read (one round trip on PostgreSQL); the rest one after another: a
+  // transaction is one connection, which runs one query at a time (pg warns about overlapping
+  // queries on one client, and its next major version refuses them).
+  const shared = await readSharedFacts(queryableOf(tx), {
+    settingsId,
+    audience: "member",
+    ...agreementAsk(rows),
+    sessionId: first.sessionId,
+    statuses: recordingOn,
+    personIds: keepApartIdsOf(rows),
+    now,
+  });
+  const settings = settingsView(shared.settings);
+  const guidelines = textVersion("member", shared.text);
+  const agreed = newestAgreed(rows, shared.agreements);
+  const present = presentFrom(shared.presence);
   const connected = staffAmong(present, first.session);
-  const recording = await recordingIsOn(tx, first.sessionId);
+  const { recording } = shared;
   const volunteers = rows.filter((r) => r.kind === "volunteer").map((r) => r.id);
   const answers = await recordingAnswers(tx, first.sessionId, { attendeeIds: volunteers });
-  const apart = await keptApartPresent(tx, now, first.sessionId, rows, present);
+  const apart = await keptApartPresent(tx, first.sessionId, rows, present, shared.keepApart);
   return rows.map((a, i) => ({
     stage,
     now,

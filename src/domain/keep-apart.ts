@@ -5,7 +5,7 @@
 
 import type { Tx } from "../adapters/db/client.ts";
 import { queryableOf } from "../adapters/db/driver.ts";
-import { readKeepApart } from "../adapters/db/reads/people.ts";
+import { type KeepApartEntry, readKeepApart } from "../adapters/db/reads/people.ts";
 import { decideTogether } from "../policy/engine.ts";
 import { staffIdentityPrefix } from "../policy/grants.ts";
 import { keepApartWords } from "../policy/rules/r15-keep-apart.ts";
@@ -29,12 +29,18 @@ function attendeeKey(a: { memberId: string | null; volunteerId: string | null })
   return a.memberId ? personKey("member", a.memberId) : a.volunteerId ? personKey("volunteer", a.volunteerId) : null;
 }
 
+/** The people's ids in `keys`, as the keep-apart entries name them. */
+const idsOf = (keys: string[]) => [...new Set(keys.map((k) => k.slice(k.indexOf(":") + 1)))];
+
+/** Entries as pairs of keys. */
+const pairsOf = (entries: KeepApartEntry[]): [string, string][] =>
+  entries.map((r) => [personKey(r.aType, r.aId), personKey(r.bType, r.bId)]);
+
 /** Every entry in force now that names one of `keys`, as pairs of keys. One indexed read. */
 async function entriesFor(tx: Tx, now: Date, keys: string[]): Promise<[string, string][]> {
-  const ids = [...new Set(keys.map((k) => k.slice(k.indexOf(":") + 1)))];
+  const ids = idsOf(keys);
   if (ids.length === 0) return [];
-  const rows = await readKeepApart(queryableOf(tx), ids, now);
-  return rows.map((r) => [personKey(r.aType, r.aId), personKey(r.bType, r.bId)]);
+  return pairsOf(await readKeepApart(queryableOf(tx), ids, now));
 }
 
 /** Whether any entry puts one of `keys` apart from one of `others` (a person is never apart from themselves). */
@@ -88,20 +94,25 @@ export async function staffKeptApart(
   );
 }
 
+/** The ids by which keep-apart entries name these people (what `keptApartPresent` is given entries for). */
+export const keepApartIdsOf = (rows: { memberId: string | null; volunteerId: string | null }[]) =>
+  idsOf(rows.flatMap((r) => attendeeKey(r) ?? []));
+
 /**
  * R15's fact for each person being let in: is someone they must be kept apart from in the room,
- * admitted, or being let in with them? Reads nothing more when none of them has an entry.
+ * admitted, or being let in with them? `inForce` are the entries in force naming any of them
+ * (read with the decision's other shared facts); reads nothing more when there are none.
  */
 export async function keptApartPresent(
   tx: Tx,
-  now: Date,
   sessionId: string,
   rows: { id: string; memberId: string | null; volunteerId: string | null }[],
   present: Set<string>,
+  inForce: KeepApartEntry[],
 ): Promise<Map<string, boolean>> {
   const keys = rows.flatMap((r) => attendeeKey(r) ?? []);
   const answer = new Map(rows.map((r) => [r.id, false]));
-  const entries = await entriesFor(tx, now, keys);
+  const entries = pairsOf(inForce);
   if (entries.length === 0) return answer;
   const presentAttendees = [...present].filter((i) => !i.startsWith(staffIdentityPrefix));
   const others = await tx.attendee.findMany({

@@ -41,10 +41,15 @@ const defaults = {
   emergencyPhone: "",
 };
 
-const settingsId = "org";
+/** The one settings row's id. */
+export const settingsId = "org";
 
 export async function readSettings(tx: Tx): Promise<SettingsView> {
-  const row = (await readSettingsRow(queryableOf(tx), settingsId)) as Settings | null;
+  return settingsView((await readSettingsRow(queryableOf(tx), settingsId)) as Settings | null);
+}
+
+/** The settings as everyone reads them: the row's values, or the defaults until an admin sets them. */
+export function settingsView(row: Settings | null): SettingsView {
   return {
     timeZone: row?.timeZone ?? defaults.timeZone,
     agreedHours: row ? agreedDays.parse(row.agreedHours) : defaults.agreedHours,
@@ -119,7 +124,11 @@ export interface TextVersion {
 }
 
 export async function currentText(tx: Tx, audience: Audience): Promise<TextVersion> {
-  const row = (await readNewestText(queryableOf(tx), audience)) as GuidelinesVersion | null;
+  return textVersion(audience, (await readNewestText(queryableOf(tx), audience)) as GuidelinesVersion | null);
+}
+
+/** The newest version's text, or version 1's until one is published. */
+export function textVersion(audience: Audience, row: GuidelinesVersion | null): TextVersion {
   if (!row) return { audience, version: 1, lines: initialTexts[audience] };
   return { audience, version: row.version, lines: textLines.parse(row.body) };
 }

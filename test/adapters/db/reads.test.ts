@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type Database, openDatabase } from "../../../src/adapters/db/client.ts";
 import { queryableOf } from "../../../src/adapters/db/driver.ts";
 import { attendeeSql, readAttendees } from "../../../src/adapters/db/reads/attendees.ts";
+import { decisionSql, readSharedFacts, readSharedFactsApart, type SharedAsk } from "../../../src/adapters/db/reads/decision.ts";
 import { linkSql, readLinks } from "../../../src/adapters/db/reads/links.ts";
 import { peopleSql, readKeepApart, readSightings } from "../../../src/adapters/db/reads/people.ts";
 import { readHelp, readPresence, roomSql } from "../../../src/adapters/db/reads/room.ts";
@@ -359,40 +360,50 @@ async function writeBase(database: Database): Promise<Base> {
   };
 }
 
+type SharedHistory = typeof sharedHistory extends fc.Arbitrary<infer H> ? H : never;
+
+/** Writes a shared history's settings, texts, agreements, recordings and photos; returns its asks. */
+async function writeShared(database: Database, base: Base, h: SharedHistory) {
+  const { db } = database;
+  const { members, attendees, sessions } = base;
+  const pick = <T>(list: T[], i: number) => list[i % Math.max(list.length, 1)];
+  await db.settings.upsert({ where: { id: "org" }, create: { id: "org", ...h.settings }, update: h.settings });
+  for (const t of h.texts) {
+    const newest = await db.guidelinesVersion.findFirst({ where: { audience: t.audience }, orderBy: { version: "desc" } });
+    await db.guidelinesVersion.create({ data: { audience: t.audience, version: (newest?.version ?? 0) + 1, body: t.body } });
+  }
+  for (const a of h.agreements)
+    await db.guidelinesAgreement.create({
+      data: {
+        attendeeId: pick(attendees, a.attendee)!,
+        memberId: a.member === null ? null : (pick(members, a.member) ?? null),
+        version: a.version,
+      },
+    });
+  for (const r of h.recordings)
+    await db.recording.create({
+      data: { sessionId: pick(sessions, r.session)!, status: r.status, startedById: "staff", startedAt: new Date() },
+    });
+
+  for (const i of h.photos) {
+    const staffId = base.staff[i];
+    if (staffId)
+      await db.staffPhoto.upsert({ where: { staffId }, create: { staffId, image: Buffer.from("x"), updatedAt: new Date() }, update: {} });
+  }
+  return {
+    askStaff: h.askStaff.flatMap((i) => base.staff[i] ?? []).concat("nobody"),
+    askStates: h.askStates.flatMap((i) => attendees[i] ?? []).concat("nobody"),
+    askMembers: h.askMembers.flatMap((i) => members[i] ?? []),
+    askAttendees: h.askAttendees.flatMap((i) => attendees[i] ?? []),
+    askSessions: h.askSessions.flatMap((i) => sessions[i] ?? []),
+  };
+}
+
+const sorted = <T>(list: T[]) => [...list].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+
 function sameSharedRows(database: Database, base: Base, sql: typeof sharedSql) {
   return fc.asyncProperty(sharedHistory, async (h) => {
-    const { db } = database;
-    const { members, attendees, sessions } = base;
-    const pick = <T>(list: T[], i: number) => list[i % Math.max(list.length, 1)];
-    await db.settings.upsert({ where: { id: "org" }, create: { id: "org", ...h.settings }, update: h.settings });
-    for (const t of h.texts) {
-      const newest = await db.guidelinesVersion.findFirst({ where: { audience: t.audience }, orderBy: { version: "desc" } });
-      await db.guidelinesVersion.create({ data: { audience: t.audience, version: (newest?.version ?? 0) + 1, body: t.body } });
-    }
-    for (const a of h.agreements)
-      await db.guidelinesAgreement.create({
-        data: {
-          attendeeId: pick(attendees, a.attendee)!,
-          memberId: a.member === null ? null : (pick(members, a.member) ?? null),
-          version: a.version,
-        },
-      });
-    for (const r of h.recordings)
-      await db.recording.create({
-        data: { sessionId: pick(sessions, r.session)!, status: r.status, startedById: "staff", startedAt: new Date() },
-      });
-
-    for (const i of h.photos) {
-      const staffId = base.staff[i];
-      if (staffId)
-        await db.staffPhoto.upsert({ where: { staffId }, create: { staffId, image: Buffer.from("x"), updatedAt: new Date() }, update: {} });
-    }
-    const askStaff = h.askStaff.flatMap((i) => base.staff[i] ?? []).concat("nobody");
-    const askStates = h.askStates.flatMap((i) => attendees[i] ?? []).concat("nobody");
-    const askMembers = h.askMembers.flatMap((i) => members[i] ?? []);
-    const askAttendees = h.askAttendees.flatMap((i) => attendees[i] ?? []);
-    const askSessions = h.askSessions.flatMap((i) => sessions[i] ?? []);
-    const sorted = <T>(list: T[]) => [...list].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+    const { askStaff, askStates, askMembers, askAttendees, askSessions } = await writeShared(database, base, h);
     await database.transaction(async (tx) => {
       const q = queryableOf(tx);
       expect(await readSettingsRow(q, "org", sql)).toStrictEqual(await tx.settings.findUnique({ where: { id: "org" } }));
@@ -449,28 +460,35 @@ const roomHistory = fc.record({
   askAttendees: fc.subarray([0, 1, 2, 3, 4, 5]),
 });
 
+type RoomHistory = typeof roomHistory extends fc.Arbitrary<infer H> ? H : never;
+
+/** Writes a room history's attendance and calls for help; returns the session and people it asks about. */
+async function writeRoom(database: Database, base: Base, h: RoomHistory) {
+  const { db } = database;
+  const pick = <T>(list: T[], i: number) => list[i % list.length]!;
+
+  for (const e of h.events)
+    await db.attendance.create({
+      data: {
+        eventId: next(),
+        sessionId: pick(base.sessions, e.session),
+        identity: e.identity,
+        event: e.event,
+        at: e.createdAt,
+        createdAt: e.createdAt,
+      },
+    });
+  for (const c of h.calls) {
+    const attendeeId = pick(base.attendees, c.attendee);
+    const call = await db.helpRequest.create({ data: { sessionId: "s", attendeeId, via: "page", createdAt: c.createdAt } });
+    if (c.answeredBy) await db.helpAnswer.create({ data: { helpRequestId: call.id, staffId: c.answeredBy } });
+  }
+  return { sessionId: pick(base.sessions, h.askSession), attendeeIds: h.askAttendees.map((i) => pick(base.attendees, i)) };
+}
+
 function sameRoomRows(database: Database, base: Base, sql: typeof roomSql) {
   return fc.asyncProperty(roomHistory, async (h) => {
-    const { db } = database;
-    const pick = <T>(list: T[], i: number) => list[i % list.length]!;
-    for (const e of h.events)
-      await db.attendance.create({
-        data: {
-          eventId: next(),
-          sessionId: pick(base.sessions, e.session),
-          identity: e.identity,
-          event: e.event,
-          at: e.createdAt,
-          createdAt: e.createdAt,
-        },
-      });
-    for (const c of h.calls) {
-      const attendeeId = pick(base.attendees, c.attendee);
-      const call = await db.helpRequest.create({ data: { sessionId: "s", attendeeId, via: "page", createdAt: c.createdAt } });
-      if (c.answeredBy) await db.helpAnswer.create({ data: { helpRequestId: call.id, staffId: c.answeredBy } });
-    }
-    const sessionId = pick(base.sessions, h.askSession);
-    const attendeeIds = h.askAttendees.map((i) => pick(base.attendees, i));
+    const { sessionId, attendeeIds } = await writeRoom(database, base, h);
     await database.transaction(async (tx) => {
       const q = queryableOf(tx);
       expect(await readPresence(q, sessionId, sql)).toStrictEqual(
@@ -511,24 +529,30 @@ const peopleHistory = fc.record({
   askAttendees: fc.subarray([0, 1, 2, 3, 4, 5]),
 });
 
+type PeopleHistory = typeof peopleHistory extends fc.Arbitrary<infer H> ? H : never;
+
+/** Writes a history's keep-apart entries and sightings; returns the people's and attendees' ids it asks about. */
+async function writePeople(database: Database, base: Base, h: PeopleHistory) {
+  const { db } = database;
+  // Ids of this run's own, so that earlier runs' entries do not answer for these.
+  const run = next();
+  const id = (i: number) => `${people[i]}-${run}`;
+  for (const e of h.entries) {
+    const entry = await db.keepApart.create({
+      data: { aType: e.aType, aId: id(e.a), bType: e.bType, bId: id(e.b), reason: "r", until: e.until, createdById: "dsl" },
+    });
+    if (e.ended) await db.keepApartEnd.create({ data: { keepApartId: entry.id, reason: "over", endedById: "dsl" } });
+  }
+  for (const w of h.sightings)
+    await db.waitingSeen.create({
+      data: { attendeeId: base.attendees[w.attendee % base.attendees.length]!, staffId: w.staffId, createdAt: w.createdAt },
+    });
+  return { ids: h.ask.map(id), attendeeIds: h.askAttendees.map((i) => base.attendees[i % base.attendees.length]!) };
+}
+
 function samePeopleRows(database: Database, base: Base, sql: typeof peopleSql) {
   return fc.asyncProperty(peopleHistory, async (h) => {
-    const { db } = database;
-    // Ids of this run's own, so that earlier runs' entries do not answer for these.
-    const run = next();
-    const id = (i: number) => `${people[i]}-${run}`;
-    for (const e of h.entries) {
-      const entry = await db.keepApart.create({
-        data: { aType: e.aType, aId: id(e.a), bType: e.bType, bId: id(e.b), reason: "r", until: e.until, createdById: "dsl" },
-      });
-      if (e.ended) await db.keepApartEnd.create({ data: { keepApartId: entry.id, reason: "over", endedById: "dsl" } });
-    }
-    for (const w of h.sightings)
-      await db.waitingSeen.create({
-        data: { attendeeId: base.attendees[w.attendee % base.attendees.length]!, staffId: w.staffId, createdAt: w.createdAt },
-      });
-    const ids = h.ask.map(id);
-    const attendeeIds = h.askAttendees.map((i) => base.attendees[i % base.attendees.length]!);
+    const { ids, attendeeIds } = await writePeople(database, base, h);
     await database.transaction(async (tx) => {
       const q = queryableOf(tx);
       expect(await readKeepApart(q, ids, h.now, sql)).toStrictEqual(
@@ -617,5 +641,79 @@ describe.each(providers)("hand-written small reads on %s", (provider) => {
       "sightings newest first",
       (sql: typeof peopleSql) => ({ ...sql, seen: sql.seen.replace(`w."createdAt", w."id"`, `w."createdAt" DESC, w."id" DESC`) }),
     ],
+  ]);
+});
+
+// A decision's shared facts in one statement (PostgreSQL's round trips), against the six reads
+// above one after another, which SQLite runs. Histories of every kind at once; the settings row
+// asked for is sometimes absent, and either audience's text is asked for.
+function sameSharedFacts(database: Database, base: Base, sql: string) {
+  return fc.asyncProperty(
+    sharedHistory,
+    roomHistory,
+    peopleHistory,
+    fc.constantFrom("org", "nobody"),
+    fc.constantFrom("member", "carer"),
+    async (shared, room, people, settingsId, audience) => {
+      const { askMembers, askAttendees, askSessions } = await writeShared(database, base, shared);
+      const { sessionId } = await writeRoom(database, base, room);
+      const { ids } = await writePeople(database, base, people);
+      // The room's session, or one a recording history asked about.
+      const ask: SharedAsk = {
+        settingsId,
+        audience,
+        memberIds: askMembers,
+        attendeeIds: askAttendees,
+        sessionId: askSessions[0] ?? sessionId,
+        statuses: shared.askStatuses,
+        personIds: ids,
+        now: people.now,
+      };
+      await database.transaction(async (tx) => {
+        const q = queryableOf(tx);
+        const one = await readSharedFacts(q, ask, sql);
+        const apart = await readSharedFactsApart(q, ask);
+        expect({ ...one, agreements: sorted(one.agreements) }).toStrictEqual({ ...apart, agreements: sorted(apart.agreements) });
+      });
+    },
+  );
+}
+
+describe.each(providers.filter((p) => p === "postgresql"))("a decision's shared facts in one statement on %s", (provider) => {
+  let scratch: ScratchDatabase;
+  let database: Database;
+  let base: Base;
+  beforeAll(async () => {
+    scratch = await scratchDatabase(provider);
+    database = await openDatabase(scratch.url);
+    base = await writeBase(database);
+  });
+  afterAll(async () => {
+    await database.close();
+    await scratch.drop();
+  });
+
+  test("it reads exactly what the six reads read, for any history", async () => {
+    await fc.assert(sameSharedFacts(database, base, decisionSql), { numRuns: 40 });
+  }, 120_000);
+
+  mutationsCaught(decisionSql, (sql) => sameSharedFacts(database, base, sql), 100, [
+    ["the oldest text taken as the newest", (sql: string) => sql.replace(`g0."version" DESC`, `g0."version" ASC`)],
+    [
+      "agreements needing both member and attendee",
+      (sql: string) => sql.replace(`ANY($1) OR ag."attendeeId"`, `ANY($1) AND ag."attendeeId"`),
+    ],
+    [
+      "the room closing read as someone leaving",
+      (sql: string) => sql.replace(`IN ('joined', 'left')`, `IN ('joined', 'left', 'room_finished')`),
+    ],
+    ["presence newest first", (sql: string) => sql.replace(`p."createdAt", p."id"`, `p."createdAt" DESC, p."id" DESC`)],
+    ["recordings in any status", (sql: string) => sql.replace(`r."status" = ANY($4)`, `(r."status" = ANY($4) OR true)`)],
+    ["ended keep-apart entries kept", (sql: string) => sql.replace(`e."id" IS NULL AND `, "")],
+    [
+      "keep-apart entries past their end kept",
+      (sql: string) => sql.replace(`CAST(extract(epoch FROM k."until") * 1000 AS bigint)`, "NULL"),
+    ],
+    ["only the first of a keep-apart pair looked up", (sql: string) => sql.replace(` OR k."bId" = ANY($5)`, "")],
   ]);
 });

@@ -19,14 +19,23 @@ ORDER BY w."createdAt", w."id"`,
 
 type PersonType = "member" | "volunteer" | "staff";
 
+export interface KeepApartEntry {
+  aType: PersonType;
+  aId: string;
+  bType: PersonType;
+  bId: string;
+}
+
+/** The entries still in force at `now` (no end time, or one after it), without their end times. */
+export function inForce(rows: (KeepApartEntry & { until: Date | null })[], now: Date): KeepApartEntry[] {
+  return rows.flatMap(({ until, ...entry }) => (until === null || until > now ? [entry] : []));
+}
+
 /** Keep-apart entries not ended and still in force at `now` that name any of these people's ids. */
-export async function readKeepApart(queryable: Reader, ids: string[], now: Date, sql = peopleSql) {
+export async function readKeepApart(queryable: Reader, ids: string[], now: Date, sql = peopleSql): Promise<KeepApartEntry[]> {
   if (ids.length === 0) return [];
   const found = await select(queryable, sql.keepApart, { a: ids, b: ids });
-  return found.flatMap(({ k }) => {
-    const { until, ...entry } = k as { aType: PersonType; aId: string; bType: PersonType; bId: string; until: Date | null };
-    return until === null || until > now ? [entry] : [];
-  });
+  return inForce(found.map(({ k }) => k) as unknown as (KeepApartEntry & { until: Date | null })[], now);
 }
 
 /** When each of these people was seen by staff, oldest first. */
