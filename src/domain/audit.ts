@@ -105,16 +105,7 @@ export async function appendAuditBatch(tx: Tx, events: AuditInput[], now: Date):
     prevHash = hashEvent(fields);
     return { ...fields, hash: prevHash };
   });
-  await insertEvents(connection, rows);
-  await execute(
-    connection,
-    `INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (${placeholders(connection, 3)}) ON CONFLICT ("id") DO UPDATE SET "seq" = excluded."seq", "hash" = excluded."hash"`,
-    [
-      [headId, "string"],
-      [seq, "int"],
-      [prevHash, "string"],
-    ],
-  );
+  await insertEvents(connection, rows, { seq, hash: prevHash });
 }
 
 const headId = "head";
@@ -122,28 +113,41 @@ const headId = "head";
 /** Rows in one INSERT: ten values each, well under either driver's limit on bound values. */
 const rowsPerInsert = 1000;
 
-/** One multi-row INSERT per thousand events (Prisma's createMany spent about 0.2 ms on each row). */
-async function insertEvents(connection: Queryable, rows: (ChainedFields & { hash: string })[]): Promise<void> {
+/**
+ * One multi-row INSERT per thousand events (Prisma's createMany spent about 0.2 ms on each row),
+ * then the head moved to the newest. On PostgreSQL the last INSERT and the head's upsert are one
+ * statement (the INSERT in a WITH: one round trip fewer for every decision); SQLite, which has no
+ * writes in a WITH, runs them one after the other.
+ */
+async function insertEvents(connection: Queryable, rows: (ChainedFields & { hash: string })[], head: { seq: number; hash: string }) {
+  const headValues: [unknown, ArgScalarType][] = [
+    [headId, "string"],
+    [head.seq, "int"],
+    [head.hash, "string"],
+  ];
+  const upsertHead = (from: number) =>
+    `INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (${placeholders(connection, 3, from)}) ON CONFLICT ("id") DO UPDATE SET "seq" = excluded."seq", "hash" = excluded."hash"`;
   for (let i = 0; i < rows.length; i += rowsPerInsert) {
     const chunk = rows.slice(i, i + rowsPerInsert);
-    const values = valueRows(connection, chunk.length, 10);
-    await execute(
-      connection,
-      `INSERT INTO "AuditEvent" ("seq", "at", "actorType", "actorId", "action", "sessionId", "subjectId", "data", "prevHash", "hash") VALUES ${values}`,
-      chunk.flatMap((r): [unknown, ArgScalarType][] => [
-        [r.seq, "int"],
-        [r.at, "datetime"],
-        [r.actorType, "string"],
-        [r.actorId, "string"],
-        [r.action, "string"],
-        [r.sessionId, "string"],
-        [r.subjectId, "string"],
-        [r.data, "string"],
-        [r.prevHash, "string"],
-        [r.hash, "string"],
-      ]),
-    );
+    const insert = `INSERT INTO "AuditEvent" ("seq", "at", "actorType", "actorId", "action", "sessionId", "subjectId", "data", "prevHash", "hash") VALUES ${valueRows(connection, chunk.length, 10)}`;
+    const values = chunk.flatMap((r): [unknown, ArgScalarType][] => [
+      [r.seq, "int"],
+      [r.at, "datetime"],
+      [r.actorType, "string"],
+      [r.actorId, "string"],
+      [r.action, "string"],
+      [r.sessionId, "string"],
+      [r.subjectId, "string"],
+      [r.data, "string"],
+      [r.prevHash, "string"],
+      [r.hash, "string"],
+    ]);
+    const last = i + rowsPerInsert >= rows.length;
+    if (last && connection.provider === "postgres")
+      await execute(connection, `WITH events AS (${insert}) ${upsertHead(values.length + 1)}`, [...values, ...headValues]);
+    else await execute(connection, insert, values);
   }
+  if (connection.provider !== "postgres") await execute(connection, upsertHead(1), headValues);
 }
 
 export type Verification =
