@@ -67,11 +67,11 @@ function hashEvent(e: ChainedFields): string {
 const auditLockKey = 7_041_991;
 
 /**
- * Appends events in order inside the caller's transaction (one read and two writes), so they
- * commit with the change they record; domain code reaches it as `uow.audit.append`, which keeps a
- * transaction's events and appends them here once its work is done. On PostgreSQL an advisory
- * lock serialises appenders (no forks in the chain); SQLite transactions already hold the single
- * writer lock.
+ * Appends events in order inside the caller's transaction (one read and two writes, one on
+ * PostgreSQL), so they commit with the change they record; domain code reaches it as
+ * `uow.audit.append`, which keeps a transaction's events and appends them here once its work is
+ * done. On PostgreSQL an advisory lock serialises appenders (no forks in the chain); SQLite
+ * transactions already hold the single writer lock.
  *
  * Every decision appends, so these statements run on the driver adapter under the transaction's
  * client (the same connection, the same transaction), not through the Prisma client, whose query
