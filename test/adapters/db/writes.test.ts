@@ -237,9 +237,9 @@ describe.each(providers)("hand-written writes on %s", (provider) => {
       "the session and the member of staff swapped",
       {
         ...admissionSql,
-        decisions: (q, n) =>
+        decisions: (q, n, from) =>
           admissionSql
-            .decisions(q, n)
+            .decisions(q, n, from)
             .replace(
               `("id", "sessionId", "attendeeId", "action", "checks", "staffId"`,
               `("id", "staffId", "attendeeId", "action", "checks", "sessionId"`,

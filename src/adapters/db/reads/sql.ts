@@ -17,9 +17,9 @@ export function placeholders(queryable: Reader, count: number, from = 1): string
   return Array.from({ length: count }, (_, i) => (queryable.provider === "postgres" ? `$${from + i}` : "?")).join(", ");
 }
 
-/** The VALUES of a multi-row INSERT: `rows` groups of `columns` placeholders, numbered on. */
-export function valueRows(queryable: Reader, rows: number, columns: number): string {
-  return Array.from({ length: rows }, (_, n) => `(${placeholders(queryable, columns, n * columns + 1)})`).join(", ");
+/** The VALUES of a multi-row INSERT: `rows` groups of `columns` placeholders, numbered on from `from`. */
+export function valueRows(queryable: Reader, rows: number, columns: number, from = 1): string {
+  return Array.from({ length: rows }, (_, n) => `(${placeholders(queryable, columns, from + n * columns)})`).join(", ");
 }
 
 function decode(value: unknown, type: number): unknown {
@@ -129,15 +129,25 @@ export async function select(
   return byAlias(result, enums);
 }
 
+/** A statement with its values, each typed, as the adapter takes it. */
+function typed(sql: string, values: [unknown, ArgScalarType][]) {
+  return {
+    sql,
+    args: values.map(([value]) => value),
+    argTypes: values.map(([, scalarType]) => ({ scalarType, arity: "scalar" as const })),
+  };
+}
+
 /**
  * Runs a write with `values` for its placeholders in order, each with its type; the adapter turns
  * them into the driver's values as it does for Prisma's own writes (a `datetime` given as a Date
  * is stored exactly as the client stores it). Returns the rows changed.
  */
 export function execute(queryable: Queryable, sql: string, values: [unknown, ArgScalarType][] = []): Promise<number> {
-  return queryable.executeRaw({
-    sql,
-    args: values.map(([value]) => value),
-    argTypes: values.map(([, scalarType]) => ({ scalarType, arity: "scalar" })),
-  });
+  return queryable.executeRaw(typed(sql, values));
+}
+
+/** Runs a write that returns rows (PostgreSQL's writes in a WITH), its values typed as for `execute`; the rows by alias. */
+export async function executeReturning(queryable: Queryable, sql: string, values: [unknown, ArgScalarType][]) {
+  return byAlias(await queryable.queryRaw(typed(sql, values)));
 }
