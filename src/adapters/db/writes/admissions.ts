@@ -3,7 +3,6 @@
 // transaction's own connection. Through Prisma these two statements cost ≈ 1.5 ms of CPU a batch
 // (bench/history.md), and staff admit one person at a time. test/adapters/db/writes.test.ts holds
 // the rows they leave equal to those of the Prisma writes they replace, on both providers.
-
 import type { ArgScalarType } from "@prisma/driver-adapter-utils";
 import { v7 as uuidv7 } from "uuid";
 import type { Queryable } from "../driver.ts";
