@@ -85,8 +85,8 @@ async function admitManyInTx(
   const decided = rows.map((a, i) => ({ a, staff: staffFor(i), decision: decideAdmission(facts[i]!) }));
   const admitted = decided.filter((d) => d.decision.allowed).map((d) => d.a.id);
   const action = (allowed: boolean) => (allowed ? "admit" : "denied");
-  // The admitted move and every decision is stored, in two statements (written by hand: see
-  // adapters/db/writes/admissions.ts).
+  // The admitted move and every decision is stored, in two statements, one on PostgreSQL
+  // (written by hand: see adapters/db/writes/admissions.ts).
   const moved = await writeAdmissions(
     queryableOf(uow.tx),
     {

@@ -1,6 +1,6 @@
 // What admitting a batch of people writes, by hand: the admitted people's move to the room in one
-// UPDATE (their admission count one up) and every decision, with its checks, in one INSERT, on the
-// transaction's own connection. Through Prisma these two statements cost ≈ 1.5 ms of CPU a batch
+// UPDATE (their admission count one up) and every decision, with its checks, in one INSERT (on
+// PostgreSQL the two in one statement), on the transaction's own connection. Through Prisma these two statements cost ≈ 1.5 ms of CPU a batch
 // (bench/history.md), and staff admit one person at a time. test/adapters/db/writes.test.ts holds
 // the rows they leave equal to those of the Prisma writes they replace, on both providers.
 import type { ArgScalarType } from "@prisma/driver-adapter-utils";
