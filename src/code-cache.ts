@@ -5,10 +5,10 @@
 // once the service has started, V8 serialises the code it compiled (createCachedData: the top
 // level and every function run so far) for the next start.
 //
-// The cache file is named by a hash of the bundle's path and text, Node's version and the architecture:
-// V8 itself checks only the text's length, its own version and flags, so a rebuilt bundle of the
-// same length would otherwise run on another bundle's code. A file V8 rejects (other flags) is
-// replaced. The folder must be this user's and writable by no one else (code is loaded from it);
+// The cache file is named by a hash of the bundle's path and text, Node's flags, its version and
+// the architecture: V8 itself checks only the text's length, its own version and flags, so a
+// rebuilt bundle of the same length would otherwise run on another bundle's code. A file V8
+// rejects anyway is replaced. The folder must be this user's and writable by no one else (code is loaded from it);
 // otherwise, or when anything about the cache fails, the bundle is compiled as usual.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
@@ -55,7 +55,10 @@ export function runWithCodeCache(file: string, cacheDir: string | null): CachedM
   const source = bytes.toString("utf8");
   const dir = cacheDir === null ? null : privateFolder(cacheDir);
   // Of the bytes: hashing the decoded text costs twice as much (≈ 10 ms for the server's bundle).
-  const key = createHash("sha256").update(file).update("\0").update(bytes).digest("hex").slice(0, 32);
+  // Node's flags too: V8 rejects a cache made under other flags, and two ways of starting the same
+  // bundle (a debugging session, say) would otherwise replace each other's cache at every start.
+  const flags = `${process.execArgv.join(" ")}\0${process.env.NODE_OPTIONS ?? ""}`;
+  const key = createHash("sha256").update(`${file}\0${flags}\0`).update(bytes).digest("hex").slice(0, 32);
   const cacheFile = dir && join(dir, `${basename(file)}-${key}-${process.version}-${process.arch}.v8cache`);
   const cachedData = cacheFile ? readOrNothing(cacheFile) : undefined;
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });

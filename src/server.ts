@@ -10,7 +10,7 @@ import { acceptQueue, buildApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 
-async function main(): Promise<void> {
+async function main(): Promise<Awaited<ReturnType<typeof buildApp>>> {
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   });
 
   await app.listen({ port: config.PORT, host: config.HOST, backlog: acceptQueue });
+  return app;
 }
 
-/** Settles once the service listens (or has failed to start). */
+/** Settles once the service listens (or has failed to start), with the app. */
 export const started = main();

@@ -8,6 +8,10 @@ import { runWithCodeCache } from "./code-cache.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const server = runWithCodeCache(join(here, "server.cjs"), process.env.NODE_COMPILE_CACHE ?? join(here, ".cache"));
-await server.exports.started;
-// Once listening: by now V8 has compiled everything a start needs.
-server.save();
+const app = (await server.exports.started) as { inject(request: { url: string }): Promise<unknown> };
+// Once listening, and after one readiness check has run (the first request's path: routing, hooks,
+// the database, LiveKit, the reply), V8 has compiled what a start and its first request need.
+if (server.state !== "accepted") {
+  await app.inject({ url: "/readyz" }).catch(() => undefined);
+  server.save();
+}
