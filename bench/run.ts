@@ -476,9 +476,9 @@ const entryPoints = { bundled: ["--enable-source-maps", "dist/server.js"], tsx: 
 
 /**
  * Start-up to /readyz 200, the bundle's code cache kept in `codeCache` (src/start-bundled.ts).
- * LIVEKIT_URL is set (to an address nothing answers, which does not make
- * the service unready): without it, in development, the service would start a LiveKit server beside
- * itself, and that server's start-up was being measured as ours before 2026-11-27.
+ * LIVEKIT_URL is set (to an address nothing answers, which does not make the service unready):
+ * without it, in development, the service would start a LiveKit server beside itself, and that
+ * server's start-up was being measured as ours before 2026-11-27.
  */
 async function startup(url: string, how: keyof typeof entryPoints, codeCache: string): Promise<number> {
   // Below Linux's ephemeral range (32768 on): the bench's own client connections hold ports there.

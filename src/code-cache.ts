@@ -1,15 +1,16 @@
 // Runs a CommonJS bundle from V8's code cache. Compiling the server's bundle (≈ 4 MB) and then
-// each function it calls while starting was a fifth of its start-up (bench/history.md). Node 22.1+
-// keeps such a cache itself (NODE_COMPILE_CACHE), but not on the Node 20 this project supports,
-// and not for code it did not load from a file; so the bundle is compiled here with vm.Script, and
-// once the service has started, V8 serialises the code it compiled (createCachedData: the top
-// level and every function run so far) for the next start.
+// each function it calls while starting took ≈ 0.2–0.3 s of a ≈ 1 s start (bench/history.md).
+// Node 22.1+ keeps such a cache itself (NODE_COMPILE_CACHE), but not on the Node 20 this project
+// supports, and not for code it did not load from a file; so the bundle is compiled here with
+// vm.Script, and once the service has started, V8 serialises the code it compiled
+// (createCachedData: the top level and every function run so far) for the next start.
 //
 // The cache file is named by a hash of the bundle's path and text, Node's flags, its version and
 // the architecture: V8 itself checks only the text's length, its own version and flags, so a
 // rebuilt bundle of the same length would otherwise run on another bundle's code. A file V8
-// rejects anyway is replaced. The folder must be this user's and writable by no one else (code is loaded from it);
-// otherwise, or when anything about the cache fails, the bundle is compiled as usual.
+// rejects anyway is replaced. The folder must be this user's and writable by no one else (code is
+// loaded from it); otherwise, or when anything about the cache fails, the bundle is compiled as
+// usual.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
