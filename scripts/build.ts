@@ -46,11 +46,9 @@ const common = {
 } as const;
 
 /**
- * A script has no dynamic import() that works from a code cache on Node 20 (the cached code loses
- * the callback that import() needs), so the server's bundle has none: esbuild turns each into
- * require(). Prisma's query compiler (an ES module holding its WebAssembly as 4 MB of base64) is
- * written beside the bundle as the WebAssembly itself, which the module the client imports reads
- * when it first connects: Node no longer parses 4 MB of JavaScript at every start.
+ * Prisma's query compiler (an ES module holding its WebAssembly as 4 MB of base64) is written beside
+ * the server's bundle as the WebAssembly itself, which the module the client imports reads when it
+ * first connects: Node no longer parses 4 MB of JavaScript at every start.
  */
 function queryCompilerAsFile(outdir: string): Plugin {
   return {
@@ -104,6 +102,8 @@ await Promise.all([
     outExtension: { ".js": ".cjs" },
     outdir,
     format: "cjs",
+    // Dynamic import() does not work from a code cache on Node 20 (the cached code loses the
+    // callback import() needs), so the bundle has none: esbuild turns each into require().
     supported: { "dynamic-import": false },
     plugins: [queryCompilerAsFile(outdir), filesFromNodeModules],
     external: [...external.filter((name) => !name.endsWith(".mjs")), "@fastify/swagger-ui/package.json"],
