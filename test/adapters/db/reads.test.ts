@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type Database, openDatabase } from "../../../src/adapters/db/client.ts";
 import { queryableOf } from "../../../src/adapters/db/driver.ts";
-import { attendeeSql, readAttendees } from "../../../src/adapters/db/reads/attendees.ts";
+import { attendeeSql, lateral, readAttendees } from "../../../src/adapters/db/reads/attendees.ts";
 import { decisionSql, readSharedFacts, readSharedFactsApart, type SharedAsk } from "../../../src/adapters/db/reads/decision.ts";
 import { linkSql, readLinks } from "../../../src/adapters/db/reads/links.ts";
 import { peopleSql, readKeepApart, readSightings } from "../../../src/adapters/db/reads/people.ts";
@@ -278,6 +278,12 @@ describe.each(providers)("hand-written reads on %s", (provider) => {
     },
     120_000,
   );
+
+  test("PostgreSQL reads each newest row through a LATERAL subquery (the same rows, held by the property above)", () => {
+    const text = lateral(attendeeSql.people);
+    expect(text.match(/LEFT JOIN LATERAL \(SELECT \w+\.\* FROM/g)).toHaveLength(2);
+    expect(text).not.toMatch(/ON \w+\."id" = \(SELECT/);
+  });
 
   // Each mutation is a mistake a hand-written read could make; the property must catch each.
   test.each([

@@ -44,10 +44,29 @@ WHERE n."memberId" IN (:ids)
 ORDER BY n."createdAt", n."id"`,
 };
 
+/** `LEFT JOIN "T" x ON x."id" = (SELECT x1."id" FROM … LIMIT 1)`: a join on a person's newest row of T. */
+const newestJoin = /LEFT JOIN "\w+" (\w+) ON \1\."id" = \(SELECT (\w+)\."id" (FROM .*?LIMIT 1)\)/g;
+const lateralTexts = new Map<string, string>();
+
+/**
+ * PostgreSQL's text of `people`: each newest-row join as a LATERAL subquery, which PostgreSQL runs
+ * once per person through the index; the join on the subquery's id (the text SQLite runs, a loop
+ * per person there too) PostgreSQL ran as a hash join over the whole table (for 32 people of
+ * 4,000: 3.5 → 1.9 ms). The same rows either way: test/adapters/db/reads.test.ts on both providers.
+ */
+export function lateral(sql: string): string {
+  let text = lateralTexts.get(sql);
+  if (text === undefined) {
+    text = sql.replace(newestJoin, "LEFT JOIN LATERAL (SELECT $2.* $3) $1 ON true");
+    lateralTexts.set(sql, text);
+  }
+  return text;
+}
+
 /** `{ …attendee, session: { …, lead, second }, member: { …, consents }, confirmations, links }` per id found. */
 export async function readAttendees(queryable: Reader, ids: string[], sql = attendeeSql): Promise<Record<string, unknown>[]> {
   if (ids.length === 0) return [];
-  const people = await select(queryable, sql.people, { ids });
+  const people = await select(queryable, queryable.provider === "postgres" ? lateral(sql.people) : sql.people, { ids });
   const memberIds = [...new Set(people.flatMap((p) => (p.m!.id === null ? [] : [p.m!.id as string])))];
   const consents = new Map<string, Record<string, unknown>[]>();
   if (memberIds.length)
