@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import type { ArgScalarType } from "@prisma/driver-adapter-utils";
 import type { Tx } from "../adapters/db/client.ts";
 import { type Queryable, queryableOf } from "../adapters/db/driver.ts";
-import { execute, placeholders, select, valueRows } from "../adapters/db/reads/sql.ts";
+import { execute, executeReturning, placeholders, select, valueRows } from "../adapters/db/reads/sql.ts";
 import type { Check } from "../policy/types.ts";
 import type { Store } from "./unit-of-work.ts";
 
@@ -63,14 +63,11 @@ function hashEvent(e: ChainedFields): string {
     .digest("hex");
 }
 
-// Any fixed 64-bit key: it names the one lock that serialises appends on PostgreSQL.
-const auditLockKey = 7_041_991;
-
 /**
  * Appends events in order inside the caller's transaction (one read and two writes, one on
  * PostgreSQL), so they commit with the change they record; domain code reaches it as
  * `uow.audit.append`, which keeps a transaction's events and appends them here once its work is
- * done. On PostgreSQL an advisory lock serialises appenders (no forks in the chain); SQLite
+ * done. On PostgreSQL the head row's lock serialises appenders (no forks in the chain); SQLite
  * transactions already hold the single writer lock.
  *
  * Every decision appends, so these statements run on the driver adapter under the transaction's
@@ -81,13 +78,7 @@ const auditLockKey = 7_041_991;
 export async function appendAuditBatch(tx: Tx, events: AuditInput[], now: Date): Promise<void> {
   if (events.length === 0) return;
   const connection = queryableOf(tx);
-  if (connection.provider === "postgres") await execute(connection, `SELECT pg_advisory_xact_lock(${auditLockKey})`);
-  const [newest] = await select(
-    connection,
-    `SELECT e."seq" AS "e.seq", e."hash" AS "e.hash" FROM "AuditEvent" e ORDER BY e."seq" DESC LIMIT 1`,
-    {},
-  );
-  const last = newest?.e;
+  const last = connection.provider === "postgres" ? await lockHead(connection) : await newestEvent(connection);
   let seq = (last?.seq as number | undefined) ?? 0;
   let prevHash = (last?.hash as string | undefined) ?? genesisHash;
   const rows = events.map((event) => {
@@ -109,6 +100,36 @@ export async function appendAuditBatch(tx: Tx, events: AuditInput[], now: Date):
 }
 
 const headId = "head";
+
+/** SQLite: the newest event (the transaction holds the one writer lock already). */
+async function newestEvent(connection: Queryable) {
+  const [newest] = await select(
+    connection,
+    `SELECT e."seq" AS "e.seq", e."hash" AS "e.hash" FROM "AuditEvent" e ORDER BY e."seq" DESC LIMIT 1`,
+    {},
+  );
+  return newest?.e;
+}
+
+/**
+ * PostgreSQL: the head, locked until the transaction ends, in one statement. The upsert takes the
+ * head row's lock (a second appender waits for the first to commit) and returns its newest
+ * committed values, as an UPDATE does after waiting, where a SELECT's snapshot would predate the
+ * wait; an empty trail gets its head row here (at seq 0, which verifyChain reads as no events).
+ * Before, an advisory lock and then a read of the newest event: two round trips for every
+ * decision.
+ */
+async function lockHead(connection: Queryable) {
+  const [head] = await executeReturning(
+    connection,
+    `INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES ($1, 0, $2) ON CONFLICT ("id") DO UPDATE SET "seq" = "AuditHead"."seq" RETURNING "seq" AS "h.seq", "hash" AS "h.hash"`,
+    [
+      [headId, "string"],
+      [genesisHash, "string"],
+    ],
+  );
+  return head!.h;
+}
 
 /** Rows in one INSERT: ten values each, well under either driver's limit on bound values. */
 const rowsPerInsert = 1000;
