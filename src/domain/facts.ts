@@ -178,10 +178,22 @@ export async function attendeeFacts(tx: Tx, a: AttendeeRow): Promise<AttendeeFac
   return attendeeFactsOf(a, (await agreedVersions(tx, [a])).get(a.id) ?? null);
 }
 
-/** The link facts of the link in hand, or of the attendee's current invite link. */
-export function linkFacts(a: AttendeeRow, link?: { revokedAt: Date | null }): LinkFacts {
-  const current = link ?? a.links[0];
-  return { revoked: !current || current.revokedAt !== null };
+/** A link as the decisions need it: which it is, what kind, and whether it was revoked. */
+export type LinkInHand = { id: string; kind: string; revokedAt: Date | null };
+
+/**
+ * The link facts of the link in hand, or of the attendee's current invite link (`a.links[0]`, the
+ * newest). The link in hand is read before its session is locked and the attendee after, so a
+ * revocation that commits in between shows only in the attendee's read: an invite link in hand
+ * that is the newest counts as that newer read has it, and one that is not the newest counts as
+ * revoked (new invite links are issued only after every earlier one is revoked: sessions.ts's
+ * reissue; a session's end or cancellation revokes them all).
+ */
+export function linkFacts(a: AttendeeRow, link?: LinkInHand): LinkFacts {
+  const current = a.links[0];
+  if (!link) return { revoked: !current || current.revokedAt !== null };
+  if (link.kind !== "invite") return { revoked: link.revokedAt !== null };
+  return { revoked: link.revokedAt !== null || current?.id !== link.id || current.revokedAt !== null };
 }
 
 /** Items grouped by session, in the order each session first appears. */
@@ -205,7 +217,7 @@ export async function gatherAdmitFactsMany(
   rows: AttendeeRow[],
   stage: AdmitStage,
   actorFor: (a: AttendeeRow, index: number) => StaffActor | null,
-  linkFor: (a: AttendeeRow, index: number) => { revokedAt: Date | null } | undefined = () => undefined,
+  linkFor: (a: AttendeeRow, index: number) => LinkInHand | undefined = () => undefined,
 ): Promise<AdmitFacts[]> {
   const first = rows[0];
   if (!first) return [];
@@ -254,7 +266,7 @@ export async function gatherAdmitFactsEach<T extends { attendee: AttendeeRow }>(
   items: T[],
   stage: AdmitStage,
   actorFor: (item: T) => StaffActor | null,
-  linkFor?: (item: T) => { revokedAt: Date | null },
+  linkFor?: (item: T) => LinkInHand,
 ): Promise<AdmitFacts[]> {
   const facts: AdmitFacts[] = [];
   for (const group of bySession(

@@ -15,6 +15,7 @@ import {
   findAttendee,
   findAttendees,
   gatherAdmitFactsEach,
+  type LinkInHand,
   linkFacts,
   recordingAnswers,
   recordingIsOn,
@@ -65,7 +66,7 @@ function publicSession(a: Awaited<ReturnType<typeof findAttendee>>, settings: Se
 }
 
 /** The facts and the decision for entering the waiting room; a dead link is 410 straight away. */
-async function enterFacts(tx: Tx, link: { revokedAt: Date | null }, attendee: AttendeeRow, agreesNow: boolean) {
+async function enterFacts(tx: Tx, link: LinkInHand, attendee: AttendeeRow, agreesNow: boolean) {
   const settings = await readSettings(tx);
   const guidelines = await currentText(tx, "member");
   const facts = await attendeeFacts(tx, attendee);
@@ -165,7 +166,7 @@ const enterTogether = groupCommit<Ctx, Entry, Awaited<ReturnType<typeof enterInT
 /** One entry, in the batch's transaction with its session locked; its rows go into `writes`. */
 async function enterInTx(
   { tx, audit }: Uow,
-  { link, attendee }: { link: { revokedAt: Date | null }; attendee: AttendeeRow },
+  { link, attendee }: { link: LinkInHand; attendee: AttendeeRow },
   agreedToGuidelines: boolean,
   writes: EntryWrites,
 ) {
@@ -252,11 +253,7 @@ export type Connection = { ok: true; server_url: string; participant_token: stri
  * the caller's transaction with every session involved locked (at least shared): an end that
  * races with this waits, so no token is ever minted for a session that has ended.
  */
-export async function connectManyInTx(
-  ctx: Ctx,
-  uow: Uow,
-  items: { link: { revokedAt: Date | null }; attendee: AttendeeRow }[],
-): Promise<Connection[]> {
+export async function connectManyInTx(ctx: Ctx, uow: Uow, items: { link: LinkInHand; attendee: AttendeeRow }[]): Promise<Connection[]> {
   const facts = await gatherAdmitFactsEach(
     uow,
     items,

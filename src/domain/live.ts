@@ -11,7 +11,15 @@ import type { Check } from "../policy/types.ts";
 import { presentIdentities } from "./attendance.ts";
 import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
-import { type AttendeeRow, findAttendees, gatherAdmitFactsEach, gatherAdmitFactsMany, linkFacts, sessionsRecording } from "./facts.ts";
+import {
+  type AttendeeRow,
+  findAttendees,
+  gatherAdmitFactsEach,
+  gatherAdmitFactsMany,
+  type LinkInHand,
+  linkFacts,
+  sessionsRecording,
+} from "./facts.ts";
 import { helpStates, openCalls } from "./help.ts";
 import { connectManyInTx, linkNotFound, linkRevoked, openLinks, openLinksLocked, revokedWords } from "./invitee.ts";
 import { findLink } from "./links.ts";
@@ -70,7 +78,7 @@ async function statesOf(ctx: Ctx, reading: Pick<Uow, "tx" | "now">, opened: Open
   const refusal = new Map(refusals.map((r) => [r.attendeeId, r.message]));
 
   const states = new Map<string, Omit<PageState, "recording">>();
-  const admitted: { token: string; link: { revokedAt: Date | null }; attendee: AttendeeRow }[] = [];
+  const admitted: { token: string; link: LinkInHand; attendee: AttendeeRow }[] = [];
   const waiting: { token: string; attendee: AttendeeRow }[] = [];
   for (const [token, { link, attendee }] of opened) {
     if (attendee.session.status === "ended")

@@ -3,10 +3,34 @@
 // a page is reopened, and a token goes only to someone whose admission holds now.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ctx } from "../../src/domain/context.ts";
+import { type AttendeeRow, linkFacts } from "../../src/domain/facts.ts";
 import { connectionDetails, describeInvite, emergencyContact, enterWaitingRoom, entryGrouping } from "../../src/domain/invitee.ts";
 import type { SettingsView } from "../../src/domain/settings.ts";
 import { providers } from "../helpers/db.ts";
 import { addMember, call, type Org, readyToAdmit, schedule, startOrg } from "../helpers/scenario.ts";
+
+// The link in hand was read before its session's lock, the attendee's newest invite link after it
+// (test/http/concurrency.test.ts has the race itself on PostgreSQL).
+describe("link facts", () => {
+  const at = new Date("2026-11-29T10:00:00Z");
+  const link = (id: string, kind: string, revokedAt: Date | null = null) => ({ id, kind, revokedAt });
+  const attendee = (...links: ReturnType<typeof link>[]) => ({ links }) as unknown as AttendeeRow;
+  it.each([
+    ["the newest invite link, live", link("a", "invite"), attendee(link("a", "invite")), false],
+    ["the newest, revoked since it was read", link("a", "invite"), attendee(link("a", "invite", at)), true],
+    ["replaced by a newer invite link since it was read", link("a", "invite"), attendee(link("b", "invite")), true],
+    ["read as revoked", link("a", "invite", at), attendee(link("a", "invite")), true],
+    ["a carer's link: its own row decides", link("c", "carer"), attendee(link("b", "invite")), false],
+    ["a carer's link, revoked", link("c", "carer", at), attendee(link("b", "invite")), true],
+  ])("%s", (_name, inHand, a, revoked) => {
+    expect(linkFacts(a, inHand)).toEqual({ revoked });
+  });
+  it("without a link in hand, the newest invite link decides", () => {
+    expect(linkFacts(attendee(link("a", "invite")))).toEqual({ revoked: false });
+    expect(linkFacts(attendee(link("a", "invite", at)))).toEqual({ revoked: true });
+    expect(linkFacts(attendee())).toEqual({ revoked: true });
+  });
+});
 
 describe.each(providers)("invite links on %s", (provider) => {
   let org: Org;

@@ -1,10 +1,13 @@
 // Races that must never hand out a second admission or a token for an ended session.
+import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pgConfig } from "../../src/adapters/db/connection.ts";
 import { admissionGrouping } from "../../src/domain/admission.ts";
 import { verifyChain } from "../../src/domain/audit.ts";
 import { connectionGrouping } from "../../src/domain/invitee.ts";
 import { liveSession } from "../helpers/crowd.ts";
-import { providers } from "../helpers/db.ts";
+import { providers, type ScratchDatabase, scratchDatabase } from "../helpers/db.ts";
 import {
   addMember,
   call,
@@ -136,5 +139,75 @@ describe.each(providers)("concurrency on %s", (provider) => {
     expect(await org.t.database.db.attendee.count({ where: { sessionId: crowd.sessionId, state: "admitted" } })).toBe(1200);
     // Their 1,200 decisions went into the trail in two INSERTs (a thousand rows each at most), the head moved after the last.
     expect(await verifyChain(org.t.database.db)).toMatchObject({ ok: true });
+  });
+});
+
+// A token request reads its invite link, then waits for the session's lock. A revocation that
+// commits while it waits (a reissue holds the session's lock) must still refuse it: on PostgreSQL
+// the link read before the wait is out of date by then. Another connection plays the reissue,
+// holding the lock while the request arrives, so the order is certain rather than likely.
+describe.skipIf(!providers.includes("postgresql"))("a revocation committed while a token request waits for its session", () => {
+  let scratch: ScratchDatabase;
+  let org: Org;
+  beforeAll(async () => {
+    scratch = await scratchDatabase("postgresql");
+    org = await startOrg("postgresql", {}, scratch);
+  });
+  afterAll(async () => {
+    await org.t.close();
+    await scratch.drop();
+  });
+
+  async function whileLocked(sessionId: string, during: (db: pg.Client) => Promise<void>) {
+    const db = new pg.Client(pgConfig(scratch.url));
+    await db.connect();
+    try {
+      await db.query("BEGIN");
+      await db.query(`SELECT 1 FROM "Session" WHERE "id" = $1 FOR UPDATE`, [sessionId]);
+      await during(db);
+      await db.query("COMMIT");
+    } finally {
+      await db.end();
+    }
+  }
+
+  /** Resolves once some statement of this database waits for a lock (the token request, on the session). */
+  async function someoneWaits(db: pg.Client) {
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await db.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      if (rows[0].n > 0) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error("the token request never waited for the session's lock");
+  }
+
+  it.each([
+    ["the link revoked and a new one issued (a reissue)", true],
+    ["the link revoked", false],
+  ])("%s: no token", async (_name, issueNew) => {
+    const { s, a } = await readyToAdmit(org, { name: issueNew ? "Reissued" : "Revoked" });
+    expect((await call(org, "POST", `/api/sessions/${s.id}/attendees/${a.id}/admit`, org.lead)).statusCode).toBe(200);
+    let asked: ReturnType<typeof call> | undefined;
+    await whileLocked(s.id, async (db) => {
+      asked = call(org, "POST", `/api/join/${a.invite}/connection`);
+      await someoneWaits(db);
+      await db.query(
+        `UPDATE "Link" SET "revokedAt" = now(), "revokedReason" = 'reissued' WHERE "attendeeId" = $1 AND "revokedAt" IS NULL`,
+        [a.id],
+      );
+      if (issueNew)
+        await db.query(`INSERT INTO "Link" ("id", "attendeeId", "kind", "tokenHash", "createdAt") VALUES ($1, $2, 'invite', $3, now())`, [
+          randomUUID(),
+          a.id,
+          randomUUID(),
+        ]);
+    });
+    const answer = await asked!;
+    expect(answer.json().participant_token).toBeUndefined();
+    expect(answer.statusCode).toBe(409);
+    expect(failingRules(answer.json())).toEqual(["R10.valid-invite"]);
+    expect(await org.t.database.db.auditEvent.count({ where: { subjectId: a.id, action: "token.issued" } })).toBe(0);
   });
 });
