@@ -10,6 +10,7 @@ import { type AttendeeRow, consentFacts, linkFacts, recordingIsOn, sessionFacts 
 import { assertLinkAlive, emergencyContact, openLink } from "./invitee.ts";
 import { publishChange } from "./notify.ts";
 import { currentText, readSettings } from "./settings.ts";
+import type { Uow } from "./unit-of-work.ts";
 
 /** R4: whether the session may be recorded while the member is in it, in plain words for the carer. */
 function recordingWords(attendee: AttendeeRow, now: boolean) {
@@ -29,6 +30,16 @@ async function openCarerLink(tx: Tx, token: string) {
   const opened = await openLink(tx, token, "carer");
   assertLinkAlive(validInvite(linkFacts(opened.attendee, opened.link), sessionFacts(opened.attendee.session)));
   return opened;
+}
+
+/**
+ * The carer's link and its person, read again once their session is locked: a revocation, an end
+ * or an admission that committed while this waited for the lock counts (a confirmation through a
+ * link just replaced must not stand; a withdrawal must see that the member was let in meanwhile).
+ */
+async function openCarerLinkLocked(tx: Tx, token: string, lockSession: Uow["lockSession"]) {
+  await lockSession((await openCarerLink(tx, token)).attendee.sessionId);
+  return openCarerLink(tx, token);
 }
 
 export async function describeCarerLink(ctx: Ctx, token: string) {
@@ -57,8 +68,7 @@ export async function describeCarerLink(ctx: Ctx, token: string) {
 
 export async function confirmPresence(ctx: Ctx, token: string) {
   const confirmed = await ctx.transaction(async ({ tx, now, audit, lockSession }) => {
-    const { link, attendee } = await openCarerLink(tx, token);
-    await lockSession(attendee.sessionId);
+    const { link, attendee } = await openCarerLinkLocked(tx, token, lockSession);
     const settings = await readSettings(tx);
     const terms = await currentText(tx, "carer");
     const opensAt = new Date(attendee.session.startsAt.getTime() - settings.carerConfirmLeadMinutes * 60_000);
@@ -79,8 +89,7 @@ export async function confirmPresence(ctx: Ctx, token: string) {
 
 export async function withdrawPresence(ctx: Ctx, token: string) {
   const withdrawn = await ctx.transaction(async ({ tx, audit, lockSession }) => {
-    const { link, attendee } = await openCarerLink(tx, token);
-    await lockSession(attendee.sessionId);
+    const { link, attendee } = await openCarerLinkLocked(tx, token, lockSession);
     const row = await tx.carerConfirmation.create({ data: { attendeeId: attendee.id, linkId: link.id, present: false } });
     await audit.append({
       actorType: "carer",

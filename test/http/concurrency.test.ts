@@ -142,11 +142,11 @@ describe.each(providers)("concurrency on %s", (provider) => {
   });
 });
 
-// A token request reads its invite link, then waits for the session's lock. A revocation that
-// commits while it waits (a reissue holds the session's lock) must still refuse it: on PostgreSQL
-// the link read before the wait is out of date by then. Another connection plays the reissue,
-// holding the lock while the request arrives, so the order is certain rather than likely.
-describe.skipIf(!providers.includes("postgresql"))("a revocation committed while a token request waits for its session", () => {
+// A request reads its link, then waits for the session's lock. What commits while it waits (a
+// reissue or an admission holds the session's lock) must count: on PostgreSQL the rows read before
+// the wait are out of date by then. Another connection plays the other side, holding the lock
+// while the request arrives, so the order is certain rather than likely.
+describe.skipIf(!providers.includes("postgresql"))("changes committed while a request waits for its session's lock", () => {
   let scratch: ScratchDatabase;
   let org: Org;
   beforeAll(async () => {
@@ -186,7 +186,7 @@ describe.skipIf(!providers.includes("postgresql"))("a revocation committed while
   it.each([
     ["the link revoked and a new one issued (a reissue)", true],
     ["the link revoked", false],
-  ])("%s: no token", async (_name, issueNew) => {
+  ])("a token request, %s meanwhile: no token", async (_name, issueNew) => {
     const { s, a } = await readyToAdmit(org, { name: issueNew ? "Reissued" : "Revoked" });
     expect((await call(org, "POST", `/api/sessions/${s.id}/attendees/${a.id}/admit`, org.lead)).statusCode).toBe(200);
     let asked: ReturnType<typeof call> | undefined;
@@ -209,5 +209,35 @@ describe.skipIf(!providers.includes("postgresql"))("a revocation committed while
     expect(answer.statusCode).toBe(409);
     expect(failingRules(answer.json())).toEqual(["R10.valid-invite"]);
     expect(await org.t.database.db.auditEvent.count({ where: { subjectId: a.id, action: "token.issued" } })).toBe(0);
+  });
+
+  it("a carer's confirmation through a link replaced meanwhile does not stand", async () => {
+    const member = await addMember(org, { name: "Carer Raced" });
+    const s = await schedule(org, [member.id]);
+    const a = s.attendees[0]!;
+    let asked: ReturnType<typeof call> | undefined;
+    await whileLocked(s.id, async (db) => {
+      asked = call(org, "POST", `/api/carer/${a.carer}/confirm`, undefined, { present: true, agreedToTerms: true });
+      await someoneWaits(db);
+      await db.query(
+        `UPDATE "Link" SET "revokedAt" = now(), "revokedReason" = 'reissued' WHERE "attendeeId" = $1 AND "revokedAt" IS NULL`,
+        [a.id],
+      );
+    });
+    expect((await asked!).statusCode).toBe(410);
+    expect(await org.t.database.db.carerConfirmation.count({ where: { attendeeId: a.id } })).toBe(0);
+  });
+
+  it("a carer's withdrawal sees the member let in while it waited (the alert's case)", async () => {
+    const { s, a } = await readyToAdmit(org, { name: "Withdraw Raced" });
+    let asked: ReturnType<typeof call> | undefined;
+    await whileLocked(s.id, async (db) => {
+      asked = call(org, "POST", `/api/carer/${a.carer}/withdraw`);
+      await someoneWaits(db);
+      await db.query(`UPDATE "Attendee" SET "state" = 'admitted' WHERE "id" = $1`, [a.id]);
+    });
+    expect((await asked!).statusCode).toBe(200);
+    const [event] = await org.t.database.db.auditEvent.findMany({ where: { subjectId: a.id, action: "carer.withdrew" } });
+    expect(JSON.parse(event!.data)).toEqual({ memberInRoom: true });
   });
 });
