@@ -5,7 +5,7 @@ import { queryableOf } from "../adapters/db/driver.ts";
 import { type EntryWrites, writeEntries } from "../adapters/db/writes/entries.ts";
 import { sessionPlan } from "../contract/vocabulary.ts";
 import { decideAdmission, decideEnterWaiting } from "../policy/engine.ts";
-import { attendeeToken } from "../policy/grants.ts";
+import { attendeeToken, type TokenSpec } from "../policy/grants.ts";
 import type { Check } from "../policy/types.ts";
 import type { Ctx } from "./context.ts";
 import { DomainError } from "./errors.ts";
@@ -222,24 +222,24 @@ export async function openLinks(tx: Tx, tokens: string[], lock?: (sessionIds: st
 /**
  * LiveKit's token-endpoint answer, for an admitted person whose admission still holds. Pages
  * asking at the same moment are decided together in one transaction (group commit), each on
- * their own facts; the token goes out only after its decision is committed.
+ * their own facts; the token is minted only after its decision is committed, outside the batch,
+ * so the next batch need not wait for the signing (≈ 45 µs a token, 1.4 ms for 32).
  */
-export function connectionDetails(ctx: Ctx, token: string): Promise<Connection> {
-  return connectTogether(ctx, "connect", token);
+export async function connectionDetails(ctx: Ctx, token: string): Promise<Connection> {
+  return minted(ctx, await connectTogether(ctx, "connect", token));
 }
 
-const connectTogether = groupCommit<Ctx, string, Connection>({
+const connectTogether = groupCommit<Ctx, string, Grant>({
   observe: (ctx, size) => ctx.metrics.groupCommitSize.observe({ batch: "token" }, size),
   run: (ctx, _key, tokens) =>
     ctx.transaction(async (uow) => {
       const opened = await openLinksLocked(uow, tokens);
-      const connections = await connectManyInTx(
-        ctx,
+      const grants = await connectManyInTx(
         uow,
         tokens.flatMap((t) => opened.get(t) ?? []),
       );
       let next = 0;
-      return tokens.map((t) => (opened.has(t) ? settle.value(connections[next++]!) : settle.error(linkNotFound())));
+      return tokens.map((t) => (opened.has(t) ? settle.value(grants[next++]!) : settle.error(linkNotFound())));
     }),
 });
 
@@ -248,12 +248,22 @@ export const connectionGrouping = (ctx: Ctx) => connectTogether.stats(ctx);
 
 export type Connection = { ok: true; server_url: string; participant_token: string } | { ok: false; checks: Check[] };
 
+/** A decided token request: what its token will say, or the checks that refused it. */
+export type Grant = { ok: true; token: TokenSpec } | { ok: false; checks: Check[] };
+
+/** The answer for a grant, its token signed: sent only once the decision that allowed it is committed. */
+export async function minted(ctx: Ctx, grant: Grant): Promise<Connection> {
+  if (!grant.ok) return grant;
+  return { ok: true, server_url: ctx.config.LIVEKIT_URL, participant_token: await ctx.tokens.mint(grant.token) };
+}
+
 /**
- * Tokens for admitted people, each decided again on their own facts; one audit write. Runs in
- * the caller's transaction with every session involved locked (at least shared): an end that
- * races with this waits, so no token is ever minted for a session that has ended.
+ * Token grants for admitted people, each decided again on their own facts; one audit write. Runs
+ * in the caller's transaction with every session involved locked (at least shared): an end that
+ * races with this waits, so no token is ever granted for a session that has ended. The caller
+ * mints the grants once the transaction has committed.
  */
-export async function connectManyInTx(ctx: Ctx, uow: Uow, items: { link: LinkInHand; attendee: AttendeeRow }[]): Promise<Connection[]> {
+export async function connectManyInTx(uow: Uow, items: { link: LinkInHand; attendee: AttendeeRow }[]): Promise<Grant[]> {
   const facts = await gatherAdmitFactsEach(
     uow,
     items,
@@ -262,7 +272,7 @@ export async function connectManyInTx(ctx: Ctx, uow: Uow, items: { link: LinkInH
     (item) => item.link,
   );
   const decisions = facts.map(decideAdmission);
-  const results: Connection[] = [];
+  const results: Grant[] = [];
   const issued: AttendeeRow[] = [];
   for (const [index, { attendee }] of items.entries()) {
     const decision = decisions[index]!;
@@ -270,17 +280,17 @@ export async function connectManyInTx(ctx: Ctx, uow: Uow, items: { link: LinkInH
       results.push({ ok: false, checks: decision.checks });
       continue;
     }
-    const participantToken = await ctx.tokens.mint(
-      attendeeToken({
+    issued.push(attendee);
+    results.push({
+      ok: true,
+      token: attendeeToken({
         attendeeId: attendee.id,
         displayName: attendee.displayName,
         room: attendee.session.roomName,
         allowData: attendee.session.allowData,
         admissionSeq: attendee.admissionSeq,
       }),
-    );
-    issued.push(attendee);
-    results.push({ ok: true, server_url: ctx.config.LIVEKIT_URL, participant_token: participantToken });
+    });
   }
   await uow.audit.append(
     ...issued.map((a) => ({

@@ -21,7 +21,7 @@ import {
   sessionsRecording,
 } from "./facts.ts";
 import { helpStates, openCalls } from "./help.ts";
-import { connectManyInTx, linkNotFound, linkRevoked, openLinks, openLinksLocked, revokedWords } from "./invitee.ts";
+import { connectManyInTx, linkNotFound, linkRevoked, minted, openLinks, openLinksLocked, revokedWords } from "./invitee.ts";
 import { findLink } from "./links.ts";
 import { publishArrival } from "./notify.ts";
 import { currentRecording } from "./recording/egress.ts";
@@ -97,7 +97,9 @@ async function statesOf(ctx: Ctx, reading: Pick<Uow, "tx" | "now">, opened: Open
   }
 
   if (admitted.length && !uow) throw new Error("pageStates: a token is minted only in a transaction");
-  const connections = uow ? await connectManyInTx(ctx, uow, admitted) : [];
+  const grants = uow ? await connectManyInTx(uow, admitted) : [];
+  // Signed here, inside the transaction (the states go out after its commit): no lane waits on it.
+  const connections = await Promise.all(grants.map((grant) => minted(ctx, grant)));
   for (const [i, c] of connections.entries()) {
     const { attendee } = admitted[i]!;
     if (c.ok) ctx.metrics.tokenOnPage(`${attendee.id}:${attendee.admissionSeq}`, attendee.stateChangedAt, reading.now);
