@@ -32,7 +32,9 @@ const quick = values.quick;
 const scale = quick
   ? {
       admissions: 150,
+      tokens: 300,
       floor: 1500,
+      throughputSlices: 2,
       sockets: [100, 300],
       latencyAdmits: 20,
       admitAll: 50,
@@ -43,7 +45,10 @@ const scale = quick
     }
   : {
       admissions: 1500,
+      // Token requests for 3,000 people and 15,000 of the floor, in six alternating slices of each.
+      tokens: 3000,
       floor: 15000,
+      throughputSlices: 6,
       // BENCH_SOCKETS=5000, to measure admit → token without the 10,000 step.
       sockets: process.env.BENCH_SOCKETS?.split(",").map(Number) ?? [1000, 5000, 10000],
       latencyAdmits: 200,
@@ -148,13 +153,34 @@ class ServerProcess {
   }
 }
 
+/** Some requests' count, wall time and per-request latencies; `rate` sums slices of one load. */
+interface Slice {
+  count: number;
+  seconds: number;
+  latencies: number[];
+}
+
+function rate(slices: Slice[]) {
+  const count = slices.reduce((sum, s) => sum + s.count, 0);
+  const seconds = slices.reduce((sum, s) => sum + s.seconds, 0);
+  const latencies = slices.flatMap((s) => s.latencies);
+  return { perSecond: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
 /**
- * Runs `total` requests with `concurrency` keep-alive connections; per-request latencies in ms.
- * Every connection is open before the clock starts: the load shares the server's event loop,
- * so connections opened under load were set up one per batch, and their first requests made up
- * the whole p99 (seconds at 64 clients), a cost real clients in their own processes do not see.
+ * Runs requests `from` to `to` (exclusive) with `concurrency` keep-alive connections; per-request
+ * latencies in ms. Every connection is open before the clock starts: the load shares the
+ * server's event loop, so connections opened under load were set up one per batch, and their
+ * first requests made up the whole p99 (seconds at 64 clients), a cost real clients in their own
+ * processes do not see.
  */
-async function load(base: string, total: number, concurrency: number, request: (pool: Pool, i: number) => Promise<void>) {
+async function loadSlice(
+  base: string,
+  from: number,
+  to: number,
+  concurrency: number,
+  request: (pool: Pool, i: number) => Promise<void>,
+): Promise<Slice> {
   const pool = new Pool(base, { connections: concurrency, pipelining: 1 });
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -163,11 +189,11 @@ async function load(base: string, total: number, concurrency: number, request: (
     }),
   );
   const latencies: number[] = [];
-  let next = 0;
+  let next = from;
   const started = now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < total) {
+      while (next < to) {
         const i = next++;
         const t = now();
         await request(pool, i);
@@ -177,8 +203,11 @@ async function load(base: string, total: number, concurrency: number, request: (
   );
   const seconds = (now() - started) / 1000;
   await pool.close();
-  return { perSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { count: to - from, seconds, latencies };
 }
+
+const load = async (base: string, total: number, concurrency: number, request: (pool: Pool, i: number) => Promise<void>) =>
+  rate([await loadSlice(base, 0, total, concurrency, request)]);
 
 async function post(pool: Pool, path: string, cookie?: string): Promise<number> {
   const res = await pool.request({
@@ -199,6 +228,33 @@ function grouping(r: Running, before: { admit: GroupCommitStats; connect: GroupC
 const groupingNow = (r: Running) => ({ admit: admissionGrouping(r.app.ctx), connect: connectionGrouping(r.app.ctx) });
 
 /**
+ * The token requests and the floor, in alternating slices (`slices` of each): the machine's pace
+ * drifts over seconds (the floor alone moved 2,200–5,800 a second between runs of the same code),
+ * so measured one after the other the ratio took the drift between them; alternating, both see
+ * the same seconds.
+ */
+async function tokensAgainstFloor(r: Running, invites: string[], concurrency: number, slices: number, onFailure: () => void) {
+  const tokens: Slice[] = [];
+  const floor: Slice[] = [];
+  const floorPer = Math.round(scale.floor / slices);
+  for (let k = 0; k < slices; k++) {
+    floor.push(
+      await loadSlice(r.base, 0, floorPer, concurrency, async (p) => {
+        if ((await post(p, "/bench/floor")) !== 200) throw new Error("floor failed");
+      }),
+    );
+    const from = Math.floor((k * invites.length) / slices);
+    const to = Math.floor(((k + 1) * invites.length) / slices);
+    tokens.push(
+      await loadSlice(r.base, from, to, concurrency, async (p, i) => {
+        if ((await post(p, `/api/join/${invites[i]}/connection`)) !== 201) onFailure();
+      }),
+    );
+  }
+  return { tokens: rate(tokens), floor: rate(floor) };
+}
+
+/**
  * At each number of concurrent clients: whole admissions (the staff admit, then that person's
  * token request), the token request alone for people already admitted (facts gathered, all
  * thirteen rules decided, the decision stored, the token minted), and the floor.
@@ -217,19 +273,19 @@ async function admissionThroughput(r: Running) {
     });
     const grouped = grouping(r, before);
 
-    const ready = await liveSession(r.database, r.leadId, scale.admissions, new Date());
+    const ready = await liveSession(r.database, r.leadId, scale.tokens, new Date());
     const pool = new Pool(r.base, { connections: 1 });
     if ((await post(pool, `/api/sessions/${ready.sessionId}/admit-all`, r.cookie)) !== 200) throw new Error("admit all failed");
     await pool.close();
     const tokensBefore = groupingNow(r);
-    const tokens = await load(r.base, scale.admissions, concurrency, async (p, i) => {
-      if ((await post(p, `/api/join/${ready.attendees[i]!.invite}/connection`)) !== 201) failures++;
-    });
+    const { tokens, floor } = await tokensAgainstFloor(
+      r,
+      ready.attendees.map((a) => a.invite),
+      concurrency,
+      scale.throughputSlices,
+      () => failures++,
+    );
     const tokenGrouping = grouping(r, tokensBefore).connect;
-
-    const floor = await load(r.base, scale.floor, concurrency, async (p) => {
-      if ((await post(p, "/bench/floor")) !== 200) throw new Error("floor failed");
-    });
     rows.push({ concurrency, admissions, tokens, floor, grouped, tokenGrouping });
   }
   return { rows, failures };
@@ -563,7 +619,7 @@ async function benchProvider(provider: Provider) {
       out(`Failed requests: ${failures} (any failure is logged to stderr by the app).`);
       out();
       out(
-        "A token request is one policy-checked admission to the room: the invite link and everything the rules need read with the session row locked, all thirteen rules decided, the decision stored in the audit chain, and the token minted (target: at least 50 % of the floor). A whole admission is two requests (the staff member's admit, then that person's token request), so it cannot pass half of a one-request floor even if the database cost nothing. Requests arriving together are decided together in one transaction (group commit); the last column is the mean number per transaction.",
+        `A token request is one policy-checked admission to the room: the invite link and everything the rules need read with the session row locked, all thirteen rules decided, the decision stored in the audit chain, and the token minted (target: at least 50 % of the floor). A whole admission is two requests (the staff member's admit, then that person's token request), so it cannot pass half of a one-request floor even if the database cost nothing. Requests arriving together are decided together in one transaction (group commit); the last column is the mean number per transaction. The token requests (${scale.tokens} people) and the floor (${scale.floor} requests) run in ${scale.throughputSlices} alternating slices each, so both see the same seconds of a machine whose pace drifts.`,
       );
       out();
     }
