@@ -201,20 +201,17 @@ async function enterInTx(
  * "share" (minting tokens, refreshing pages) lets such readers run side by side; "update"
  * (entering the waiting room) writes. Tokens that name no invite link are left out.
  */
-export function openLinksLocked({ tx, lockSession }: Uow, tokens: string[], mode: "share" | "update" = "share") {
-  return openLinks(tx, tokens, async (sessionIds) => {
-    for (const sessionId of sessionIds) await lockSession(sessionId, mode);
-  });
+export function openLinksLocked({ tx }: Uow, tokens: string[], mode: "share" | "update" = "share") {
+  return openLinks(tx, tokens, mode);
 }
 
 /**
- * Invite links by token, each with its attendee (tokens unknown as invite links left out); `lock`
- * is given the links' sessions, in order, before the attendees are read.
+ * Invite links by token, each with its attendee (tokens unknown as invite links left out); with
+ * `lock`, the links' sessions are locked as the links are read, before the attendees are.
  */
-export async function openLinks(tx: Tx, tokens: string[], lock?: (sessionIds: string[]) => Promise<void>) {
+export async function openLinks(tx: Tx, tokens: string[], lock?: "share" | "update") {
   const hashes = new Map(tokens.map((t) => [hashToken(t), t]));
-  const links = (await findLinks(tx, [...hashes.keys()])).filter((l) => l.kind === "invite");
-  await lock?.([...new Set(links.map((l) => l.attendee.sessionId))].sort());
+  const links = (await findLinks(tx, [...hashes.keys()], lock)).filter((l) => l.kind === "invite");
   const rows = new Map((await findAttendees(tx, [...new Set(links.map((l) => l.attendeeId))])).map((a) => [a.id, a]));
   return new Map(links.map((link) => [hashes.get(link.tokenHash)!, { link, attendee: rows.get(link.attendeeId)! }]));
 }

@@ -1,7 +1,7 @@
 // Invite and carer links (R10): 256 random bits, shown once, stored only as a SHA-256 hash.
 import type { Tx } from "../adapters/db/client.ts";
 import { queryableOf } from "../adapters/db/driver.ts";
-import { readLinks } from "../adapters/db/reads/links.ts";
+import { lockingLinkSql, readLinks } from "../adapters/db/reads/links.ts";
 import type { Config } from "../config.ts";
 import type { LinkKind } from "../contract/vocabulary.ts";
 import { hashToken, newToken } from "./secrets.ts";
@@ -68,8 +68,14 @@ export function findLinksThroughPrisma(tx: Tx, hashes: string[]) {
 
 export type LinkRow = Awaited<ReturnType<typeof findLinksThroughPrisma>>[number];
 
-export async function findLinks(tx: Tx, hashes: string[]): Promise<LinkRow[]> {
-  return (await readLinks(queryableOf(tx), hashes)) as LinkRow[];
+/**
+ * Links by their tokens' hashes; with `lock`, their sessions are locked too (in id order; on
+ * PostgreSQL in the same statement, and SQLite's transactions hold the one writer lock already).
+ */
+export async function findLinks(tx: Tx, hashes: string[], lock?: "share" | "update"): Promise<LinkRow[]> {
+  const queryable = queryableOf(tx);
+  const locking = lock && queryable.provider === "postgres" ? lockingLinkSql(lock) : undefined;
+  return (await readLinks(queryable, hashes, locking)) as LinkRow[];
 }
 
 /** The link a token names, with its attendee; null when no such link ever existed. */

@@ -9,7 +9,7 @@ import { type Database, openDatabase } from "../../../src/adapters/db/client.ts"
 import { queryableOf } from "../../../src/adapters/db/driver.ts";
 import { attendeeSql, lateral, readAttendees } from "../../../src/adapters/db/reads/attendees.ts";
 import { decisionSql, readSharedFacts, readSharedFactsApart, type SharedAsk } from "../../../src/adapters/db/reads/decision.ts";
-import { linkSql, readLinks } from "../../../src/adapters/db/reads/links.ts";
+import { linkSql, lockingLinkSql, readLinks } from "../../../src/adapters/db/reads/links.ts";
 import { peopleSql, readKeepApart, readSightings } from "../../../src/adapters/db/reads/people.ts";
 import { readHelp, readPresence, roomSql } from "../../../src/adapters/db/reads/room.ts";
 import {
@@ -220,8 +220,18 @@ test("every enum value stored under another name is decoded by the hand-written 
   expect(mappedEnums).toEqual(stored);
 });
 
-/** The property for links: any of a history's tokens' hashes, and one that names nothing. */
-function sameLinks(database: Database, sql: string) {
+/**
+ * The property for links: any of a history's tokens' hashes, and one that names nothing.
+ * `locking`: the read that locks the sessions, whose rows come in their sessions' order (compared by id).
+ */
+function sameLinks(database: Database, sql: string, { locking = false } = {}) {
+  const read = async (q: Parameters<typeof queryableOf>[0], asked: string[]) => {
+    const rows = await readLinks(queryableOf(q), asked, sql);
+    if (!locking) return rows;
+    const sessions = rows.map((r) => (r.attendee as { sessionId: string }).sessionId);
+    expect(sessions).toStrictEqual([...sessions].sort());
+    return rows.sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : 1));
+  };
   return fc.asyncProperty(history, fc.nat(), async (h, seed) => {
     const ids = await write(database, h);
     const hashes = (await database.db.link.findMany({ where: { attendeeId: { in: ids } }, select: { tokenHash: true } })).map(
@@ -229,9 +239,9 @@ function sameLinks(database: Database, sql: string) {
     );
     const asked = fc.sample(fc.shuffledSubarray(hashes), { numRuns: 1, seed })[0]!.concat("nothing");
     await database.transaction(async (tx) => {
-      expect(await readLinks(queryableOf(tx), asked, sql)).toStrictEqual(await findLinksThroughPrisma(tx, asked));
+      expect(await read(tx, asked)).toStrictEqual(await findLinksThroughPrisma(tx, asked));
     });
-    expect(await readLinks(queryableOf(database.db), asked, sql)).toStrictEqual(await findLinksThroughPrisma(database.db, asked));
+    if (!locking) expect(await read(database.db, asked)).toStrictEqual(await findLinksThroughPrisma(database.db, asked));
   });
 }
 
@@ -284,6 +294,13 @@ describe.each(providers)("hand-written reads on %s", (provider) => {
     expect(text.match(/LEFT JOIN LATERAL \(SELECT \w+\.\* FROM/g)).toHaveLength(2);
     expect(text).not.toMatch(/ON \w+\."id" = \(SELECT/);
   });
+
+  // PostgreSQL only (SQLite's transactions hold the one writer lock; it has no row locks to take).
+  if (provider === "postgresql")
+    test("the read that locks the sessions reads the same links, in its sessions' order", async () => {
+      for (const mode of ["share", "update"] as const)
+        await fc.assert(sameLinks(database, lockingLinkSql(mode), { locking: true }), { numRuns: 15 });
+    });
 
   // Each mutation is a mistake a hand-written read could make; the property must catch each.
   test.each([

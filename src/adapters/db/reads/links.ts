@@ -13,6 +13,16 @@ JOIN "Session" s ON s."id" = a."sessionId"
 WHERE k."tokenHash" IN (:hashes)
 ORDER BY k."id"`;
 
+/**
+ * PostgreSQL: the same read, locking the links' sessions (shared, or for update) as it reads them,
+ * in the order of their ids, as unit-of-work.ts's lockSession takes them one by one (the same order
+ * everywhere, so no two transactions wait for each other): one round trip where the read and a lock
+ * per session were two or more. The rows' own columns are as the statement first read them; what a
+ * decision needs from after the lock is read after it (facts.ts's linkFacts).
+ */
+export const lockingLinkSql = (mode: "share" | "update") =>
+  `${linkSql.replace('ORDER BY k."id"', 'ORDER BY s."id", k."id"')}\nFOR ${mode === "share" ? "SHARE" : "UPDATE"} OF s`;
+
 /** `{ …link, attendee: { id, sessionId, session: { status, cancelledAt } } }` per hash found. */
 export async function readLinks(queryable: Reader, hashes: string[], sql = linkSql): Promise<Record<string, unknown>[]> {
   if (hashes.length === 0) return [];
