@@ -90,7 +90,7 @@ export async function adapterFactory(
 type StatementNames = NonNullable<NonNullable<ConstructorParameters<typeof PrismaPg>[1]>["statementNameGenerator"]>;
 
 /** Statements with more values than this (long lists) are not kept prepared: each list length is a text of its own. */
-const preparedArgsAtMost = 16;
+export const preparedArgsAtMost = 16;
 const preparedNames = new Map<string, string>();
 
 /**

@@ -3,6 +3,7 @@
 // decoded as the Prisma client decodes them, by the column types the adapter reports. `execute`
 // is for the few hand-written writes (domain/audit.ts, the session lock in unit-of-work.ts).
 import { type ArgScalarType, type ArgType, ColumnTypeEnum, type SqlResultSet } from "@prisma/driver-adapter-utils";
+import { preparedArgsAtMost } from "../connection.ts";
 import type { Queryable, Reader } from "../driver.ts";
 
 /** `t."f" AS "t.f"` for each field: a joined row's columns, told apart by their table's alias. */
@@ -98,10 +99,13 @@ function prepared(sql: string) {
 
 /**
  * Runs a read whose `:name`s stand for lists of string values (an empty list matches nothing) and
- * returns its rows by alias, decoded (`enums` as for byAlias). On PostgreSQL an `IN (:name)` list
- * is one array value (`= ANY($n)`), so the text is the same whatever the list's length and stays
- * prepared on each connection (connection.ts keeps no statement with more than sixteen values):
- * a batch's people were planned afresh each time, 6 ms for 32 of them.
+ * returns its rows by alias, decoded (`enums` as for byAlias). On PostgreSQL, when the values are
+ * more than connection.ts keeps a statement prepared for (sixteen), each `IN (:name)` list is one
+ * array value (`= ANY($n)`), so the text is the same whatever the lists' lengths and stays
+ * prepared: a batch's 32 people were planned afresh each time (6 ms). Shorter lists keep a
+ * placeholder each: PostgreSQL's generic plan for `= ANY($n)`, made without the list's length,
+ * scanned whole tables for the one person a page reads (the join storm: 5.4 → 6.8 ms of server
+ * CPU a page when every list was an array).
  */
 export async function select(
   queryable: Reader,
@@ -115,7 +119,8 @@ export async function select(
     if (!list) throw new Error(`select: no values for :${name}`);
     return list;
   });
-  const asArray = names.map(({ list }) => list && queryable.provider === "postgres");
+  const long = queryable.provider === "postgres" && lists.reduce((sum, list) => sum + list.length, 0) > preparedArgsAtMost;
+  const asArray = names.map(({ list }) => list && long);
   const key = `${queryable.provider}:${lists.map((list, i) => (asArray[i] ? "[]" : list.length)).join(",")}`;
   let text = texts.get(key);
   if (text === undefined) {
