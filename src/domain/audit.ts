@@ -64,11 +64,11 @@ function hashEvent(e: ChainedFields): string {
 }
 
 /**
- * Appends events in order inside the caller's transaction (one read and two writes, one on
- * PostgreSQL), so they commit with the change they record; domain code reaches it as
- * `uow.audit.append`, which keeps a transaction's events and appends them here once its work is
- * done. On PostgreSQL the head row's lock serialises appenders (no forks in the chain); SQLite
- * transactions already hold the single writer lock.
+ * Appends events in order inside the caller's transaction (on SQLite a read and two writes; on
+ * PostgreSQL two statements), so they commit with the change they record; domain code reaches it
+ * as `uow.audit.append`, which keeps a transaction's events and appends them here once its work
+ * is done. On PostgreSQL the head row's lock serialises appenders (no forks in the chain); on
+ * SQLite one transaction runs at a time.
  *
  * Every decision appends, so these statements run on the driver adapter under the transaction's
  * client (the same connection, the same transaction), not through the Prisma client, whose query
