@@ -69,8 +69,8 @@ export function findLinksThroughPrisma(tx: Tx, hashes: string[]) {
 export type LinkRow = Awaited<ReturnType<typeof findLinksThroughPrisma>>[number];
 
 /**
- * Links by their tokens' hashes; with `lock`, their sessions are locked too (in id order; on
- * PostgreSQL in the same statement, and SQLite's transactions hold the one writer lock already).
+ * Links by their tokens' hashes; with `lock`, their sessions are locked too, in id order, in the
+ * same statement on PostgreSQL (SQLite's driver adapter runs one transaction at a time).
  */
 export async function findLinks(tx: Tx, hashes: string[], lock?: "share" | "update"): Promise<LinkRow[]> {
   const queryable = queryableOf(tx);
