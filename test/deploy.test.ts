@@ -217,8 +217,9 @@ describe("the production build", () => {
         const setup = await fetch(`http://127.0.0.1:${port}/api/setup`).then((r) => r.json());
         expect(setup.firstAdminNeeded).toBe(true);
         expect(server.printed()).not.toMatch(/unrecognized flag/);
+        await server.stop();
       } finally {
-        child?.kill("SIGTERM");
+        // After a failed expectation the server is still running: afterAll kills it.
         await scratch.drop();
       }
     },

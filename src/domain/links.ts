@@ -74,7 +74,7 @@ export type LinkRow = Awaited<ReturnType<typeof findLinksThroughPrisma>>[number]
  */
 export async function findLinks(tx: Tx, hashes: string[], lock?: "share" | "update"): Promise<LinkRow[]> {
   const queryable = queryableOf(tx);
-  const locking = lock && queryable.provider === "postgres" ? lockingLinkSql(lock) : undefined;
+  const locking = lock && queryable.provider === "postgres" ? lockingLinkSql[lock] : undefined;
   return (await readLinks(queryable, hashes, locking)) as LinkRow[];
 }
 

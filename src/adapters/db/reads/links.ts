@@ -18,10 +18,11 @@ ORDER BY k."id"`;
  * in the order of their ids, as unit-of-work.ts's lockSession takes them one by one (the same order
  * everywhere, so no two transactions wait for each other): one round trip where the read and a lock
  * per session were two or more. The rows' own columns are as the statement first read them; what a
- * decision needs from after the lock is read after it (facts.ts's linkFacts).
+ * decision needs from after the lock is read after it (facts.ts's linkFacts). Each text is made
+ * once, not for every token batch and entry.
  */
-export const lockingLinkSql = (mode: "share" | "update") =>
-  `${linkSql.replace('ORDER BY k."id"', 'ORDER BY s."id", k."id"')}\nFOR ${mode === "share" ? "SHARE" : "UPDATE"} OF s`;
+const lockingLinkText = (lock: string) => `${linkSql.replace('ORDER BY k."id"', 'ORDER BY s."id", k."id"')}\nFOR ${lock} OF s`;
+export const lockingLinkSql = { share: lockingLinkText("SHARE"), update: lockingLinkText("UPDATE") };
 
 /** `{ …link, attendee: { id, sessionId, session: { status, cancelledAt } } }` per hash found. */
 export async function readLinks(queryable: Reader, hashes: string[], sql = linkSql): Promise<Record<string, unknown>[]> {
