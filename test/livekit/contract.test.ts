@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { AccessToken, RoomServiceClient, type WebhookEvent, WebhookReceiver } from "livekit-server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { livekitRooms } from "../../src/adapters/livekit/rooms.ts";
 import { livekitAvailable, startRealLiveKit } from "../helpers/livekit.ts";
 import { LiveKitStandIn } from "./stand-in.ts";
 
@@ -112,6 +113,17 @@ describe.each(servers)("LiveKit's contract: $name", ({ available, start }) => {
     const ok = await twirp("ListParticipants", listR1, `Bearer ${await tokenFor({ roomAdmin: true, room: "r1" })}`);
     expect(ok).toEqual({ status: 200, type: "application/json", text: expect.stringMatching(/^\{"participants":\[\]\}$/) });
   });
+
+  it.skipIf(!available)(
+    "the readiness probe (ListRooms through node:http): reachable with the right key, not with a wrong secret or nothing listening",
+    async () => {
+      expect(await livekitRooms(server.url, "devkey", "secret").reachable()).toBe(true);
+      expect(await livekitRooms(server.url.replace("http:", "ws:"), "devkey", "secret").reachable()).toBe(true);
+      expect(await livekitRooms(server.url, "devkey", "not-the-secret").reachable()).toBe(false);
+      expect(await livekitRooms(server.url, "nokey", "secret").reachable()).toBe(false);
+      expect(await livekitRooms("ws://127.0.0.1:1", "devkey", "secret").reachable()).toBe(false);
+    },
+  );
 
   it.skipIf(!available)("Egress needs the roomRecord grant on every call: a Twirp 401 without it", async () => {
     const denied = { status: 401, type: "application/json", text: JSON.stringify({ code: "unauthenticated", msg: "permissions denied" }) };
