@@ -197,6 +197,14 @@ describe("the production build", () => {
         },
       );
       expect(added.stdout).toContain("bundle@example.org");
+      // Start-up asks nothing of the Prisma client (src/adapters/db/client.ts): the first request
+      // that does loads its query compiler from beside the bundle. Signing in reads the new account.
+      const signedIn = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "bundle@example.org", password: "a long enough password" }),
+      });
+      expect(signedIn.status).toBe(200);
     } finally {
       child?.kill("SIGTERM");
       await scratch.drop();
@@ -213,9 +221,15 @@ describe("the production build", () => {
       try {
         const port = await freePort();
         const server = await startBuilt(scratch.url, port);
-        // A query through the Prisma client (no staff yet on a fresh database).
         const setup = await fetch(`http://127.0.0.1:${port}/api/setup`).then((r) => r.json());
         expect(setup.firstAdminNeeded).toBe(true);
+        // A query through the Prisma client, which loads PostgreSQL's query compiler: an unknown e-mail.
+        const signIn = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ email: "nobody@example.org", password: "not a password" }),
+        });
+        expect(signIn.status).toBe(401);
         expect(server.printed()).not.toMatch(/unrecognized flag/);
         await server.stop();
       } finally {

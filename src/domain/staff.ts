@@ -1,6 +1,8 @@
 // Staff accounts and console sign-ins. Sign-ins are server-side rows, so that signing out or
 // deactivating an account takes effect on the very next request.
 
+import { queryableOf } from "../adapters/db/driver.ts";
+import { readStaffExists } from "../adapters/db/reads/shared.ts";
 import type { AccountThrottle } from "../adapters/throttle.ts";
 import { conflict, notFound } from "./errors.ts";
 import { formatRoles, parseRoles, type Role } from "./roles.ts";
@@ -183,5 +185,5 @@ export async function endLogin(store: Store, token: string): Promise<void> {
 
 /** True until the first staff account exists (the first-run advice). */
 export async function noStaffYet(store: Store): Promise<boolean> {
-  return (await store.database.db.staff.count()) === 0;
+  return !(await readStaffExists(queryableOf(store.database.db)));
 }

@@ -1,9 +1,8 @@
 // Opens the database named by DATABASE_URL: the generated Prisma client of its provider over
 // its driver adapter. The rest of the code sees one `Db` type; both clients come from one model.
 
-import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import { adapterFactory, providerOf } from "./connection.ts";
-import { bindClient } from "./driver.ts";
+import { bindClient, queryableOf } from "./driver.ts";
 import { databaseTrouble } from "./errors.ts";
 import type { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { appliedQuery, applyMigrations, migrationNames } from "./migrate.ts";
@@ -60,29 +59,47 @@ async function postgresClient(): Promise<ClientClass> {
 export async function openDatabase(url: string, options: { migrate?: boolean } = {}): Promise<Database> {
   const provider = providerOf(url);
   if (options.migrate ?? true) await applyMigrations(url);
-  const PrismaClient = provider === "sqlite" ? await sqliteClient() : await postgresClient();
-  // Prisma's defaults (2 s to get a connection, 5 s to finish) fail requests under bursts of
-  // load; decisions are short, but they queue behind one session's lock.
-  let connected: SqlDriverAdapter | undefined;
-  let direct: Parameters<typeof bindClient>[2];
   let closed = false;
-  const adapter = await adapterFactory(
+  let direct: Parameters<typeof bindClient>[2];
+  const factory = await adapterFactory(
     url,
-    (a, d) => {
-      connected = a;
+    (_, d) => {
       direct = d;
     },
     () => closed,
   );
-  const db = new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 20_000 } });
-  await db.$connect();
-  if (!connected) throw new Error("openDatabase: the driver adapter did not connect");
+  // The connection is made here, and the Prisma client is handed that one connection: the
+  // hand-written reads and writes (driver.ts) and the client share it from the first statement,
+  // and the client loads its query compiler (WebAssembly: read, compiled, then the schema parsed,
+  // ≈ 70 ms) only when it is first asked something, not while the service starts. Start-up and
+  // readiness ask nothing of the client (bench/history.md, start-up).
+  const connected = await factory.connect();
+  // The client disposes of the connection when it is closed, if it ever connected; close() then
+  // makes sure, so the connection is let go once either way.
+  const dispose = connected.dispose.bind(connected);
+  let disposed: Promise<void> | undefined;
+  connected.dispose = () => {
+    disposed ??= dispose();
+    return disposed;
+  };
+  const PrismaClient = provider === "sqlite" ? await sqliteClient() : await postgresClient();
+  const handed = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      if (closed) throw new Error("The database has been closed");
+      return connected;
+    },
+  };
+  // Prisma's defaults (2 s to get a connection, 5 s to finish) fail requests under bursts of
+  // load; decisions are short, but they queue behind one session's lock.
+  const db = new PrismaClient({ adapter: handed as typeof factory, transactionOptions: { maxWait: 10_000, timeout: 20_000 } });
   const transactions = bindClient(db, connected, direct);
+  const queryable = queryableOf(db);
   if (provider === "sqlite") {
     // WAL lets readers run beside the writer; synchronous=FULL because these rows are
     // safeguarding records: a power cut must not lose a committed admission or consent.
-    await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-    await db.$executeRawUnsafe("PRAGMA synchronous = FULL");
+    await connected.executeScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
   }
   const expected = migrationNames(provider);
   return {
@@ -106,13 +123,14 @@ export async function openDatabase(url: string, options: { migrate?: boolean } =
       }
     },
     async migrationsApplied() {
-      const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(appliedQuery);
-      const applied = new Set(rows.map((r) => r.migration_name));
+      const result = await queryable.queryRaw({ sql: appliedQuery, args: [], argTypes: [] });
+      const applied = new Set(result.rows.map((row: unknown[]) => row[0]));
       return expected.every((name) => applied.has(name));
     },
-    close: () => {
+    async close() {
       closed = true;
-      return db.$disconnect();
+      await db.$disconnect();
+      await connected.dispose();
     },
   };
 }

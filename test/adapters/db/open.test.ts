@@ -3,10 +3,12 @@
 // pending, so the schema engine's exclusive lock is never needed), and exits at once.
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readdirSync, readlinkSync } from "node:fs";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../../src/adapters/db/client.ts";
-import { pgConfig } from "../../../src/adapters/db/connection.ts";
+import { pgConfig, sqlitePath } from "../../../src/adapters/db/connection.ts";
+import { queryableOf } from "../../../src/adapters/db/driver.ts";
 import { adminQuery, appliedMigrations, migrationNames } from "../../../src/adapters/db/migrate.ts";
 import { postgresAvailable, postgresServerUrl, providers, scratchDatabase } from "../../helpers/db.ts";
 
@@ -78,7 +80,59 @@ describe("reading a large session on SQLite", () => {
   });
 });
 
+describe("the SQLite connection's settings", () => {
+  it("writes ahead (WAL) and syncs in full: a power cut loses no committed record", async () => {
+    const scratch = await scratchDatabase("sqlite");
+    const database = await openDatabase(scratch.url);
+    try {
+      const pragma = async (name: string) =>
+        (await queryableOf(database.db).queryRaw({ sql: `PRAGMA ${name}`, args: [], argTypes: [] })).rows[0]?.[0];
+      expect(await pragma("journal_mode")).toBe("wal");
+      expect(await pragma("synchronous")).toBe(2); // FULL
+    } finally {
+      await database.close();
+      await scratch.drop();
+    }
+  });
+});
+
+/** How many of this process's file descriptors are open on a file (Linux's /proc). */
+function openFiles(path: string): number {
+  return readdirSync("/proc/self/fd").filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false; // closed meanwhile
+    }
+  }).length;
+}
+
+/** How many connections PostgreSQL has open to a scratch database. */
+async function openConnections(url: string): Promise<number> {
+  const client = new pg.Client(pgConfig(postgresServerUrl));
+  await client.connect();
+  const open = await client
+    .query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [new URL(url).pathname.slice(1)])
+    .finally(() => client.end());
+  return open.rows[0].n;
+}
+
 describe.each(providers)("a closed database on %s", (provider) => {
+  // The Prisma client is handed the connection openDatabase made, and connects to it only when
+  // first asked something (client.ts): closing lets that connection go either way.
+  it("lets its connection go when the Prisma client was never asked anything", async () => {
+    const scratch = await scratchDatabase(provider);
+    const database = await openDatabase(scratch.url);
+    try {
+      expect(await database.migrationsApplied()).toBe(true);
+      await database.close();
+      if (provider === "postgresql") expect(await openConnections(scratch.url)).toBe(0);
+      else expect(openFiles(sqlitePath(scratch.url))).toBe(0);
+    } finally {
+      await scratch.drop();
+    }
+  });
+
   it("stays closed: work still running as the app closes fails instead of opening connections nobody closes", async () => {
     const scratch = await scratchDatabase(provider);
     const database = await openDatabase(scratch.url);
@@ -87,15 +141,7 @@ describe.each(providers)("a closed database on %s", (provider) => {
       await database.close();
       await expect(database.db.staff.count()).rejects.toThrow(/closed/);
       await expect(database.transaction((tx) => tx.staff.count())).rejects.toThrow(/closed/);
-      if (provider === "postgresql") {
-        const name = new URL(scratch.url).pathname.slice(1);
-        const client = new pg.Client(pgConfig(postgresServerUrl));
-        await client.connect();
-        const open = await client
-          .query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name])
-          .finally(() => client.end());
-        expect(open.rows).toEqual([{ n: 0 }]);
-      }
+      if (provider === "postgresql") expect(await openConnections(scratch.url)).toBe(0);
     } finally {
       await scratch.drop();
     }

@@ -19,6 +19,7 @@ import {
   readPhotoOwners,
   readRecordingSessions,
   readSettingsRow,
+  readStaffExists,
   sharedSql,
 } from "../../../src/adapters/db/reads/shared.ts";
 import { mappedEnums } from "../../../src/adapters/db/reads/sql.ts";
@@ -447,6 +448,7 @@ function sameSharedRows(database: Database, base: Base, sql: typeof sharedSql) {
       const q = queryableOf(tx);
       expect(await readSettingsRow(q, "org", sql)).toStrictEqual(await tx.settings.findUnique({ where: { id: "org" } }));
       expect(await readSettingsRow(q, "nobody", sql)).toBeNull();
+      expect(await readStaffExists(q, sql)).toBe((await tx.staff.count()) > 0);
       for (const audience of ["member", "carer"] as const)
         expect(await readNewestText(q, audience, sql)).toStrictEqual(
           await tx.guidelinesVersion.findFirst({ where: { audience }, orderBy: { version: "desc" } }),

@@ -1,6 +1,6 @@
 // The small reads every page and decision makes, written by hand: the settings row, the newest
 // version of a text, who agreed to which guidelines, which sessions are being recorded, whose
-// photo there is, where a person stands. Each is one statement, like Prisma's, without Prisma's
+// photo there is, where a person stands, whether there is any staff account. Each is one statement, like Prisma's, without Prisma's
 // interpreter (≈ 0.3 ms each; a page made a dozen of them). test/adapters/db/reads.test.ts holds
 // each equal to the Prisma read it replaced (written out there) over random histories.
 import type { Reader } from "../driver.ts";
@@ -16,7 +16,13 @@ export const sharedSql = {
   recording: `SELECT DISTINCT r."sessionId" AS "r.sessionId" FROM "Recording" r WHERE r."sessionId" IN (:ids) AND r."status" IN (:statuses)`,
   photos: `SELECT p."staffId" AS "p.staffId" FROM "StaffPhoto" p WHERE p."staffId" IN (:ids)`,
   states: `SELECT a."id" AS "a.id", a."sessionId" AS "a.sessionId", a."state" AS "a.state" FROM "Attendee" a WHERE a."id" IN (:ids) ORDER BY a."id"`,
+  anyStaff: `SELECT s."id" AS "s.id" FROM "Staff" s LIMIT 1`,
 };
+
+/** Whether any staff account exists (start-up asks, before the Prisma client has loaded: client.ts). */
+export async function readStaffExists(queryable: Reader, sql = sharedSql) {
+  return (await select(queryable, sql.anyStaff, {})).length > 0;
+}
 
 export async function readSettingsRow(queryable: Reader, id: string, sql = sharedSql) {
   return (await select(queryable, sql.settings, { id: [id] }))[0]?.s ?? null;
