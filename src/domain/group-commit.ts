@@ -1,5 +1,6 @@
 // Group commit: many callers' decisions written in one transaction. While a batch for a key is
-// running, new requests for that key queue; the next batch takes all of them (up to `max`).
+// running (or `parallel` of them), new requests for that key queue; the next batch takes all of
+// them (up to `max`).
 // A batch starts on the next turn of the event loop, so requests that arrived together go
 // together; nobody waits on a timer. Each caller still gets their own answer (or error): `run`
 // settles every item on its own, and when the whole batch fails, each item is run once more
@@ -18,6 +19,11 @@ export interface GroupCommitOptions<C, I, O> {
   /** Items with the same distinct key never share a batch (the later waits for the next). */
   distinct?(item: I): string;
   max?: number;
+  /**
+   * How many batches of one key may run at once (1 unless told). More than one only without
+   * `distinct`: two batches running together could each hold the same distinct key.
+   */
+  parallel?(context: C): number;
   /** Told the size of every batch (the metrics). */
   observe?(context: C, size: number): void;
 }
@@ -30,7 +36,8 @@ interface Waiting<I, O> {
 
 interface Lane<I, O> {
   queue: Waiting<I, O>[];
-  running: boolean;
+  /** Batches running (or about to start) for this key. */
+  running: number;
 }
 
 /** How well requests were grouped, for the benchmarks and the tests. */
@@ -46,6 +53,7 @@ export interface GroupCommitStats {
  */
 export function groupCommit<C extends object, I, O>(options: GroupCommitOptions<C, I, O>) {
   const max = options.max ?? 200;
+  if (options.parallel && options.distinct) throw new Error("group commit: parallel batches cannot keep distinct keys apart");
   const lanesOf = new WeakMap<C, Map<string, Lane<I, O>>>();
   const statsOf = new WeakMap<C, GroupCommitStats>();
 
@@ -102,18 +110,18 @@ export function groupCommit<C extends object, I, O>(options: GroupCommitOptions<
         else for (const w of batch) await runAlone(context, key, w);
       }
     }
-    lane.running = false;
-    lanes.delete(key);
+    lane.running--;
+    if (lane.running === 0) lanes.delete(key);
   };
 
   const submit = (context: C, key: string, item: I): Promise<O> => {
     const lanes = lanesOf.get(context) ?? new Map<string, Lane<I, O>>();
     lanesOf.set(context, lanes);
-    const lane = lanes.get(key) ?? { queue: [], running: false };
+    const lane = lanes.get(key) ?? { queue: [], running: 0 };
     lanes.set(key, lane);
     const promise = new Promise<O>((resolve, reject) => lane.queue.push({ item, resolve, reject }));
-    if (!lane.running) {
-      lane.running = true;
+    if (lane.running < (options.parallel?.(context) ?? 1)) {
+      lane.running++;
       setImmediate(() => void drain(context, lanes, key, lane));
     }
     return promise;

@@ -13,7 +13,9 @@ const outcome = (answer: Promise<string>) =>
   );
 
 /** A group commit whose batches are recorded and finish only when the test says so. */
-function recorder(options: { max?: number; distinct?: (item: string) => string; fail?: (items: string[]) => boolean } = {}) {
+function recorder(
+  options: { max?: number; distinct?: (item: string) => string; parallel?: () => number; fail?: (items: string[]) => boolean } = {},
+) {
   const batches: { key: string; items: string[] }[] = [];
   const gates: (() => void)[] = [];
   const submit = groupCommit<object, string, string>({
@@ -103,6 +105,62 @@ describe("group commit", () => {
     for (let i = 0; i < 3; i++) await finishNext();
     expect(batches.map((b) => b.items)).toEqual([["a1", "b1"], ["a2", "c1"], ["a3"]]);
     expect(await Promise.all(answers)).toEqual(["done a1", "done a2", "done b1", "done a3", "done c1"]);
+  });
+
+  it("runs up to `parallel` batches of one key at once; later requests wait for one of them to finish", async () => {
+    const { submit, batches, finishNext } = recorder({ parallel: () => 2 });
+    const context = {};
+    const answers = [submit(context, "s1", "a")];
+    await turn();
+    answers.push(submit(context, "s1", "b"));
+    await turn();
+    expect(batches.map((b) => b.items)).toEqual([["a"], ["b"]]);
+    answers.push(submit(context, "s1", "c"), submit(context, "s1", "d"));
+    await turn();
+    expect(batches).toHaveLength(2);
+    await finishNext();
+    expect(batches.map((b) => b.items)).toEqual([["a"], ["b"], ["c", "d"]]);
+    await finishNext();
+    await finishNext();
+    expect(await Promise.all(answers)).toEqual(["done a", "done b", "done c", "done d"]);
+    expect(() => groupCommit({ distinct: (item: string) => item, parallel: () => 2, run: async () => [] })).toThrow(/distinct/);
+  });
+
+  it("with parallel batches, answers every request exactly once and never runs more than `parallel` at once", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ item: fc.constantFrom("a", "b", "bad"), wait: fc.nat(2) }), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (requests, parallel, max) => {
+          let running = 0;
+          let most = 0;
+          const submit = groupCommit<object, string, string>({
+            max,
+            parallel: () => parallel,
+            async run(_context, _key, items) {
+              most = Math.max(most, ++running);
+              for (let i = 0; i < items.length % 3; i++) await turn();
+              await turn();
+              running--;
+              return items.map((item) => (item === "bad" ? settle.error(new Error(item)) : settle.value(`done ${item}`)));
+            },
+          });
+          const context = {};
+          const answers: Promise<{ value: string } | { error: string }>[] = [];
+          for (const r of requests) {
+            for (let i = 0; i < r.wait; i++) await turn();
+            answers.push(outcome(submit(context, "s1", r.item)));
+          }
+          expect(await Promise.all(answers)).toEqual(
+            requests.map((r) => (r.item === "bad" ? { error: "bad" } : { value: `done ${r.item}` })),
+          );
+          expect(most).toBeLessThanOrEqual(parallel);
+          expect(submit.stats(context).items).toBe(requests.length);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it("answers every request exactly once with its own result, whatever the timing", async () => {

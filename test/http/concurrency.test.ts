@@ -128,6 +128,21 @@ describe.each(providers)("concurrency on %s", (provider) => {
     expect(issued.map((e) => e.subjectId).sort()).toEqual([ana.id, cal.id].sort());
   });
 
+  it("token requests in two waves (on PostgreSQL, two batches at once): one token and one record each, the trail one chain", async () => {
+    const crowd = await liveSession(org.t.database, org.leadId, 60, clock.now);
+    expect((await call(org, "POST", `/api/sessions/${crowd.sessionId}/admit-all`, org.lead)).statusCode).toBe(200);
+    const ask = (people: typeof crowd.attendees) => people.map((p) => call(org, "POST", `/api/join/${p.invite}/connection`));
+    const before = connectionGrouping(org.app.ctx).batches;
+    const first = ask(crowd.attendees.slice(0, 30));
+    // The second wave once the first one's batch has started (on SQLite it waits for it to end).
+    while (connectionGrouping(org.app.ctx).batches === before) await new Promise((resolve) => setImmediate(resolve));
+    const answers = await Promise.all([...first, ...ask(crowd.attendees.slice(30))]);
+    expect(answers.map((r) => r.statusCode)).toEqual(crowd.attendees.map(() => 201));
+    const issued = await org.t.database.db.auditEvent.findMany({ where: { sessionId: crowd.sessionId, action: "token.issued" } });
+    expect(issued.map((e) => e.subjectId).sort()).toEqual(crowd.attendees.map((p) => p.id).sort());
+    expect(await verifyChain(org.t.database.db)).toMatchObject({ ok: true });
+  });
+
   it("a session of 1,200 waiting people is listed, and admit all lets every one of them in", async () => {
     const crowd = await liveSession(org.t.database, org.leadId, 1200, clock.now);
     const listed = await call(org, "GET", `/api/sessions/${crowd.sessionId}`, org.lead);
