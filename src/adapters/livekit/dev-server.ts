@@ -2,11 +2,10 @@
 // LiveKit settings, so a newcomer's first run can hold a whole session, and for the tests that
 // stand in front of the real server. It is bound to 127.0.0.1, its webhooks go to the gatekeeper
 // with the development key, and its ports are the caller's. Nothing here decides anything.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { createInterface } from "node:readline";
 import { projectPath } from "../../paths.ts";
 
 /** The API key `livekit-server --dev` uses when its config names none (its secret is `secret`). */
@@ -70,6 +69,9 @@ function configYaml(o: DevServerOptions): string {
 
 /** Starts the server and resolves once it answers HTTP; rejects with its output if it exits first. */
 export async function startDevServer(o: DevServerOptions, timeoutMs = 20_000): Promise<DevServer> {
+  // Loaded here, not with the module: a service given LIVEKIT_URL never starts one, and Node's
+  // child_process is ≈ 7 ms of every start to load (bench/history.md, start-up).
+  const [{ spawn }, { createInterface }] = await Promise.all([import("node:child_process"), import("node:readline")]);
   const dir = mkdtempSync(join(tmpdir(), "gatekeeper-livekit-"));
   const configPath = join(dir, "livekit.yaml");
   writeFileSync(configPath, configYaml(o));
