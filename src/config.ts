@@ -145,7 +145,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...e,
     PUBLIC_URL: new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).origin,
     publicUrlGiven: e.PUBLIC_URL !== undefined,
-    LIVEKIT_URL: e.LIVEKIT_URL ?? devDefaults.LIVEKIT_URL,
+    // Without a trailing slash: the RoomService's paths are appended to it, and LiveKit answers
+    // 404 to `//twirp/…`.
+    LIVEKIT_URL: (e.LIVEKIT_URL ?? devDefaults.LIVEKIT_URL).replace(/\/+$/, ""),
     LIVEKIT_API_KEY: e.LIVEKIT_API_KEY ?? devDefaults.LIVEKIT_API_KEY,
     LIVEKIT_API_SECRET: e.LIVEKIT_API_SECRET ?? devDefaults.LIVEKIT_API_SECRET,
     SESSION_SECRET: e.SESSION_SECRET ?? devDefaults.SESSION_SECRET,

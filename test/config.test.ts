@@ -38,12 +38,13 @@ describe("configuration", () => {
     const config = loadConfig({
       NODE_ENV: "production",
       PUBLIC_URL: "https://gatekeeper.example.org/",
-      LIVEKIT_URL: "wss://livekit.example.org",
+      LIVEKIT_URL: "wss://livekit.example.org/",
       LIVEKIT_API_KEY: "key",
       LIVEKIT_API_SECRET: "a-long-livekit-secret",
       SESSION_SECRET: "x".repeat(40),
     });
     expect(config.PUBLIC_URL).toBe("https://gatekeeper.example.org");
+    expect(config.LIVEKIT_URL).toBe("wss://livekit.example.org");
   });
 
   it("refuses a short session secret", () => {
