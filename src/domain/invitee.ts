@@ -230,9 +230,10 @@ const connectTogether = groupCommit<Ctx, string, Grant>({
   // On PostgreSQL two batches run at once, on two of the pool's connections: each statement is a
   // round trip, so one batch alone left the database and this process waiting on each other by
   // turns. They overlap their reads (the sessions are locked FOR SHARE) and take turns at the
-  // audit chain's head, which each locks until it commits (audit.ts). Throughput phase, one
-  // sitting, PostgreSQL: 8 clients 666–801 → 738–745 token requests a second, 64 clients
-  // 1,728–2,061 → 1,877–1,981 (bench/history.md). SQLite runs one transaction at a time anyway.
+  // audit chain's head, which each locks until it commits (audit.ts). PostgreSQL, token requests
+  // ÷ floor at 8 clients in one sitting: 15.3 and 18.7 % one batch at a time, 23.7 and 27.1 % two;
+  // full runs since, 821–995 token requests a second at 8 clients against 601 before
+  // (bench/history.md). SQLite runs one transaction at a time anyway.
   parallel: (ctx) => (ctx.database.provider === "postgresql" ? 2 : 1),
   observe: (ctx, size) => ctx.metrics.groupCommitSize.observe({ batch: "token" }, size),
   run: (ctx, _key, tokens) =>

@@ -1,8 +1,9 @@
 // The small reads every page and decision makes, written by hand: the settings row, the newest
 // version of a text, who agreed to which guidelines, which sessions are being recorded, whose
-// photo there is, where a person stands, whether there is any staff account. Each is one statement, like Prisma's, without Prisma's
-// interpreter (≈ 0.3 ms each; a page made a dozen of them). test/adapters/db/reads.test.ts holds
-// each equal to the Prisma read it replaced (written out there) over random histories.
+// photo there is, where a person stands; and whether there is any staff account (start-up).
+// Each is one statement, like Prisma's, without Prisma's interpreter (≈ 0.3 ms each; a page made
+// a dozen of them). test/adapters/db/reads.test.ts holds each equal to the Prisma read it
+// replaced (written out there) over random histories.
 import type { Reader } from "../driver.ts";
 import type { AttendeeState } from "../generated/sqlite/enums.ts";
 import { GuidelinesVersionScalarFieldEnum, SettingsScalarFieldEnum } from "../generated/sqlite/internal/prismaNamespace.ts";
