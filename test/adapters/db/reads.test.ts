@@ -317,7 +317,7 @@ describe.each(providers)("hand-written reads on %s", (provider) => {
     test("the read that locks the sessions reads the same links, in its sessions' order", async () => {
       for (const mode of ["share", "update"] as const)
         await fc.assert(sameLinks(database, lockingLinkSql[mode], { locking: true }), { numRuns: 15 });
-    });
+    }, 120_000);
 
   // Each mutation is a mistake a hand-written read could make; the property must catch each.
   test.each([
