@@ -40,7 +40,10 @@ const enums = {
 /** Few distinct times, so that ties (and the tie-break on id) come up often. */
 const at = fc.constantFrom(...[0, 1, 2, 3].map((m) => new Date(Date.UTC(2026, 2, 3, 13, m, 0, 7 * m))));
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
-const json = maybe(fc.jsonValue({ maxDepth: 2 }).filter((v) => v !== null));
+// No "__proto__" keys: Prisma's client copies a Json value by assignment, which turns such a key
+// into the copy's prototype, and then fails on the copy (a TypeError, seen once in CI from a random
+// seed). The service never stores one: its JSON parser refuses bodies that carry the key.
+const json = maybe(fc.jsonValue({ maxDepth: 2 }).filter((v) => v !== null && !JSON.stringify(v).includes('"__proto__"')));
 
 const consent = fc.record({
   type: fc.constantFrom(...enums.consentType),
