@@ -315,6 +315,26 @@ describe.each(providers)("hand-written reads on %s", (provider) => {
     expect(text).not.toMatch(/ON \w+\."id" = \(SELECT/);
   });
 
+  test("people and their consents: one statement on PostgreSQL, two on SQLite", async () => {
+    const ids = await write(database, fc.sample(history, { numRuns: 1, seed: 7 })[0]!);
+    expect(ids.length).toBeGreaterThan(0);
+    await database.transaction(async (tx) => {
+      const q = queryableOf(tx);
+      const sent: string[] = [];
+      const counting = {
+        ...q,
+        provider: q.provider,
+        queryRaw: (query: Parameters<typeof q.queryRaw>[0]) => {
+          sent.push(query.sql);
+          return q.queryRaw(query);
+        },
+      };
+      const people = await readAttendees(counting, ids);
+      expect(people.some((p) => ((p.member as { consents?: unknown[] } | null)?.consents?.length ?? 0) > 0)).toBe(true);
+      expect(sent).toHaveLength(provider === "postgresql" ? 1 : 2);
+    });
+  });
+
   // PostgreSQL only (SQLite's transactions hold the one writer lock; it has no row locks to take).
   if (provider === "postgresql")
     test("the read that locks the sessions reads the same links, in its sessions' order", async () => {

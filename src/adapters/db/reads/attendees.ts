@@ -1,6 +1,7 @@
 // People with everything a decision reads about them, in two statements: the person, their
 // session with its two staff, their member record, their newest carer confirmation and their
-// newest invite link in one; their consents with any withdrawal in the other. The same rows as
+// newest invite link in one; their consents with any withdrawal in the other. PostgreSQL, where
+// each statement is a round trip, runs the two as one (withConsents below). The same rows as
 // facts.ts's `findAttendeesThroughPrisma` (nine statements through Prisma on SQLite), which stays
 // as the reference: test/adapters/db/reads.test.ts holds the two equal over random histories.
 import type { Reader } from "../driver.ts";
@@ -13,7 +14,7 @@ import {
   MemberScalarFieldEnum,
   SessionScalarFieldEnum,
 } from "../generated/sqlite/internal/prismaNamespace.ts";
-import { columns, select } from "./sql.ts";
+import { columns, mappedEnums, select } from "./sql.ts";
 
 const staff = { id: "id", name: "name", active: "active" };
 
@@ -63,19 +64,88 @@ export function lateral(sql: string): string {
   return text;
 }
 
+/** The consent and withdrawal columns that hold times: withConsents sends them as milliseconds. */
+const consentTimes = new Set(["n.createdAt", "w.createdAt"]);
+
+/** `consents`'s text taken apart: its columns, what it reads from up to the member's id, its order. */
+const consentParts = /^SELECT (.*)\nFROM ([\s\S]*) IN \(:ids\)\nORDER BY (.*)$/;
+
+const combinedTexts = new Map<string, { sql: string; aliases: string[] }>();
+
+/**
+ * PostgreSQL's one statement for both: `people` (newest rows through LATERAL, as `lateral` gives
+ * it) with each person's consents as one JSON column, `x.consents`, made from `consents`'s own
+ * text: per consent an array of its columns in their order (times as milliseconds since 1970;
+ * Prisma keeps them in UTC), in `consents`'s order, for the person's member. One round trip fewer
+ * for every decision: a token batch's transaction went from eight statements to seven.
+ */
+export function withConsents(sql: typeof attendeeSql): { sql: string; aliases: string[] } {
+  const key = `${sql.people}\u0000${sql.consents}`;
+  let combined = combinedTexts.get(key);
+  if (combined === undefined) {
+    const [, list, from, order] = sql.consents.match(consentParts) ?? [];
+    if (!list || !from || !order) throw new Error("withConsents: the consents read is not in the expected shape");
+    const fields = list.split(/, (?=\w+\.")/).map((column) => {
+      const [, expression, alias] = column.match(/^(.*) AS "(.*)"$/)!;
+      return {
+        expression: consentTimes.has(alias!) ? `CAST(extract(epoch FROM ${expression}) * 1000 AS bigint)` : expression!,
+        alias: alias!,
+      };
+    });
+    const json = `(SELECT json_agg(json_build_array(${fields.map((f) => f.expression).join(", ")}) ORDER BY ${order}) FROM ${from} = a."memberId") AS "x.consents"`;
+    combined = {
+      sql: lateral(sql.people).replace('\nFROM "Attendee" a', `, ${json}\nFROM "Attendee" a`),
+      aliases: fields.map((f) => f.alias),
+    };
+    combinedTexts.set(key, combined);
+  }
+  return combined;
+}
+
+type Consent = Record<string, unknown> & { withdrawal: Record<string, unknown> | null };
+
+/** One consent as the separate read decodes it, from its `n` and `w` columns. */
+const consentOf = (n: Record<string, unknown>, w: Record<string, unknown>): Consent => ({
+  ...n,
+  type: mappedEnums.ConsentType![n.type as string] ?? n.type,
+  withdrawal: w.id === null ? null : w,
+});
+
+/** A consent's JSON array back into its `n` and `w` columns, times as dates. */
+function consentFromJson(values: unknown[], aliases: string[]): Consent {
+  const parts: Record<string, Record<string, unknown>> = { n: {}, w: {} };
+  for (const [i, alias] of aliases.entries()) {
+    const value = values[i] ?? null;
+    const [table, field] = alias.split(".") as [string, string];
+    parts[table]![field] = value !== null && consentTimes.has(alias) ? new Date(value as number) : value;
+  }
+  return consentOf(parts.n!, parts.w!);
+}
+
 /** `{ …attendee, session: { …, lead, second }, member: { …, consents }, confirmations, links }` per id found. */
 export async function readAttendees(queryable: Reader, ids: string[], sql = attendeeSql): Promise<Record<string, unknown>[]> {
   if (ids.length === 0) return [];
-  const people = await select(queryable, queryable.provider === "postgres" ? lateral(sql.people) : sql.people, { ids });
-  const memberIds = [...new Set(people.flatMap((p) => (p.m!.id === null ? [] : [p.m!.id as string])))];
-  const consents = new Map<string, Record<string, unknown>[]>();
-  if (memberIds.length)
-    for (const { n, w } of await select(queryable, sql.consents, { ids: memberIds }, { "n.type": "ConsentType" })) {
-      const consent = { ...n, withdrawal: w!.id === null ? null : w };
-      const list = consents.get(n!.memberId as string);
-      if (list) list.push(consent);
-      else consents.set(n!.memberId as string, [consent]);
-    }
+  const consents = new Map<string, Consent[]>();
+  let people: Record<string, Record<string, unknown>>[];
+  if (queryable.provider === "postgres") {
+    const combined = withConsents(sql);
+    people = await select(queryable, combined.sql, { ids });
+    for (const { m, x } of people)
+      if (m!.id !== null)
+        consents.set(
+          m!.id as string,
+          ((x!.consents ?? []) as unknown[][]).map((c) => consentFromJson(c, combined.aliases)),
+        );
+  } else {
+    people = await select(queryable, sql.people, { ids });
+    const memberIds = [...new Set(people.flatMap((p) => (p.m!.id === null ? [] : [p.m!.id as string])))];
+    if (memberIds.length)
+      for (const { n, w } of await select(queryable, sql.consents, { ids: memberIds })) {
+        const list = consents.get(n!.memberId as string);
+        if (list) list.push(consentOf(n!, w!));
+        else consents.set(n!.memberId as string, [consentOf(n!, w!)]);
+      }
+  }
   return people.map(({ a, s, l, t, m, c, k }) => ({
     ...a,
     session: { ...s, lead: l, second: t!.id === null ? null : t },
