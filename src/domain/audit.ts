@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import type { ArgScalarType } from "@prisma/driver-adapter-utils";
 import type { Tx } from "../adapters/db/client.ts";
 import { type Queryable, queryableOf } from "../adapters/db/driver.ts";
-import { execute, executeReturning, placeholders, select, valueRows } from "../adapters/db/reads/sql.ts";
+import { byAlias, execute, placeholders, select, valueRows } from "../adapters/db/reads/sql.ts";
 import type { Check } from "../policy/types.ts";
 import type { Store } from "./unit-of-work.ts";
 
@@ -57,49 +57,137 @@ export interface ChainedFields {
   prevHash: string;
 }
 
-function hashEvent(e: ChainedFields): string {
+/** An event's hash: sha256 of its chained fields' canonical JSON, in UTF-8 (what verifyChain checks). */
+export function hashEvent(e: ChainedFields): string {
   return createHash("sha256")
     .update(canonicalJson({ ...e, at: e.at.toISOString() }))
     .digest("hex");
 }
 
 /**
- * Appends events in order inside the caller's transaction (on SQLite a read and two writes; on
- * PostgreSQL two statements), so they commit with the change they record; domain code reaches it
- * as `uow.audit.append`, which keeps a transaction's events and appends them here once its work
- * is done. On PostgreSQL the head row's lock serialises appenders (no forks in the chain); on
- * SQLite one transaction runs at a time.
+ * Appends events in order inside the caller's transaction, so they commit with the change they
+ * record; domain code reaches it as `uow.audit.append`, which keeps a transaction's events and
+ * appends them here once its work is done. On PostgreSQL one statement per thousand events locks
+ * the chain's head, hashes the events onto it and moves it (chainSql below); the head row's lock
+ * serialises appenders (no forks in the chain) from that statement to the commit. On SQLite,
+ * where one transaction runs at a time, a read of the newest event and two writes, the hashes
+ * worked out here.
  *
  * Every decision appends, so these statements run on the driver adapter under the transaction's
  * client (the same connection, the same transaction), not through the Prisma client, whose query
  * interpreter cost more than the statements themselves (bench/history.md). The tests read the
- * chain back through Prisma (verifyChain below).
+ * chain back through Prisma and hash it again here (verifyChain below).
  */
 export async function appendAuditBatch(tx: Tx, events: AuditInput[], now: Date): Promise<void> {
   if (events.length === 0) return;
   const connection = queryableOf(tx);
-  const last = connection.provider === "postgres" ? await lockHead(connection) : await newestEvent(connection);
+  const unchained = events.map((event) => ({
+    at: now,
+    actorType: event.actorType,
+    actorId: event.actorId ?? null,
+    action: event.action,
+    sessionId: event.sessionId ?? null,
+    subjectId: event.subjectId ?? null,
+    data: canonicalJson(event.data ?? {}),
+  }));
+  if (connection.provider === "postgres") {
+    for (let i = 0; i < unchained.length; i += rowsPerInsert) await chainOnPostgres(connection, unchained.slice(i, i + rowsPerInsert));
+    return;
+  }
+  const last = await newestEvent(connection);
   let seq = (last?.seq as number | undefined) ?? 0;
   let prevHash = (last?.hash as string | undefined) ?? genesisHash;
-  const rows = events.map((event) => {
-    const fields: ChainedFields = {
-      seq: ++seq,
-      at: now,
-      actorType: event.actorType,
-      actorId: event.actorId ?? null,
-      action: event.action,
-      sessionId: event.sessionId ?? null,
-      subjectId: event.subjectId ?? null,
-      data: canonicalJson(event.data ?? {}),
-      prevHash,
-    };
+  const rows = unchained.map((event) => {
+    const fields: ChainedFields = { ...event, seq: ++seq, prevHash };
     prevHash = hashEvent(fields);
     return { ...fields, hash: prevHash };
   });
   await insertEvents(connection, rows, { seq, hash: prevHash });
 }
 
-const headId = "head";
+export type Unchained = Omit<ChainedFields, "seq" | "prevHash">;
+
+/** The one row that holds the chain's newest number and hash. */
+const auditHeadId = "head";
+
+/** Events per statement: SQLite's INSERT takes ten values each, well under its limit on bound values. */
+const rowsPerInsert = 1000;
+
+/**
+ * An event's hashed text (canonicalJson of its chained fields) in the two pieces around what only
+ * the head can tell: `prefix` + previous hash + `","seq":` + number + `suffix`. The keys in
+ * canonical order: action, actorId, actorType, at, data, prevHash, seq, sessionId, subjectId
+ * (test/domain/audit.test.ts holds the pieces equal to the whole for any event).
+ */
+export function hashedPieces(e: Unchained): { prefix: string; suffix: string } {
+  const before = canonicalJson({ action: e.action, actorId: e.actorId, actorType: e.actorType, at: e.at.toISOString(), data: e.data });
+  const after = canonicalJson({ sessionId: e.sessionId, subjectId: e.subjectId });
+  return { prefix: `${before.slice(0, -1)},"prevHash":"`, suffix: `,${after.slice(1)}` };
+}
+
+/**
+ * PostgreSQL: the head locked (`FOR UPDATE`, which after waiting returns the newest committed
+ * head, where a plain read's snapshot would predate the wait), each event hashed onto the one
+ * before it in order (a recursive WITH: sha256 of its text in UTF-8, as hashEvent does, with the
+ * pieces from hashedPieces), the events inserted and the head moved to the newest, in one
+ * statement: the head is held from this statement to the commit, one round trip, where a
+ * separate lock and then the insert held it for two. Returns how many events it wrote; none
+ * (and the head not moved) when there is no head row yet.
+ */
+export const chainSql = `WITH RECURSIVE head AS (
+  SELECT "seq", "hash" FROM "AuditHead" WHERE "id" = $1 FOR UPDATE
+), chain ("n", "seq", "prevHash", "hash") AS (
+  SELECT 0, "seq", CAST(NULL AS text), "hash" FROM head
+  UNION ALL
+  SELECT c."n" + 1, c."seq" + 1, c."hash",
+    encode(sha256(convert_to((CAST($2 AS text[]))[c."n" + 1] || c."hash" || '","seq":' || (c."seq" + 1) || (CAST($3 AS text[]))[c."n" + 1], 'UTF8')), 'hex')
+  FROM chain c WHERE c."n" < cardinality(CAST($2 AS text[]))
+), events AS (
+  INSERT INTO "AuditEvent" ("seq", "at", "actorType", "actorId", "action", "sessionId", "subjectId", "data", "prevHash", "hash")
+  SELECT c."seq", e."at", e."actorType", e."actorId", e."action", e."sessionId", e."subjectId", e."data", c."prevHash", c."hash"
+  FROM chain c
+  JOIN unnest(CAST($4 AS timestamp(3)[]), CAST($5 AS text[]), CAST($6 AS text[]), CAST($7 AS text[]), CAST($8 AS text[]), CAST($9 AS text[]), CAST($10 AS text[]))
+    WITH ORDINALITY AS e("at", "actorType", "actorId", "action", "sessionId", "subjectId", "data", "n") ON e."n" = c."n"
+  RETURNING 1
+)
+UPDATE "AuditHead" h SET "seq" = newest."seq", "hash" = newest."hash"
+FROM (SELECT "seq", "hash" FROM chain ORDER BY "n" DESC LIMIT 1) newest, (SELECT count(*) AS "written" FROM events) w
+WHERE h."id" = $1
+RETURNING CAST(w."written" AS integer) AS "w.written"`;
+
+/** `sql`: chainSql (tests run mutations of it). */
+export async function chainOnPostgres(connection: Queryable, events: Unchained[], sql = chainSql) {
+  const pieces = events.map(hashedPieces);
+  const lists: [unknown[], ArgScalarType][] = [
+    [pieces.map((p) => p.prefix), "string"],
+    [pieces.map((p) => p.suffix), "string"],
+    [events.map((e) => e.at), "datetime"],
+    [events.map((e) => e.actorType), "string"],
+    [events.map((e) => e.actorId), "string"],
+    [events.map((e) => e.action), "string"],
+    [events.map((e) => e.sessionId), "string"],
+    [events.map((e) => e.subjectId), "string"],
+    [events.map((e) => e.data), "string"],
+  ];
+  const query = {
+    sql,
+    args: [auditHeadId, ...lists.map(([list]) => list)],
+    argTypes: [
+      { scalarType: "string" as const, arity: "scalar" as const },
+      ...lists.map(([, scalarType]) => ({ scalarType, arity: "list" as const })),
+    ],
+  };
+  let [moved] = byAlias(await connection.queryRaw(query));
+  if (!moved) {
+    // An empty trail: its head row (at seq 0, which verifyChain reads as no events), then again.
+    await execute(connection, `INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES ($1, 0, $2) ON CONFLICT ("id") DO NOTHING`, [
+      [auditHeadId, "string"],
+      [genesisHash, "string"],
+    ]);
+    [moved] = byAlias(await connection.queryRaw(query));
+  }
+  if (moved?.w?.written !== events.length) throw new Error("audit: the chain's head was not moved over every event");
+}
 
 /** SQLite: the newest event (the transaction holds the one writer lock already). */
 async function newestEvent(connection: Queryable) {
@@ -112,42 +200,10 @@ async function newestEvent(connection: Queryable) {
 }
 
 /**
- * PostgreSQL: the head, locked until the transaction ends, in one statement. The upsert takes the
- * head row's lock (a second appender waits for the first to commit) and returns its newest
- * committed values, as an UPDATE does after waiting, where a SELECT's snapshot would predate the
- * wait; an empty trail gets its head row here (at seq 0, which verifyChain reads as no events).
- * Before, an advisory lock and then a read of the newest event: two round trips for every
- * decision.
- */
-async function lockHead(connection: Queryable) {
-  const [head] = await executeReturning(
-    connection,
-    `INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES ($1, 0, $2) ON CONFLICT ("id") DO UPDATE SET "seq" = "AuditHead"."seq" RETURNING "seq" AS "h.seq", "hash" AS "h.hash"`,
-    [
-      [headId, "string"],
-      [genesisHash, "string"],
-    ],
-  );
-  return head!.h;
-}
-
-/** Rows in one INSERT: ten values each, well under either driver's limit on bound values. */
-const rowsPerInsert = 1000;
-
-/**
- * One multi-row INSERT per thousand events (Prisma's createMany spent about 0.2 ms on each row),
- * then the head moved to the newest. On PostgreSQL the last INSERT and the head's upsert are one
- * statement (the INSERT in a WITH: one round trip fewer for every decision); SQLite, which has no
- * writes in a WITH, runs them one after the other.
+ * SQLite: one multi-row INSERT per thousand events (Prisma's createMany spent about 0.2 ms on each
+ * row), then the head moved to the newest.
  */
 async function insertEvents(connection: Queryable, rows: (ChainedFields & { hash: string })[], head: { seq: number; hash: string }) {
-  const headValues: [unknown, ArgScalarType][] = [
-    [headId, "string"],
-    [head.seq, "int"],
-    [head.hash, "string"],
-  ];
-  const upsertHead = (from: number) =>
-    `INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (${placeholders(connection, 3, from)}) ON CONFLICT ("id") DO UPDATE SET "seq" = excluded."seq", "hash" = excluded."hash"`;
   for (let i = 0; i < rows.length; i += rowsPerInsert) {
     const chunk = rows.slice(i, i + rowsPerInsert);
     const insert = `INSERT INTO "AuditEvent" ("seq", "at", "actorType", "actorId", "action", "sessionId", "subjectId", "data", "prevHash", "hash") VALUES ${valueRows(connection, chunk.length, 10)}`;
@@ -163,12 +219,17 @@ async function insertEvents(connection: Queryable, rows: (ChainedFields & { hash
       [r.prevHash, "string"],
       [r.hash, "string"],
     ]);
-    const last = i + rowsPerInsert >= rows.length;
-    if (last && connection.provider === "postgres")
-      await execute(connection, `WITH events AS (${insert}) ${upsertHead(values.length + 1)}`, [...values, ...headValues]);
-    else await execute(connection, insert, values);
+    await execute(connection, insert, values);
   }
-  if (connection.provider !== "postgres") await execute(connection, upsertHead(1), headValues);
+  await execute(
+    connection,
+    `INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES (${placeholders(connection, 3)}) ON CONFLICT ("id") DO UPDATE SET "seq" = excluded."seq", "hash" = excluded."hash"`,
+    [
+      [auditHeadId, "string"],
+      [head.seq, "int"],
+      [head.hash, "string"],
+    ],
+  );
 }
 
 export type Verification =
@@ -197,7 +258,7 @@ export async function verifyChain(tx: Tx, pageSize = 1000): Promise<Verification
     if (page.length < pageSize) break;
   }
   const count = expectedSeq - 1;
-  const head = await tx.auditHead.findUnique({ where: { id: headId } });
+  const head = await tx.auditHead.findUnique({ where: { id: auditHeadId } });
   if ((head?.seq ?? 0) !== count || (head && head.hash !== prevHash)) {
     return {
       ok: false,

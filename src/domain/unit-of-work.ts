@@ -14,9 +14,9 @@ export interface Uow {
   readonly now: Date;
   /**
    * Events are kept until the work is done and then appended together, in the order given: one
-   * read and two writes (one on PostgreSQL) per transaction however many events it records, and
-   * on PostgreSQL the lock that orders the chain is held only from then until commit. A
-   * transaction does not read its own events back.
+   * read and two writes (one statement on PostgreSQL) per transaction however many events it
+   * records, and on PostgreSQL the lock that orders the chain is held only from then until
+   * commit. A transaction does not read its own events back.
    */
   readonly audit: { append(...events: AuditInput[]): Promise<void> };
   /**
