@@ -76,8 +76,8 @@ const combinedTexts = new Map<string, { sql: string; aliases: string[] }>();
  * PostgreSQL's one statement for both: `people` (newest rows through LATERAL, as `lateral` gives
  * it) with each person's consents as one JSON column, `x.consents`, made from `consents`'s own
  * text: per consent an array of its columns in their order (times as milliseconds since 1970;
- * Prisma keeps them in UTC), in `consents`'s order, for the person's member. One round trip fewer
- * for every decision: a token batch's transaction went from eight statements to seven.
+ * Prisma keeps them in UTC), in `consents`'s order, for the person's member: one round trip fewer
+ * for every decision.
  */
 export function withConsents(sql: typeof attendeeSql): { sql: string; aliases: string[] } {
   const key = `${sql.people}\u0000${sql.consents}`;
@@ -141,9 +141,10 @@ export async function readAttendees(queryable: Reader, ids: string[], sql = atte
     const memberIds = [...new Set(people.flatMap((p) => (p.m!.id === null ? [] : [p.m!.id as string])))];
     if (memberIds.length)
       for (const { n, w } of await select(queryable, sql.consents, { ids: memberIds })) {
+        const consent = consentOf(n!, w!);
         const list = consents.get(n!.memberId as string);
-        if (list) list.push(consentOf(n!, w!));
-        else consents.set(n!.memberId as string, [consentOf(n!, w!)]);
+        if (list) list.push(consent);
+        else consents.set(n!.memberId as string, [consent]);
       }
   }
   return people.map(({ a, s, l, t, m, c, k }) => ({
