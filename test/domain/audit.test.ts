@@ -4,8 +4,8 @@
 // verifies, whatever the batch sizes and from an empty trail; a mutated statement must not.
 import { createHash } from "node:crypto";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, openDatabase } from "../../src/adapters/db/client.ts";
+import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/adapters/db/client.ts";
 import { queryableOf } from "../../src/adapters/db/driver.ts";
 import {
   type AuditInput,
@@ -17,7 +17,8 @@ import {
   verifyChain,
 } from "../../src/domain/audit.ts";
 import { storeOf } from "../../src/domain/unit-of-work.ts";
-import { providers, type ScratchDatabase, scratchDatabase } from "../helpers/db.ts";
+import { providers, scratchDatabase } from "../helpers/db.ts";
+import { openedScratch } from "../helpers/scratch.ts";
 
 /** Any text PostgreSQL's text can hold (no NUL), from every Unicode plane. */
 const text = fc.string({ unit: "grapheme", maxLength: 12 }).map((s) => s.replaceAll("\u0000", ""));
@@ -65,42 +66,33 @@ describe("an event's hashed text in two pieces", () => {
 });
 
 describe.each(providers)("appending to the chain on %s", (provider) => {
-  let scratch: ScratchDatabase;
-  let database: Database;
-  beforeAll(async () => {
-    scratch = await scratchDatabase(provider);
-    database = await openDatabase(scratch.url);
-  });
-  afterAll(async () => {
-    await database.close();
-    await scratch.drop();
-  });
+  const opened = openedScratch(provider);
 
   it("random batches of random events, from an empty trail, make one chain that verifies", async () => {
     let count = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(event, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 4 }), async (batches) => {
-        for (const batch of batches) await storeOf(database).transaction(({ audit }) => audit.append(...batch));
+        for (const batch of batches) await storeOf(opened.database).transaction(({ audit }) => audit.append(...batch));
         count += batches.flat().length;
-        expect(await verifyChain(database.db)).toMatchObject({ ok: true, count });
+        expect(await verifyChain(opened.database.db)).toMatchObject({ ok: true, count });
       }),
       { numRuns: 25 },
     );
   }, 120_000);
 
-  // On PostgreSQL a batch of up to 64 is hashed by the database, a longer one here; past a thousand
+  // On PostgreSQL a batch of up to 64 is hashed by the opened.database, a longer one here; past a thousand
   // the insert takes more than one statement.
   it.each([64, 65, 1005])(
     "a batch of %i events continues the chain",
     async (size) => {
-      const before = await verifyChain(database.db);
+      const before = await verifyChain(opened.database.db);
       const events = Array.from({ length: size }, (_, i) => ({
         actorType: "system" as const,
         action: "test.many",
         data: { i, text: "Zoë 東京" },
       }));
-      await storeOf(database).transaction(({ audit }) => audit.append(...events));
-      expect(await verifyChain(database.db)).toMatchObject({ ok: true, count: before.count + size });
+      await storeOf(opened.database).transaction(({ audit }) => audit.append(...events));
+      expect(await verifyChain(opened.database.db)).toMatchObject({ ok: true, count: before.count + size });
     },
     60_000,
   );

@@ -4,8 +4,8 @@
 // one, on both providers. Mutating the hand-written SQL must make the property fail.
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type Database, openDatabase } from "../../../src/adapters/db/client.ts";
+import { describe, expect, test } from "vitest";
+import type { Database } from "../../../src/adapters/db/client.ts";
 import { queryableOf } from "../../../src/adapters/db/driver.ts";
 import { attendeeSql, lateral, readAttendees } from "../../../src/adapters/db/reads/attendees.ts";
 import { decisionSql, readSharedFacts, readSharedFactsApart, type SharedAsk } from "../../../src/adapters/db/reads/decision.ts";
@@ -25,7 +25,8 @@ import {
 import { mappedEnums } from "../../../src/adapters/db/reads/sql.ts";
 import { findAttendees, findAttendeesThroughPrisma } from "../../../src/domain/facts.ts";
 import { findLinksThroughPrisma } from "../../../src/domain/links.ts";
-import { providers, type ScratchDatabase, scratchDatabase } from "../../helpers/db.ts";
+import { providers } from "../../helpers/db.ts";
+import { openedScratch } from "../../helpers/scratch.ts";
 
 const enums = {
   consentType: ["video", "recording", "social_media"] as const,
@@ -251,27 +252,18 @@ function sameLinks(database: Database, sql: string, { locking = false } = {}) {
 }
 
 describe.each(providers)("hand-written reads on %s", (provider) => {
-  let scratch: ScratchDatabase;
-  let database: Database;
-  beforeAll(async () => {
-    scratch = await scratchDatabase(provider);
-    database = await openDatabase(scratch.url);
-  });
-  afterAll(async () => {
-    await database.close();
-    await scratch.drop();
-  });
+  const opened = openedScratch(provider);
 
   test("findAttendees reads exactly the rows Prisma reads, for any history", async () => {
     await fc.assert(
-      sameRows(database, (q, ids) => findAttendees(q as never, ids)),
+      sameRows(opened.database, (q, ids) => findAttendees(q as never, ids)),
       { numRuns: 40 },
     );
   }, 120_000);
 
   test("inside a transaction it reads that transaction's own writes", async () => {
-    const [id] = await write(database, fc.sample(history, { numRuns: 1, seed: 7 })[0]!);
-    await database.transaction(async (tx) => {
+    const [id] = await write(opened.database, fc.sample(history, { numRuns: 1, seed: 7 })[0]!);
+    await opened.database.transaction(async (tx) => {
       await tx.attendee.update({ where: { id }, data: { displayName: "Changed inside" } });
       expect((await findAttendees(tx, [id!]))[0]!.displayName).toBe("Changed inside");
     });
@@ -279,21 +271,21 @@ describe.each(providers)("hand-written reads on %s", (provider) => {
 
   test("long lists (on PostgreSQL one array value each) read the same rows: people, consents, links", async () => {
     const ids: string[] = [];
-    for (const h of fc.sample(history, { numRuns: 20, seed: 11 })) ids.push(...(await write(database, h)));
-    const hashes = (await database.db.link.findMany({ where: { attendeeId: { in: ids } }, select: { tokenHash: true } })).map(
+    for (const h of fc.sample(history, { numRuns: 20, seed: 11 })) ids.push(...(await write(opened.database, h)));
+    const hashes = (await opened.database.db.link.findMany({ where: { attendeeId: { in: ids } }, select: { tokenHash: true } })).map(
       (l) => l.tokenHash,
     );
-    const people = await findAttendeesThroughPrisma(database.db, ids);
+    const people = await findAttendeesThroughPrisma(opened.database.db, ids);
     expect(new Set(people.flatMap((p) => (p.memberId ? [p.memberId] : []))).size).toBeGreaterThan(16);
     expect(hashes.length).toBeGreaterThan(16);
-    await database.transaction(async (tx) => {
+    await opened.database.transaction(async (tx) => {
       expect(await findAttendees(tx, ids)).toStrictEqual(await findAttendeesThroughPrisma(tx, ids));
       expect(await readLinks(queryableOf(tx), hashes)).toStrictEqual(await findLinksThroughPrisma(tx, hashes));
     });
   }, 120_000);
 
   test("findLinks reads exactly the links Prisma reads, for any history", async () => {
-    await fc.assert(sameLinks(database, linkSql), { numRuns: 30 });
+    await fc.assert(sameLinks(opened.database, linkSql), { numRuns: 30 });
   }, 120_000);
 
   test.each([
@@ -304,7 +296,7 @@ describe.each(providers)("hand-written reads on %s", (provider) => {
     async (_name, mutate) => {
       const mutated = mutate(linkSql);
       expect(mutated).not.toBe(linkSql);
-      expectCaught(await fc.check(sameLinks(database, mutated), { numRuns: 100 }));
+      expectCaught(await fc.check(sameLinks(opened.database, mutated), { numRuns: 100 }));
     },
     120_000,
   );
@@ -316,9 +308,9 @@ describe.each(providers)("hand-written reads on %s", (provider) => {
   });
 
   test("people and their consents: one statement on PostgreSQL, two on SQLite", async () => {
-    const ids = await write(database, fc.sample(history, { numRuns: 1, seed: 7 })[0]!);
+    const ids = await write(opened.database, fc.sample(history, { numRuns: 1, seed: 7 })[0]!);
     expect(ids.length).toBeGreaterThan(0);
-    await database.transaction(async (tx) => {
+    await opened.database.transaction(async (tx) => {
       const q = queryableOf(tx);
       const sent: string[] = [];
       const counting = {
@@ -339,7 +331,7 @@ describe.each(providers)("hand-written reads on %s", (provider) => {
   if (provider === "postgresql")
     test("the read that locks the sessions reads the same links, in its sessions' order", async () => {
       for (const mode of ["share", "update"] as const)
-        await fc.assert(sameLinks(database, lockingLinkSql[mode], { locking: true }), { numRuns: 15 });
+        await fc.assert(sameLinks(opened.database, lockingLinkSql[mode], { locking: true }), { numRuns: 15 });
     }, 120_000);
 
   // Each mutation is a mistake a hand-written read could make; the property must catch each.
@@ -363,7 +355,7 @@ describe.each(providers)("hand-written reads on %s", (provider) => {
       const mutated = mutate(attendeeSql);
       expect(mutated).not.toEqual(attendeeSql);
       const result = await fc.check(
-        sameRows(database, (q, ids) => readAttendees(queryableOf(q), ids, mutated)),
+        sameRows(opened.database, (q, ids) => readAttendees(queryableOf(q), ids, mutated)),
         { numRuns: 100 },
       );
       expectCaught(result);
@@ -642,24 +634,16 @@ function samePeopleRows(database: Database, base: Base, sql: typeof peopleSql) {
 }
 
 describe.each(providers)("hand-written small reads on %s", (provider) => {
-  let scratch: ScratchDatabase;
-  let database: Database;
   let base: Base;
-  beforeAll(async () => {
-    scratch = await scratchDatabase(provider);
-    database = await openDatabase(scratch.url);
+  const opened = openedScratch(provider, async (database) => {
     base = await writeBase(database);
-  });
-  afterAll(async () => {
-    await database.close();
-    await scratch.drop();
   });
 
   test("settings, texts, agreements, recordings, photos and states read exactly what Prisma reads", async () => {
-    await fc.assert(sameSharedRows(database, base, sharedSql), { numRuns: 25 });
+    await fc.assert(sameSharedRows(opened.database, base, sharedSql), { numRuns: 25 });
   }, 120_000);
 
-  mutationsCaught(sharedSql, (sql) => sameSharedRows(database, base, sql), 60, [
+  mutationsCaught(sharedSql, (sql) => sameSharedRows(opened.database, base, sql), 60, [
     ["the oldest text taken as the newest", (sql: typeof sharedSql) => ({ ...sql, newestText: sql.newestText.replace("DESC", "ASC") })],
     [
       "agreements needing both member and attendee",
@@ -677,10 +661,10 @@ describe.each(providers)("hand-written small reads on %s", (provider) => {
   ]);
 
   test("presence and calls for help read exactly what Prisma reads", async () => {
-    await fc.assert(sameRoomRows(database, base, roomSql), { numRuns: 30 });
+    await fc.assert(sameRoomRows(opened.database, base, roomSql), { numRuns: 30 });
   }, 120_000);
 
-  mutationsCaught(roomSql, (sql) => sameRoomRows(database, base, sql), 60, [
+  mutationsCaught(roomSql, (sql) => sameRoomRows(opened.database, base, sql), 60, [
     [
       "the room closing read as someone leaving",
       (sql: typeof roomSql) => ({ ...sql, presence: sql.presence.replace(`, 'left')`, `, 'left', 'room_finished')`) }),
@@ -692,10 +676,10 @@ describe.each(providers)("hand-written small reads on %s", (provider) => {
   ]);
 
   test("keep-apart entries in force and sightings read exactly what Prisma reads", async () => {
-    await fc.assert(samePeopleRows(database, base, peopleSql), { numRuns: 30 });
+    await fc.assert(samePeopleRows(opened.database, base, peopleSql), { numRuns: 30 });
   }, 120_000);
 
-  mutationsCaught(peopleSql, (sql) => samePeopleRows(database, base, sql), 100, [
+  mutationsCaught(peopleSql, (sql) => samePeopleRows(opened.database, base, sql), 100, [
     ["ended entries kept", (sql: typeof peopleSql) => ({ ...sql, keepApart: sql.keepApart.replace(`e."id" IS NULL AND `, "") })],
     [
       "only the first of a pair looked up",
@@ -744,24 +728,16 @@ function sameSharedFacts(database: Database, base: Base, sql: string) {
 }
 
 describe.each(providers.filter((p) => p === "postgresql"))("a decision's shared facts in one statement on %s", (provider) => {
-  let scratch: ScratchDatabase;
-  let database: Database;
   let base: Base;
-  beforeAll(async () => {
-    scratch = await scratchDatabase(provider);
-    database = await openDatabase(scratch.url);
+  const opened = openedScratch(provider, async (database) => {
     base = await writeBase(database);
-  });
-  afterAll(async () => {
-    await database.close();
-    await scratch.drop();
   });
 
   test("it reads exactly what the six reads read, for any history", async () => {
-    await fc.assert(sameSharedFacts(database, base, decisionSql), { numRuns: 40 });
+    await fc.assert(sameSharedFacts(opened.database, base, decisionSql), { numRuns: 40 });
   }, 120_000);
 
-  mutationsCaught(decisionSql, (sql) => sameSharedFacts(database, base, sql), 100, [
+  mutationsCaught(decisionSql, (sql) => sameSharedFacts(opened.database, base, sql), 100, [
     ["the oldest text taken as the newest", (sql: string) => sql.replace(`g0."version" DESC`, `g0."version" ASC`)],
     [
       "agreements needing both member and attendee",
