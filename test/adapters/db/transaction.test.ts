@@ -3,28 +3,20 @@
 // once; anything else (a refusal, a second loss) reaches the caller after one run. A session lock
 // taken in a transaction is held by it until it ends; the statements stay prepared on their connection.
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, openDatabase } from "../../../src/adapters/db/client.ts";
+import { describe, expect, it } from "vitest";
 import { pgConfig } from "../../../src/adapters/db/connection.ts";
 import { queryableOf } from "../../../src/adapters/db/driver.ts";
 import { conflict } from "../../../src/domain/errors.ts";
 import { createStaff } from "../../../src/domain/staff.ts";
 import { type Store, storeOf } from "../../../src/domain/unit-of-work.ts";
 import { liveSession } from "../../helpers/crowd.ts";
-import { postgresAvailable, type ScratchDatabase, scratchDatabase } from "../../helpers/db.ts";
+import { postgresAvailable } from "../../helpers/db.ts";
+import { openedScratch } from "../../helpers/scratch.ts";
 
 describe.skipIf(!postgresAvailable)("a transaction whose connection is dropped, on postgresql", () => {
-  let scratch: ScratchDatabase;
-  let database: Database;
   let store: Store;
-  beforeAll(async () => {
-    scratch = await scratchDatabase("postgresql");
-    database = await openDatabase(scratch.url);
+  const scratch = openedScratch("postgresql", async (database) => {
     store = storeOf(database);
-  });
-  afterAll(async () => {
-    await database?.close();
-    await scratch?.drop();
   });
 
   /** Ends this transaction's own connection from the server side, as a restart or a failover would. */
@@ -40,7 +32,7 @@ describe.skipIf(!postgresAvailable)("a transaction whose connection is dropped, 
       await uow.audit.append({ actorType: "system", action: "test.after_drop", data: { run: runs } });
     });
     expect(runs).toBe(2);
-    const kept = await database.db.auditEvent.findMany({ orderBy: { seq: "asc" } });
+    const kept = await scratch.database.db.auditEvent.findMany({ orderBy: { seq: "asc" } });
     expect(kept.map((e) => [e.action, JSON.parse(e.data).run])).toEqual([
       ["test.before_drop", 2],
       ["test.after_drop", 2],
@@ -48,7 +40,7 @@ describe.skipIf(!postgresAvailable)("a transaction whose connection is dropped, 
   });
 
   it("retries once only: a second loss reaches the caller, and nothing is committed", async () => {
-    const before = await database.db.auditEvent.count();
+    const before = await scratch.database.db.auditEvent.count();
     let runs = 0;
     const failed = store.transaction(async (uow) => {
       runs++;
@@ -58,7 +50,7 @@ describe.skipIf(!postgresAvailable)("a transaction whose connection is dropped, 
     });
     await expect(failed).rejects.toThrow();
     expect(runs).toBe(2);
-    expect(await database.db.auditEvent.count()).toBe(before);
+    expect(await scratch.database.db.auditEvent.count()).toBe(before);
   });
 
   it("never runs a refused unit twice", async () => {
@@ -99,7 +91,7 @@ describe.skipIf(!postgresAvailable)("a transaction whose connection is dropped, 
       { email: `lead-${mode}@example.org`, name: "Lead", password: "a long password 123", roles: ["staff"] },
       null,
     );
-    const { sessionId } = await liveSession(database, lead.id, 1, new Date());
+    const { sessionId } = await liveSession(scratch.database, lead.id, 1, new Date());
     const other = new pg.Client(pgConfig(scratch.url));
     await other.connect();
     /** Whether another connection finds the session locked against `wanted`. */

@@ -3,8 +3,8 @@
 // written through Prisma into one and by hand into the other, and the rows they leave must be the
 // same, on both providers, over random batches. Mutating the hand-written SQL must fail the property.
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type Database, openDatabase } from "../../../src/adapters/db/client.ts";
+import { describe, expect, test } from "vitest";
+import type { Database } from "../../../src/adapters/db/client.ts";
 import { queryableOf } from "../../../src/adapters/db/driver.ts";
 import { type AdmissionWrites, admissionSql, writeAdmissions } from "../../../src/adapters/db/writes/admissions.ts";
 import { type EntryWrites, entrySql, writeEntries } from "../../../src/adapters/db/writes/entries.ts";
@@ -13,7 +13,8 @@ import { storedChecks } from "../../../src/domain/decisions.ts";
 import { createStaff } from "../../../src/domain/staff.ts";
 import { storeOf } from "../../../src/domain/unit-of-work.ts";
 import { liveSession } from "../../helpers/crowd.ts";
-import { providers, type ScratchDatabase, scratchDatabase } from "../../helpers/db.ts";
+import { providers } from "../../helpers/db.ts";
+import { openedScratch } from "../../helpers/scratch.ts";
 
 const people = 6;
 const states = ["invited", "waiting", "away", "admitted", "refused", "returned", "removed", "ended"] as const;
@@ -94,29 +95,21 @@ async function admittedThroughPrisma(database: Database, writes: AdmissionWrites
 }
 
 describe.each(providers)("hand-written writes on %s", (provider) => {
-  let scratch: ScratchDatabase;
-  let database: Database;
   let leadId: string;
-  beforeAll(async () => {
-    scratch = await scratchDatabase(provider);
-    database = await openDatabase(scratch.url);
+  const scratch = openedScratch(provider, async (database) => {
     leadId = (
       await createStaff(storeOf(database), { email: "lead@example.org", name: "Lead", password: "a long password", roles: ["staff"] }, null)
     ).id;
-  });
-  afterAll(async () => {
-    await database.close();
-    await scratch.drop();
   });
 
   /** One twin session as the batch finds it: its people in the order given, in their states before. */
   async function twin(b: Batch) {
     const before = new Date(b.at.getTime() - 60_000);
-    const s = await liveSession(database, leadId, people, b.at, { arriving: true });
+    const s = await liveSession(scratch.database, leadId, people, b.at, { arriving: true });
     const ids = s.attendees.map((a) => a.id);
     for (const [i, id] of ids.entries())
-      await database.db.attendee.update({ where: { id }, data: { state: b.before[i]!, stateChangedAt: before } });
-    const memberOf = new Map((await database.db.attendee.findMany({ where: { id: { in: ids } } })).map((a) => [a.id, a.memberId]));
+      await scratch.database.db.attendee.update({ where: { id }, data: { state: b.before[i]!, stateChangedAt: before } });
+    const memberOf = new Map((await scratch.database.db.attendee.findMany({ where: { id: { in: ids } } })).map((a) => [a.id, a.memberId]));
     const writes: EntryWrites = {
       agreements: b.agreeing.map((a) => ({
         attendeeId: ids[a.index]!,
@@ -131,12 +124,12 @@ describe.each(providers)("hand-written writes on %s", (provider) => {
   /** What a twin holds afterwards, by each person's place in the session (ids differ between twins). */
   async function rowsOf(ids: string[]) {
     const place = new Map(ids.map((id, i) => [id, i]));
-    const attendees = await database.db.attendee.findMany({
+    const attendees = await scratch.database.db.attendee.findMany({
       where: { id: { in: ids } },
       select: { id: true, memberId: true, state: true, stateChangedAt: true },
     });
     const members = new Map(attendees.map((a) => [a.memberId, place.get(a.id)]));
-    const agreements = await database.db.guidelinesAgreement.findMany({ where: { attendeeId: { in: ids } } });
+    const agreements = await scratch.database.db.guidelinesAgreement.findMany({ where: { attendeeId: { in: ids } } });
     return {
       attendees: attendees
         .map(({ id, state, stateChangedAt }) => ({ at: place.get(id), state, stateChangedAt }))
@@ -156,8 +149,8 @@ describe.each(providers)("hand-written writes on %s", (provider) => {
     fc.asyncProperty(batch, async (b) => {
       const reference = await twin(b);
       const candidate = await twin(b);
-      await throughPrisma(database, reference.writes, b.at);
-      await byHand(database, candidate.writes, b.at, sql);
+      await throughPrisma(scratch.database, reference.writes, b.at);
+      await byHand(scratch.database, candidate.writes, b.at, sql);
       expect(await rowsOf(candidate.ids)).toEqual(await rowsOf(reference.ids));
     });
 
@@ -180,15 +173,15 @@ describe.each(providers)("hand-written writes on %s", (provider) => {
         staffId: leadId,
       })),
     };
-    const sessionId = (await database.db.attendee.findUniqueOrThrow({ where: { id: ids[0]! } })).sessionId;
+    const sessionId = (await scratch.database.db.attendee.findUniqueOrThrow({ where: { id: ids[0]! } })).sessionId;
     for (const d of writes.decisions) d.sessionId = sessionId;
     return { ids, writes };
   }
 
   async function decisionsOf(ids: string[]) {
     const place = new Map(ids.map((id, i) => [id, i]));
-    const rows = await database.db.admissionDecision.findMany({ where: { attendeeId: { in: ids } } });
-    const attendees = await database.db.attendee.findMany({
+    const rows = await scratch.database.db.admissionDecision.findMany({ where: { attendeeId: { in: ids } } });
+    const attendees = await scratch.database.db.attendee.findMany({
       where: { id: { in: ids } },
       select: { id: true, state: true, stateChangedAt: true, admissionSeq: true },
     });
@@ -211,8 +204,8 @@ describe.each(providers)("hand-written writes on %s", (provider) => {
     fc.asyncProperty(admissions, async (b) => {
       const reference = await admissionTwin(b);
       const candidate = await admissionTwin(b);
-      const movedThroughPrisma = await admittedThroughPrisma(database, reference.writes, b.at);
-      const moved = await database.transaction(async (tx) => writeAdmissions(queryableOf(tx), candidate.writes, b.at, sql, b.at));
+      const movedThroughPrisma = await admittedThroughPrisma(scratch.database, reference.writes, b.at);
+      const moved = await scratch.database.transaction(async (tx) => writeAdmissions(queryableOf(tx), candidate.writes, b.at, sql, b.at));
       expect(moved).toBe(movedThroughPrisma);
       expect(await decisionsOf(candidate.ids)).toEqual(await decisionsOf(reference.ids));
     });
@@ -251,8 +244,8 @@ describe.each(providers)("hand-written writes on %s", (provider) => {
   test("the agreements get ids of their own, in the order they were made (UUIDv7, as Prisma's default)", async () => {
     const { ids, writes } = await twin(fc.sample(batch, { numRuns: 1, seed: 3 })[0]!);
     writes.agreements = ids.map((attendeeId) => ({ attendeeId, memberId: null, version: 1 }));
-    await byHand(database, writes, new Date());
-    const made = await database.db.guidelinesAgreement.findMany({ where: { attendeeId: { in: ids } }, orderBy: { id: "asc" } });
+    await byHand(scratch.database, writes, new Date());
+    const made = await scratch.database.db.guidelinesAgreement.findMany({ where: { attendeeId: { in: ids } }, orderBy: { id: "asc" } });
     expect(made.map((a) => a.attendeeId)).toEqual(ids);
     expect(made.every((a) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(a.id))).toBe(true);
   });
