@@ -33,6 +33,6 @@ const used = process.cpuUsage(cpu);
 if (profileTo) writeFileSync(profileTo, JSON.stringify((await inspector.post("Profiler.stop")).profile));
 const grouped = connectionGrouping(ctx);
 console.log(
-  `${provider}: ${people} token requests in groups of ${group}: ${(elapsed / people).toFixed(3)} ms each (${((used.user + used.system) / 1000 / people).toFixed(3)} ms of this process's CPU); ${(grouped.items / grouped.batches).toFixed(1)} per transaction`,
+  `${provider}: ${people} token requests in groups of ${group}: ${(elapsed / people).toFixed(3)} ms each (${((used.user + used.system) / 1000 / people).toFixed(3)} ms of this process's CPU, ${(used.system / 1000 / people).toFixed(3)} ms of it system); ${(grouped.items / grouped.batches).toFixed(1)} per transaction`,
 );
 await close();
