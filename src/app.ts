@@ -108,20 +108,22 @@ export async function buildApp({ config, database, logDestination, now = () => n
   const throttlePolicy = { ...defaultThrottlePolicy, limit: config.LOGIN_ACCOUNT_LIMIT };
   const metrics = createMetrics({ exposed: config.METRICS_TOKEN !== undefined || config.METRICS_PORT !== undefined });
   const store = storeOf(db, now);
+  const timedTransaction = async <T>(run: () => Promise<T>): Promise<T> => {
+    const end = metrics.transactionSeconds.startTimer();
+    let outcome = "rolled back";
+    try {
+      const value = await run();
+      outcome = "committed";
+      return value;
+    } finally {
+      end({ outcome });
+    }
+  };
   const ctx: Ctx = {
     ...store,
     // Every transaction timed, committed or rolled back.
-    transaction: async (work, options) => {
-      const end = metrics.transactionSeconds.startTimer();
-      let outcome = "rolled back";
-      try {
-        const value = await store.transaction(work, options);
-        outcome = "committed";
-        return value;
-      } finally {
-        end({ outcome });
-      }
-    },
+    transaction: (work, options) => timedTransaction(() => store.transaction(work, options)),
+    bareTransaction: (work, options) => timedTransaction(() => store.bareTransaction(work, options)),
     config,
     tokens: livekitTokens(config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET),
     rooms: timed(

@@ -2,7 +2,7 @@
 // a canonical encoding of its own content, so any edit or deletion breaks the chain.
 import { createHash } from "node:crypto";
 import type { ArgScalarType } from "@prisma/driver-adapter-utils";
-import type { Tx } from "../adapters/db/client.ts";
+import type { AnyTx, Tx } from "../adapters/db/client.ts";
 import { type Queryable, queryableOf } from "../adapters/db/driver.ts";
 import { byAlias, execute, executeReturning, placeholders, select, valueRows } from "../adapters/db/reads/sql.ts";
 import type { Check } from "../policy/types.ts";
@@ -79,7 +79,7 @@ export function hashEvent(e: ChainedFields): string {
  * interpreter cost more than the statements themselves (bench/history.md). The tests read the
  * chain back through Prisma and hash it again here (verifyChain below).
  */
-export async function appendAuditBatch(tx: Tx, events: AuditInput[], now: Date): Promise<void> {
+export async function appendAuditBatch(tx: AnyTx, events: AuditInput[], now: Date): Promise<void> {
   if (events.length === 0) return;
   const connection = queryableOf(tx);
   const unchained = events.map((event) => ({

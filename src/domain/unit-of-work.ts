@@ -3,13 +3,22 @@
 // trail to append to (committed with the change it records) and the session lock, so domain
 // code never asks which database it is on. A connection lost before the work finishes is
 // retried once on a fresh one (the adapter's `transaction`).
-import type { Database, Tx } from "../adapters/db/client.ts";
+import type { AnyTx, Database, Tx } from "../adapters/db/client.ts";
 import { queryableOf } from "../adapters/db/driver.ts";
 import { execute } from "../adapters/db/reads/sql.ts";
 import { type AuditInput, appendAuditBatch } from "./audit.ts";
 
-export interface Uow {
-  readonly tx: Tx;
+/** A unit of work in a Prisma transaction (`Store.transaction`). */
+export type Uow = UnitOfWork<Tx>;
+
+/**
+ * A unit of work whose statements are all written by hand (`Store.bareTransaction`): its `tx`
+ * has no Prisma methods. Functions that take one also take a `Uow`.
+ */
+export type BareUow = UnitOfWork<AnyTx>;
+
+export interface UnitOfWork<T extends AnyTx> {
+  readonly tx: T;
   /** When this unit happened: every row and event it writes carries this time. */
   readonly now: Date;
   /**
@@ -41,42 +50,46 @@ export interface Store {
   /** The time; tests pass a fixed clock. */
   now(): Date;
   transaction<T>(work: (uow: Uow) => Promise<T>, options?: { timeout?: number }): Promise<T>;
+  /** The same for work written by hand throughout: on PostgreSQL without Prisma's transaction (client.ts). */
+  bareTransaction<T>(work: (uow: BareUow) => Promise<T>, options?: { timeout?: number }): Promise<T>;
 }
 
 export function storeOf(database: Database, now: () => Date = () => new Date()): Store {
   const { provider } = database;
+  /** Runs `work` as a unit of work in `tx`, then appends the events it recorded. */
+  const inUnit = async <T extends AnyTx, R>(tx: T, work: (uow: UnitOfWork<T>) => Promise<R>): Promise<R> => {
+    const at = now();
+    const events: AuditInput[] = [];
+    const result = await work({
+      tx,
+      now: at,
+      audit: {
+        async append(...more) {
+          events.push(...more);
+        },
+      },
+      async lockSession(sessionId, mode = "update") {
+        if (provider !== "postgresql") return;
+        // On the adapter under the client, as the audit chain's appends are: every decision locks.
+        await execute(queryableOf(tx), `SELECT id FROM "Session" WHERE id = $1 FOR ${mode === "share" ? "SHARE" : "UPDATE"}`, [
+          [sessionId, "string"],
+        ]);
+      },
+      async claimMessage(messageId) {
+        if (provider !== "postgresql") return true;
+        const claimed = await execute(queryableOf(tx), `SELECT id FROM "OutboxMessage" WHERE id = $1 FOR UPDATE SKIP LOCKED`, [
+          [messageId, "string"],
+        ]);
+        return claimed === 1;
+      },
+    });
+    await appendAuditBatch(tx, events, at);
+    return result;
+  };
   return {
     database,
     now,
-    transaction: (work, options) =>
-      database.transaction(async (tx) => {
-        const at = now();
-        const events: AuditInput[] = [];
-        const result = await work({
-          tx,
-          now: at,
-          audit: {
-            async append(...more) {
-              events.push(...more);
-            },
-          },
-          async lockSession(sessionId, mode = "update") {
-            if (provider !== "postgresql") return;
-            // On the adapter under the client, as the audit chain's appends are: every decision locks.
-            await execute(queryableOf(tx), `SELECT id FROM "Session" WHERE id = $1 FOR ${mode === "share" ? "SHARE" : "UPDATE"}`, [
-              [sessionId, "string"],
-            ]);
-          },
-          async claimMessage(messageId) {
-            if (provider !== "postgresql") return true;
-            const rows = await tx.$queryRaw<
-              { id: string }[]
-            >`SELECT id FROM "OutboxMessage" WHERE id = ${messageId} FOR UPDATE SKIP LOCKED`;
-            return rows.length === 1;
-          },
-        });
-        await appendAuditBatch(tx, events, at);
-        return result;
-      }, options),
+    transaction: (work, options) => database.transaction((tx) => inUnit(tx, work), options),
+    bareTransaction: (work, options) => database.bareTransaction((tx) => inUnit(tx, work), options),
   };
 }

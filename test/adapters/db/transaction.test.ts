@@ -3,29 +3,35 @@
 // once; anything else (a refusal, a second loss) reaches the caller after one run. A session lock
 // taken in a transaction is held by it until it ends; the statements stay prepared on their connection.
 import pg from "pg";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { pgConfig } from "../../../src/adapters/db/connection.ts";
 import { queryableOf } from "../../../src/adapters/db/driver.ts";
 import { conflict } from "../../../src/domain/errors.ts";
 import { createStaff } from "../../../src/domain/staff.ts";
-import { type Store, storeOf } from "../../../src/domain/unit-of-work.ts";
+import { type BareUow, type Store, storeOf } from "../../../src/domain/unit-of-work.ts";
 import { liveSession } from "../../helpers/crowd.ts";
 import { postgresAvailable } from "../../helpers/db.ts";
 import { openedScratch } from "../../helpers/scratch.ts";
 
-describe.skipIf(!postgresAvailable)("a transaction whose connection is dropped, on postgresql", () => {
+/** A statement with no arguments, on the transaction's own connection. */
+const run = (uow: BareUow, sql: string) => queryableOf(uow.tx).queryRaw({ sql, args: [], argTypes: [] });
+
+/** Ends this transaction's own connection from the server side, as a restart or a failover would. */
+const dropConnection = (uow: BareUow) => run(uow, "SELECT pg_terminate_backend(pg_backend_pid())").catch(() => undefined);
+
+// Both kinds of transaction: Prisma's, and the bare one on the adapter alone (driver.ts), which
+// must keep every promise Prisma's keeps.
+describe.skipIf(!postgresAvailable).each(["transaction", "bareTransaction"] as const)("a %s on postgresql", (kind) => {
   let store: Store;
   const scratch = openedScratch("postgresql", async (database) => {
     store = storeOf(database);
   });
-
-  /** Ends this transaction's own connection from the server side, as a restart or a failover would. */
-  const dropConnection = (store: Parameters<Parameters<Store["transaction"]>[0]>[0]) =>
-    store.tx.$queryRawUnsafe("SELECT pg_terminate_backend(pg_backend_pid())").catch(() => undefined);
+  const transaction = <T>(work: (uow: BareUow) => Promise<T>, options?: { timeout?: number }) =>
+    kind === "transaction" ? store.transaction(work, options) : store.bareTransaction(work, options);
 
   it("runs the work again on a fresh connection and commits it once", async () => {
     let runs = 0;
-    await store.transaction(async (uow) => {
+    await transaction(async (uow) => {
       runs++;
       await uow.audit.append({ actorType: "system", action: "test.before_drop", data: { run: runs } });
       if (runs === 1) await dropConnection(uow);
@@ -33,7 +39,7 @@ describe.skipIf(!postgresAvailable)("a transaction whose connection is dropped, 
     });
     expect(runs).toBe(2);
     const kept = await scratch.database.db.auditEvent.findMany({ orderBy: { seq: "asc" } });
-    expect(kept.map((e) => [e.action, JSON.parse(e.data).run])).toEqual([
+    expect(kept.filter((e) => e.action.endsWith("_drop")).map((e) => [e.action, JSON.parse(e.data).run])).toEqual([
       ["test.before_drop", 2],
       ["test.after_drop", 2],
     ]);
@@ -42,11 +48,11 @@ describe.skipIf(!postgresAvailable)("a transaction whose connection is dropped, 
   it("retries once only: a second loss reaches the caller, and nothing is committed", async () => {
     const before = await scratch.database.db.auditEvent.count();
     let runs = 0;
-    const failed = store.transaction(async (uow) => {
+    const failed = transaction(async (uow) => {
       runs++;
       await uow.audit.append({ actorType: "system", action: "test.lost_twice" });
       await dropConnection(uow);
-      await uow.tx.auditEvent.count();
+      await run(uow, `SELECT count(*) FROM "AuditEvent"`);
     });
     await expect(failed).rejects.toThrow();
     expect(runs).toBe(2);
@@ -55,7 +61,7 @@ describe.skipIf(!postgresAvailable)("a transaction whose connection is dropped, 
 
   it("never runs a refused unit twice", async () => {
     let runs = 0;
-    const refused = store.transaction(async () => {
+    const refused = transaction(async () => {
       runs++;
       throw conflict("test", "refused");
     });
@@ -64,7 +70,7 @@ describe.skipIf(!postgresAvailable)("a transaction whose connection is dropped, 
   });
 
   it("keeps the statements it runs prepared on its connection, and leaves statements with long lists unprepared", async () => {
-    const names = await store.transaction(async ({ tx }) => {
+    const names = await transaction(async ({ tx }) => {
       const connection = queryableOf(tx);
       const run = (sql: string, args: string[]) =>
         connection.queryRaw({ sql, args, argTypes: args.map(() => ({ scalarType: "string", arity: "scalar" })) });
@@ -101,13 +107,39 @@ describe.skipIf(!postgresAvailable)("a transaction whose connection is dropped, 
         (err: { code?: string }) => (err.code === "55P03" ? "held" : `failed: ${err.code}`),
       );
     try {
-      await store.transaction(async ({ lockSession }) => {
+      await transaction(async ({ lockSession }) => {
         await lockSession(sessionId, mode);
         expect({ share: await tried("share"), update: await tried("update") }).toEqual(expected);
       });
       expect({ share: await tried("share"), update: await tried("update") }).toEqual({ share: "free", update: "free" });
+      // Open longer than its time allows: rolled back (its lock let go), and what it asks after is refused.
+      const before = await scratch.database.db.auditEvent.count();
+      const overran = transaction(
+        async (uow) => {
+          await uow.lockSession(sessionId, mode);
+          await uow.audit.append({ actorType: "system", action: "test.overran" });
+          await new Promise((resolve) => setTimeout(resolve, 600));
+          expect({ share: await tried("share"), update: await tried("update") }).toEqual({ share: "free", update: "free" });
+          await run(uow, "SELECT 1");
+        },
+        { timeout: 300 },
+      );
+      await expect(overran).rejects.toThrow();
+      expect(await scratch.database.db.auditEvent.count()).toBe(before);
     } finally {
       await other.end();
+    }
+  });
+
+  it("opens a Prisma transaction only if it is Prisma's, and commits what it wrote", async () => {
+    const opened = vi.spyOn(scratch.database.db, "$transaction");
+    try {
+      const before = await scratch.database.db.auditEvent.count();
+      await transaction(async (uow) => uow.audit.append({ actorType: "system", action: "test.written" }));
+      expect(opened).toHaveBeenCalledTimes(kind === "transaction" ? 1 : 0);
+      expect(await scratch.database.db.auditEvent.count()).toBe(before + 1);
+    } finally {
+      opened.mockRestore();
     }
   });
 });
