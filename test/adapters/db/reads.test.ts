@@ -10,13 +10,14 @@ import { queryableOf } from "../../../src/adapters/db/driver.ts";
 import { attendeeSql, lateral, readAttendees } from "../../../src/adapters/db/reads/attendees.ts";
 import { decisionSql, readSharedFacts, readSharedFactsApart, type SharedAsk } from "../../../src/adapters/db/reads/decision.ts";
 import { linkSql, lockingLinkSql, readLinks } from "../../../src/adapters/db/reads/links.ts";
-import { peopleSql, readKeepApart, readSightings } from "../../../src/adapters/db/reads/people.ts";
+import { peopleSql, readAround, readKeepApart, readSightings } from "../../../src/adapters/db/reads/people.ts";
 import { readHelp, readPresence, roomSql } from "../../../src/adapters/db/reads/room.ts";
 import {
   readAgreements,
   readAttendeeStates,
   readNewestText,
   readPhotoOwners,
+  readRecordingAnswers,
   readRecordingSessions,
   readSettingsRow,
   readStaffExists,
@@ -388,6 +389,9 @@ const sharedHistory = fc.record({
   ),
   agreements: fc.array(fc.record({ member: maybe(fc.nat(2)), attendee: fc.nat(2), version: fc.nat(4) }), { maxLength: 6 }),
   recordings: fc.array(fc.record({ session: fc.nat(2), status: fc.constantFrom(...statuses) }), { maxLength: 4 }),
+  answers: fc.array(fc.record({ session: fc.nat(2), attendee: maybe(fc.nat(5)), staff: maybe(fc.nat(3)), agreed: fc.boolean() }), {
+    maxLength: 6,
+  }),
   askMembers: fc.subarray([0, 1, 2]),
   askAttendees: fc.subarray([0, 1, 2]),
   askSessions: fc.subarray([0, 1, 2]),
@@ -440,6 +444,15 @@ async function writeShared(database: Database, base: Base, h: SharedHistory) {
       data: { sessionId: pick(sessions, r.session)!, status: r.status, startedById: "staff", startedAt: new Date() },
     });
 
+  for (const r of h.answers)
+    await db.recordingAgreement.create({
+      data: {
+        sessionId: pick(sessions, r.session)!,
+        attendeeId: r.attendee === null ? null : (pick(attendees, r.attendee) ?? null),
+        staffId: r.staff === null ? null : (base.staff[r.staff % base.staff.length] ?? null),
+        agreed: r.agreed,
+      },
+    });
   for (const i of h.photos) {
     const staffId = base.staff[i];
     if (staffId)
@@ -486,6 +499,14 @@ function sameSharedRows(database: Database, base: Base, sql: typeof sharedSql) {
           orderBy: { id: "asc" },
         }),
       );
+      for (const sessionId of askSessions)
+        expect(await readRecordingAnswers(q, sessionId, askAttendees, askStaff, sql)).toStrictEqual(
+          await tx.recordingAgreement.findMany({
+            where: { sessionId, OR: [{ attendeeId: { in: askAttendees } }, { staffId: { in: askStaff } }] },
+            orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+            select: { attendeeId: true, staffId: true, agreed: true },
+          }),
+        );
       expect(await readRecordingSessions(q, askSessions, h.askStatuses, sql)).toStrictEqual(
         new Set(
           (
@@ -583,6 +604,9 @@ const peopleHistory = fc.record({
   now: at,
   ask: fc.subarray([0, 1, 2, 3]),
   askAttendees: fc.subarray([0, 1, 2, 3, 4, 5]),
+  states: fc.array(fc.constantFrom(...enums.state), { maxLength: 6 }),
+  aroundSession: fc.nat(2),
+  present: fc.subarray([0, 1, 2, 3, 4, 5]),
 });
 
 type PeopleHistory = typeof peopleHistory extends fc.Arbitrary<infer H> ? H : never;
@@ -603,12 +627,19 @@ async function writePeople(database: Database, base: Base, h: PeopleHistory) {
     await db.waitingSeen.create({
       data: { attendeeId: base.attendees[w.attendee % base.attendees.length]!, staffId: w.staffId, createdAt: w.createdAt },
     });
-  return { ids: h.ask.map(id), attendeeIds: h.askAttendees.map((i) => base.attendees[i % base.attendees.length]!) };
+  for (const [i, state] of h.states.entries())
+    await db.attendee.update({ where: { id: base.attendees[i % base.attendees.length]! }, data: { state } });
+  return {
+    ids: h.ask.map(id),
+    attendeeIds: h.askAttendees.map((i) => base.attendees[i % base.attendees.length]!),
+    aroundSession: base.sessions[h.aroundSession % base.sessions.length]!,
+    present: h.present.map((i) => base.attendees[i % base.attendees.length]!).concat("nobody"),
+  };
 }
 
 function samePeopleRows(database: Database, base: Base, sql: typeof peopleSql) {
   return fc.asyncProperty(peopleHistory, async (h) => {
-    const { ids, attendeeIds } = await writePeople(database, base, h);
+    const { ids, attendeeIds, aroundSession, present } = await writePeople(database, base, h);
     await database.transaction(async (tx) => {
       const q = queryableOf(tx);
       expect(await readKeepApart(q, ids, h.now, sql)).toStrictEqual(
@@ -621,6 +652,14 @@ function samePeopleRows(database: Database, base: Base, sql: typeof peopleSql) {
           select: { aType: true, aId: true, bType: true, bId: true },
           orderBy: { id: "asc" },
         }),
+      );
+      expect(sorted(await readAround(q, aroundSession, present, sql))).toStrictEqual(
+        sorted(
+          await tx.attendee.findMany({
+            where: { sessionId: aroundSession, OR: [{ state: "admitted" }, { id: { in: present } }] },
+            select: { memberId: true, volunteerId: true },
+          }),
+        ),
       );
       expect(await readSightings(q, attendeeIds, sql)).toStrictEqual(
         await tx.waitingSeen.findMany({
@@ -655,6 +694,17 @@ describe.each(providers)("hand-written small reads on %s", (provider) => {
     ],
     ["photos of anyone", (sql: typeof sharedSql) => ({ ...sql, photos: sql.photos.replace(` WHERE p."staffId" IN (:ids)`, "") })],
     [
+      "answers to being recorded newest first",
+      (sql: typeof sharedSql) => ({
+        ...sql,
+        recordingAnswers: sql.recordingAnswers.replace(`r."createdAt", r."id"`, `r."createdAt" DESC, r."id" DESC`),
+      }),
+    ],
+    [
+      "answers to being recorded from any session",
+      (sql: typeof sharedSql) => ({ ...sql, recordingAnswers: sql.recordingAnswers.replace(`r."sessionId" IN (:session) AND `, "") }),
+    ],
+    [
       "the session taken for the person",
       (sql: typeof sharedSql) => ({ ...sql, states: sql.states.replace(`a."sessionId" AS`, `a."id" AS`) }),
     ],
@@ -684,6 +734,14 @@ describe.each(providers)("hand-written small reads on %s", (provider) => {
     [
       "only the first of a pair looked up",
       (sql: typeof peopleSql) => ({ ...sql, keepApart: sql.keepApart.replace(` OR k."bId" IN (:b)`, "") }),
+    ],
+    [
+      "everyone in the session counted as around",
+      (sql: typeof peopleSql) => ({ ...sql, around: sql.around.replace(` AND (a."state" = 'admitted' OR a."id" IN (:present))`, "") }),
+    ],
+    [
+      "only the admitted counted as around",
+      (sql: typeof peopleSql) => ({ ...sql, around: sql.around.replace(` OR a."id" IN (:present)`, "") }),
     ],
     [
       "sightings newest first",

@@ -1,4 +1,5 @@
-// Keep-apart entries and sightings, read for every admission and every waiting page. Each is one
+// Keep-apart entries and sightings, read for every admission and every waiting page, and who is
+// around in a session (read when an entry names someone being admitted). Each is one
 // statement; the times are compared here, not in SQL (SQLite keeps times as text in Prisma's
 // format), so the only arguments bound are ids. test/adapters/db/reads.test.ts holds each equal
 // to the Prisma read it replaced (written out there) over random histories.
@@ -15,6 +16,8 @@ ORDER BY k."id"`,
 FROM "WaitingSeen" w
 WHERE w."attendeeId" IN (:ids)
 ORDER BY w."createdAt", w."id"`,
+  around: `SELECT a."memberId" AS "a.memberId", a."volunteerId" AS "a.volunteerId" FROM "Attendee" a
+WHERE a."sessionId" IN (:session) AND (a."state" = 'admitted' OR a."id" IN (:present))`,
 };
 
 type PersonType = "member" | "volunteer" | "staff";
@@ -43,4 +46,10 @@ export async function readSightings(queryable: Reader, attendeeIds: string[], sq
   if (attendeeIds.length === 0) return [];
   const found = await select(queryable, sql.seen, { ids: attendeeIds });
   return found.map(({ w }) => w as { attendeeId: string; staffId: string; createdAt: Date });
+}
+
+/** Whom a session has admitted, or has in its room of these attendees: each one's member and volunteer ids. */
+export async function readAround(queryable: Reader, sessionId: string, presentIds: string[], sql = peopleSql) {
+  const found = await select(queryable, sql.around, { session: [sessionId], present: presentIds });
+  return found.map(({ a }) => a as { memberId: string | null; volunteerId: string | null });
 }

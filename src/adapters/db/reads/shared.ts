@@ -1,6 +1,7 @@
 // The small reads every page and decision makes, written by hand: the settings row, the newest
 // version of a text, who agreed to which guidelines, which sessions are being recorded, whose
-// photo there is, where a person stands; and whether there is any staff account (start-up).
+// photo there is, where a person stands, who answered what to being recorded; and whether there
+// is any staff account (start-up).
 // Each is one statement, like Prisma's, without Prisma's interpreter (≈ 0.3 ms each; a page made
 // a dozen of them). test/adapters/db/reads.test.ts holds each equal to the Prisma read it
 // replaced (written out there) over random histories.
@@ -18,6 +19,9 @@ export const sharedSql = {
   photos: `SELECT p."staffId" AS "p.staffId" FROM "StaffPhoto" p WHERE p."staffId" IN (:ids)`,
   states: `SELECT a."id" AS "a.id", a."sessionId" AS "a.sessionId", a."state" AS "a.state" FROM "Attendee" a WHERE a."id" IN (:ids) ORDER BY a."id"`,
   anyStaff: `SELECT s."id" AS "s.id" FROM "Staff" s LIMIT 1`,
+  recordingAnswers: `SELECT r."attendeeId" AS "r.attendeeId", r."staffId" AS "r.staffId", r."agreed" AS "r.agreed" FROM "RecordingAgreement" r
+WHERE r."sessionId" IN (:session) AND (r."attendeeId" IN (:attendees) OR r."staffId" IN (:staff))
+ORDER BY r."createdAt", r."id"`,
 };
 
 /** Whether any staff account exists (start-up asks, before the Prisma client has loaded: client.ts). */
@@ -55,4 +59,16 @@ export async function readPhotoOwners(queryable: Reader, staffIds: string[], sql
 export async function readAttendeeStates(queryable: Reader, ids: string[], sql = sharedSql) {
   const found = await select(queryable, sql.states, { ids });
   return found.map(({ a }) => a as { id: string; sessionId: string; state: AttendeeState });
+}
+
+/** The answers to being recorded in this session by these volunteers (by attendee id) or members of staff, oldest first. */
+export async function readRecordingAnswers(
+  queryable: Reader,
+  sessionId: string,
+  attendeeIds: string[],
+  staffIds: string[],
+  sql = sharedSql,
+) {
+  const found = await select(queryable, sql.recordingAnswers, { session: [sessionId], attendees: attendeeIds, staff: staffIds });
+  return found.map(({ r }) => r as { attendeeId: string | null; staffId: string | null; agreed: boolean });
 }
