@@ -16,7 +16,7 @@ import { groupCommit, type Settled, settle } from "./group-commit.ts";
 import { publishChange } from "./notify.ts";
 import { assertAssigned, findSession } from "./sessions.ts";
 import type { StaffView } from "./staff.ts";
-import type { Uow } from "./unit-of-work.ts";
+import type { BareUow, Uow } from "./unit-of-work.ts";
 import { checkStaffText } from "./waivers.ts";
 
 async function attendeeOf(tx: Tx, sessionId: string, attendeeId: string): Promise<AttendeeRow> {
@@ -76,7 +76,7 @@ export interface AdmitOutcome {
  * transaction with the session row locked. `staffFor(i)` is who is letting the i-th person in.
  */
 async function admitManyInTx(
-  uow: Uow,
+  uow: BareUow,
   sessionId: string,
   rows: AttendeeRow[],
   staffFor: (index: number) => StaffView,
@@ -154,7 +154,8 @@ const admitTogether = groupCommit<Ctx, { attendeeId: string; staff: StaffView },
   distinct: (r) => r.attendeeId,
   observe: (ctx, size) => ctx.metrics.groupCommitSize.observe({ batch: "admit" }, size),
   async run(ctx, sessionId, requests) {
-    const answers = await ctx.transaction(async (uow) => {
+    // Written by hand throughout: no Prisma transaction (client.ts).
+    const answers = await ctx.bareTransaction(async (uow) => {
       const { tx } = uow;
       await uow.lockSession(sessionId);
       const found = await findAttendees(

@@ -1,11 +1,11 @@
 // Gathers the facts the policy engine decides on, inside the caller's transaction, once per
 // decision. The session row is locked first, so that a decision and a concurrent end (or another
 // decision for the same session) never interleave.
-import type { Tx } from "../adapters/db/client.ts";
+import type { AnyTx, Tx } from "../adapters/db/client.ts";
 import { queryableOf } from "../adapters/db/driver.ts";
 import { readAttendees } from "../adapters/db/reads/attendees.ts";
 import { readSharedFacts, type SharedFacts } from "../adapters/db/reads/decision.ts";
-import { readAgreements, readRecordingSessions } from "../adapters/db/reads/shared.ts";
+import { readAgreements, readRecordingAnswers, readRecordingSessions } from "../adapters/db/reads/shared.ts";
 import {
   type ConsentGiver,
   consentTypeOf,
@@ -20,7 +20,7 @@ import { notFound } from "./errors.ts";
 import { keepApartIdsOf, keptApartPresent } from "./keep-apart.ts";
 import { agreedHoursOf, settingsId, settingsView, textVersion } from "./settings.ts";
 import type { StaffView } from "./staff.ts";
-import type { Uow } from "./unit-of-work.ts";
+import type { BareUow } from "./unit-of-work.ts";
 
 /** Only what decisions and pages need of the two staff (never their password hashes). */
 const staffSummary = { select: { id: true, name: true, active: true } } as const;
@@ -91,11 +91,11 @@ export function findAttendeesThroughPrisma(tx: Tx, ids: string[]) {
 export type AttendeeRow = Awaited<ReturnType<typeof findAttendeesThroughPrisma>>[number];
 
 /** The people with these ids (those that exist), oldest first, with what their decisions read. */
-export async function findAttendees(tx: Tx, ids: string[]): Promise<AttendeeRow[]> {
+export async function findAttendees(tx: AnyTx, ids: string[]): Promise<AttendeeRow[]> {
   return (await readAttendees(queryableOf(tx), ids)) as AttendeeRow[];
 }
 
-export async function findAttendee(tx: Tx, attendeeId: string): Promise<AttendeeRow> {
+export async function findAttendee(tx: AnyTx, attendeeId: string): Promise<AttendeeRow> {
   const [row] = await findAttendees(tx, [attendeeId]);
   if (!row) throw notFound("Attendee");
   return row;
@@ -113,7 +113,7 @@ function agreementAsk(rows: AttendeeRow[]) {
  * The newest guidelines version each person agreed to. A member's agreement carries over to
  * their other sessions; a volunteer's is per invite.
  */
-async function agreedVersions(tx: Tx, rows: AttendeeRow[]): Promise<Map<string, number | null>> {
+async function agreedVersions(tx: AnyTx, rows: AttendeeRow[]): Promise<Map<string, number | null>> {
   const { memberIds, attendeeIds } = agreementAsk(rows);
   return newestAgreed(rows, await readAgreements(queryableOf(tx), memberIds, attendeeIds));
 }
@@ -128,11 +128,11 @@ function newestAgreed(rows: AttendeeRow[], agreements: SharedFacts["agreements"]
 }
 
 /** Whether each session's room is being recorded now (or may be: a recording not yet ended). */
-export async function sessionsRecording(tx: Tx, sessionIds: string[]): Promise<Set<string>> {
+export async function sessionsRecording(tx: AnyTx, sessionIds: string[]): Promise<Set<string>> {
   return readRecordingSessions(queryableOf(tx), sessionIds, recordingOn);
 }
 
-export async function recordingIsOn(tx: Tx, sessionId: string): Promise<boolean> {
+export async function recordingIsOn(tx: AnyTx, sessionId: string): Promise<boolean> {
   return (await sessionsRecording(tx, [sessionId])).has(sessionId);
 }
 
@@ -141,16 +141,13 @@ export async function recordingIsOn(tx: Tx, sessionId: string): Promise<boolean>
  * session, to being recorded. Nobody asked is absent.
  */
 export async function recordingAnswers(
-  tx: Tx,
+  tx: AnyTx,
   sessionId: string,
   who: { attendeeIds?: string[]; staffIds?: string[] },
 ): Promise<Map<string, boolean>> {
   const { attendeeIds = [], staffIds = [] } = who;
   if (attendeeIds.length + staffIds.length === 0) return new Map();
-  const rows = await tx.recordingAgreement.findMany({
-    where: { sessionId, OR: [{ attendeeId: { in: attendeeIds } }, { staffId: { in: staffIds } }] },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-  });
+  const rows = await readRecordingAnswers(queryableOf(tx), sessionId, attendeeIds, staffIds);
   return new Map(rows.map((r) => [(r.attendeeId ?? r.staffId)!, r.agreed]));
 }
 
@@ -174,7 +171,7 @@ function attendeeFactsOf(
   };
 }
 
-export async function attendeeFacts(tx: Tx, a: AttendeeRow): Promise<AttendeeFacts> {
+export async function attendeeFacts(tx: AnyTx, a: AttendeeRow): Promise<AttendeeFacts> {
   return attendeeFactsOf(a, (await agreedVersions(tx, [a])).get(a.id) ?? null);
 }
 
@@ -213,7 +210,7 @@ function bySession<T>(items: T[], sessionOf: (item: T) => string): T[][] {
  * person asks with their own link; otherwise each person's current invite link is judged.
  */
 export async function gatherAdmitFactsMany(
-  { tx, now }: Pick<Uow, "tx" | "now">,
+  { tx, now }: Pick<BareUow, "tx" | "now">,
   rows: AttendeeRow[],
   stage: AdmitStage,
   actorFor: (a: AttendeeRow, index: number) => StaffActor | null,
@@ -262,7 +259,7 @@ export async function gatherAdmitFactsMany(
  * new one of the same person differ.
  */
 export async function gatherAdmitFactsEach<T extends { attendee: AttendeeRow }>(
-  uow: Pick<Uow, "tx" | "now">,
+  uow: Pick<BareUow, "tx" | "now">,
   items: T[],
   stage: AdmitStage,
   actorFor: (item: T) => StaffActor | null,

@@ -1,6 +1,6 @@
 // What a member or volunteer does with their invite link: read what the session is, agree to
 // the group guidelines (R13), enter the waiting room, and, once admitted, get their token.
-import type { Tx } from "../adapters/db/client.ts";
+import type { AnyTx, Tx } from "../adapters/db/client.ts";
 import { queryableOf } from "../adapters/db/driver.ts";
 import { type EntryWrites, writeEntries } from "../adapters/db/writes/entries.ts";
 import { sessionPlan } from "../contract/vocabulary.ts";
@@ -27,7 +27,7 @@ import { publishArrival, publishChange } from "./notify.ts";
 import { hashToken } from "./secrets.ts";
 import { currentText, readSettings, type SettingsView } from "./settings.ts";
 import { hasPhoto, photoOf } from "./staff-photo.ts";
-import type { Uow } from "./unit-of-work.ts";
+import type { BareUow, Uow } from "./unit-of-work.ts";
 import { firstName } from "./words.ts";
 
 export const linkNotFound = () =>
@@ -201,7 +201,7 @@ async function enterInTx(
  * "share" (minting tokens, refreshing pages) lets such readers run side by side; "update"
  * (entering the waiting room) writes. Tokens that name no invite link are left out.
  */
-export function openLinksLocked({ tx }: Uow, tokens: string[], mode: "share" | "update" = "share") {
+export function openLinksLocked({ tx }: BareUow, tokens: string[], mode: "share" | "update" = "share") {
   return openLinks(tx, tokens, mode);
 }
 
@@ -209,7 +209,7 @@ export function openLinksLocked({ tx }: Uow, tokens: string[], mode: "share" | "
  * Invite links by token, each with its attendee (tokens unknown as invite links left out); with
  * `lock`, the links' sessions are locked as the links are read, before the attendees are.
  */
-export async function openLinks(tx: Tx, tokens: string[], lock?: "share" | "update") {
+export async function openLinks(tx: AnyTx, tokens: string[], lock?: "share" | "update") {
   const hashes = new Map(tokens.map((t) => [hashToken(t), t]));
   const links = (await findLinks(tx, [...hashes.keys()], lock)).filter((l) => l.kind === "invite");
   const rows = new Map((await findAttendees(tx, [...new Set(links.map((l) => l.attendeeId))])).map((a) => [a.id, a]));
@@ -236,8 +236,9 @@ const connectTogether = groupCommit<Ctx, string, Grant>({
   // (bench/history.md). SQLite runs one transaction at a time anyway.
   parallel: (ctx) => (ctx.database.provider === "postgresql" ? 2 : 1),
   observe: (ctx, size) => ctx.metrics.groupCommitSize.observe({ batch: "token" }, size),
+  // Every statement of a token batch is written by hand: no Prisma transaction (client.ts).
   run: (ctx, _key, tokens) =>
-    ctx.transaction(async (uow) => {
+    ctx.bareTransaction(async (uow) => {
       const opened = await openLinksLocked(uow, tokens);
       const grants = await connectManyInTx(
         uow,
@@ -268,7 +269,7 @@ export async function minted(ctx: Ctx, grant: Grant): Promise<Connection> {
  * races with this waits, so no token is ever granted for a session that has ended. The caller
  * mints the grants once the transaction has committed.
  */
-export async function connectManyInTx(uow: Uow, items: { link: LinkInHand; attendee: AttendeeRow }[]): Promise<Grant[]> {
+export async function connectManyInTx(uow: BareUow, items: { link: LinkInHand; attendee: AttendeeRow }[]): Promise<Grant[]> {
   const facts = await gatherAdmitFactsEach(
     uow,
     items,

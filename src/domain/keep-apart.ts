@@ -3,9 +3,9 @@
 // reason is read only by the DSL and admins; everyone else learns only that the two must be kept
 // apart. Entries are append-only: ending one is a new row.
 
-import type { Tx } from "../adapters/db/client.ts";
+import type { AnyTx, Tx } from "../adapters/db/client.ts";
 import { queryableOf } from "../adapters/db/driver.ts";
-import { type KeepApartEntry, readKeepApart } from "../adapters/db/reads/people.ts";
+import { type KeepApartEntry, readAround, readKeepApart } from "../adapters/db/reads/people.ts";
 import { decideTogether } from "../policy/engine.ts";
 import { staffIdentityPrefix } from "../policy/grants.ts";
 import { keepApartWords } from "../policy/rules/r15-keep-apart.ts";
@@ -104,7 +104,7 @@ export const keepApartIdsOf = (rows: { memberId: string | null; volunteerId: str
  * (read with the decision's other shared facts); reads nothing more when there are none.
  */
 export async function keptApartPresent(
-  tx: Tx,
+  tx: AnyTx,
   sessionId: string,
   rows: { id: string; memberId: string | null; volunteerId: string | null }[],
   present: Set<string>,
@@ -115,10 +115,7 @@ export async function keptApartPresent(
   const entries = pairsOf(inForce);
   if (entries.length === 0) return answer;
   const presentAttendees = [...present].filter((i) => !i.startsWith(staffIdentityPrefix));
-  const others = await tx.attendee.findMany({
-    where: { sessionId, OR: [{ state: "admitted" }, { id: { in: presentAttendees } }] },
-    select: { memberId: true, volunteerId: true },
-  });
+  const others = await readAround(queryableOf(tx), sessionId, presentAttendees);
   // Staff in the room are keyed by their identity; everyone else in the batch counts as well,
   // so two people kept apart are never let in together.
   const around = [

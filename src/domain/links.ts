@@ -1,5 +1,5 @@
 // Invite and carer links (R10): 256 random bits, shown once, stored only as a SHA-256 hash.
-import type { Tx } from "../adapters/db/client.ts";
+import type { AnyTx, Tx } from "../adapters/db/client.ts";
 import { queryableOf } from "../adapters/db/driver.ts";
 import { lockingLinkSql, readLinks } from "../adapters/db/reads/links.ts";
 import type { Config } from "../config.ts";
@@ -72,14 +72,14 @@ export type LinkRow = Awaited<ReturnType<typeof findLinksThroughPrisma>>[number]
  * Links by their tokens' hashes; with `lock`, their sessions are locked too, in id order, in the
  * same statement on PostgreSQL (SQLite's driver adapter runs one transaction at a time).
  */
-export async function findLinks(tx: Tx, hashes: string[], lock?: "share" | "update"): Promise<LinkRow[]> {
+export async function findLinks(tx: AnyTx, hashes: string[], lock?: "share" | "update"): Promise<LinkRow[]> {
   const queryable = queryableOf(tx);
   const locking = lock && queryable.provider === "postgres" ? lockingLinkSql[lock] : undefined;
   return (await readLinks(queryable, hashes, locking)) as LinkRow[];
 }
 
 /** The link a token names, with its attendee; null when no such link ever existed. */
-export async function findLink(tx: Tx, token: string, kind: LinkKind): Promise<LinkRow | null> {
+export async function findLink(tx: AnyTx, token: string, kind: LinkKind): Promise<LinkRow | null> {
   const [link] = await findLinks(tx, [hashToken(token)]);
   return link && link.kind === kind ? link : null;
 }
