@@ -2,10 +2,12 @@
 // drops in the middle of the work is retried once on a fresh one and the change commits exactly
 // once; anything else (a refusal, a second loss) reaches the caller after one run. A session lock
 // taken in a transaction is held by it until it ends; the statements stay prepared on their connection.
+import type { SqlDriverAdapter, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { describe, expect, it, vi } from "vitest";
 import { pgConfig } from "../../../src/adapters/db/connection.ts";
-import { queryableOf } from "../../../src/adapters/db/driver.ts";
+import { queryableOf, runBare } from "../../../src/adapters/db/driver.ts";
+import { databaseTrouble } from "../../../src/adapters/db/errors.ts";
 import { conflict } from "../../../src/domain/errors.ts";
 import { createStaff } from "../../../src/domain/staff.ts";
 import { type BareUow, type Store, storeOf } from "../../../src/domain/unit-of-work.ts";
@@ -141,5 +143,54 @@ describe.skipIf(!postgresAvailable).each(["transaction", "bareTransaction"] as c
     } finally {
       opened.mockRestore();
     }
+  });
+});
+
+// The wait for a connection, without a database: an adapter whose transactions begin when told.
+describe("a bare transaction waiting for a connection", () => {
+  function slowAdapter() {
+    const statements: string[] = [];
+    let begin: (() => void) | undefined;
+    const transaction = {
+      provider: "postgres",
+      adapterName: "test",
+      options: { usePhantomQuery: false },
+      queryRaw: async () => ({ columnNames: [], columnTypes: [], rows: [] }),
+      executeRaw: async (query: SqlQuery) => {
+        statements.push(query.sql);
+        return 0;
+      },
+      commit: async () => void statements.push("(released)"),
+      rollback: async () => void statements.push("(released)"),
+    } as unknown as Transaction;
+    const adapter = {
+      startTransaction: () => new Promise<Transaction>((resolve) => (begin = () => resolve(transaction))),
+    } as unknown as SqlDriverAdapter;
+    return { adapter, statements, begin: () => begin?.() };
+  }
+
+  it("gives up after its wait with Prisma's error for it, runs nothing, and rolls back the transaction begun too late", async () => {
+    const { adapter, statements, begin } = slowAdapter();
+    let ran = false;
+    const waited = runBare(
+      adapter,
+      async () => {
+        ran = true;
+      },
+      { maxWaitMs: 50, timeoutMs: 1000 },
+    );
+    await expect(waited).rejects.toMatchObject({ code: "P2024" });
+    expect(databaseTrouble(await waited.catch((e: unknown) => e))).toBe("unavailable");
+    begin();
+    await vi.waitFor(() => expect(statements).toEqual(["ROLLBACK", "(released)"]));
+    expect(ran).toBe(false);
+  });
+
+  it("runs and commits once a connection comes within its wait", async () => {
+    const { adapter, statements, begin } = slowAdapter();
+    const done = runBare(adapter, async () => "done", { maxWaitMs: 1000, timeoutMs: 1000 });
+    setTimeout(begin, 20);
+    await expect(done).resolves.toBe("done");
+    expect(statements).toEqual(["COMMIT", "(released)"]);
   });
 });
