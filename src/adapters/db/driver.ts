@@ -3,7 +3,8 @@
 // chain's append, the session lock). Prisma runs every statement through its query compiler and
 // interpreter (0.2–1 ms each, bench/history.md); the adapter runs SQL straight on the driver.
 // A hand-written statement runs on the same connection, in the same transaction, as the Prisma
-// client it is asked with: `queryableOf(tx)` inside `database.transaction`, `queryableOf(db)` outside.
+// client it is asked with: `queryableOf(tx)` inside `database.transaction`, `queryableOf(db)` outside;
+// work written by hand throughout can run in a transaction of the adapter's alone (`runBare`).
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { SqlDriverAdapter, SqlQuery, SqlQueryable, SqlResultSet, Transaction } from "@prisma/driver-adapter-utils";
 
@@ -17,9 +18,9 @@ export type Queryable = Pick<SqlQueryable, "provider" | "queryRaw" | "executeRaw
 const queryables = new WeakMap<object, Queryable>();
 
 /**
- * PostgreSQL: the adapter transaction started for the `database.transaction` running in this async
- * context. (AsyncLocalStorage slows every promise a little, so SQLite, whose transactions run on
- * the adapter's one connection, does without it.)
+ * PostgreSQL: the adapter transaction (its guard, `guardOf`) started for the `database.transaction`
+ * running in this async context. (AsyncLocalStorage slows every promise a little, so SQLite, whose
+ * transactions run on the adapter's one connection, does without it.)
  */
 type Pairing = { started?: Queryable; paired?: boolean };
 const starting = new AsyncLocalStorage<Pairing>();
