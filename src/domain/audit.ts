@@ -187,11 +187,8 @@ export async function chainOnPostgres(connection: Queryable, events: Unchained[]
   };
   let [moved] = byAlias(await connection.queryRaw(query));
   if (!moved) {
-    // An empty trail: its head row (at seq 0, which verifyChain reads as no events), then again.
-    await execute(connection, `INSERT INTO "AuditHead" ("id", "seq", "hash") VALUES ($1, 0, $2) ON CONFLICT ("id") DO NOTHING`, [
-      [auditHeadId, "string"],
-      [genesisHash, "string"],
-    ]);
+    // An empty trail: its head row, made (and locked) as for a long batch, then again.
+    await lockHead(connection);
     [moved] = byAlias(await connection.queryRaw(query));
   }
   if (moved?.w?.written !== events.length) throw new Error("audit: the chain's head was not moved over every event");
